@@ -1,0 +1,196 @@
+#include "app/fieldlink_server.hpp"
+
+#include <cstdlib>
+#include <iostream>
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Environment.h>
+#include <Poco/File.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/MapConfiguration.h>
+#include <Poco/Util/PropertyFileConfiguration.h>
+
+#include "app/demo_seed.hpp"
+#include "app/runtime.hpp"
+#include "app/settings.hpp"
+#include "domain/errors.hpp"
+#include "http/api_handler.hpp"
+#include "http/routes.hpp"
+
+namespace fieldlink {
+namespace {
+
+using Poco::Util::Option;
+
+// Layer priorities: a lower number wins. Poco's own command-line layer is PRIO_APPLICATION.
+constexpr int kDefaultsPriority = 200;
+constexpr int kEnvironmentPriority = -50;
+
+void collectKeys(const Poco::Util::AbstractConfiguration& config, const std::string& base,
+                 std::vector<std::string>& out) {
+  Poco::Util::AbstractConfiguration::Keys keys;
+  config.keys(base, keys);
+  if (keys.empty() && !base.empty()) out.push_back(base);
+  for (const auto& key : keys) collectKeys(config, base.empty() ? key : base + "." + key, out);
+}
+
+}  // namespace
+
+void FieldlinkServer::defineOptions(Poco::Util::OptionSet& options) {
+  ServerApplication::defineOptions(options);
+  options.addOption(Option("help", "h", "show the options and configuration keys"));
+  options.addOption(
+      Option("config", "c", "configuration file (.properties)").argument("FILE").binding(""));
+  options.addOption(Option("port", "p", "overrides http.port").argument("N"));
+  options.addOption(Option("data-dir", "d", "overrides data.dir").argument("DIR"));
+  options.addOption(Option("set", "s", "sets any key: --set=KEY=VALUE").argument("KEY=VALUE").repeatable(true));
+  options.addOption(Option("demo", "", "create demo accounts and an assigned request at start"));
+  options.addOption(Option("create-user", "", "create a user (password from FIELDLINK_PASSWORD "
+                                              "or standard input) and exit")
+                        .argument("NAME"));
+  options.addOption(Option("role", "", "role for --create-user (default dispatcher)")
+                        .argument("ROLE"));
+}
+
+void FieldlinkServer::handleOption(const std::string& name, const std::string& value) {
+  ServerApplication::handleOption(name, value);
+  if (name == "help") {
+    help_ = true;
+    stopOptionsProcessing();
+  } else if (name == "config") {
+    config_file_ = value;
+  } else if (name == "port") {
+    command_line_["http.port"] = value;
+  } else if (name == "data-dir") {
+    command_line_["data.dir"] = value;
+  } else if (name == "set") {
+    const auto eq = value.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw Poco::InvalidArgumentException("--set takes KEY=VALUE");
+    command_line_[value.substr(0, eq)] = value.substr(eq + 1);
+  } else if (name == "demo") {
+    demo_ = true;
+  } else if (name == "create-user") {
+    create_user_ = value;
+  } else if (name == "role") {
+    role_ = value;
+  }
+}
+
+void FieldlinkServer::initialize(Poco::Util::Application& self) {
+  Poco::AutoPtr<Poco::Util::MapConfiguration> defaults(new Poco::Util::MapConfiguration);
+  for (const auto& key : settingKeys()) defaults->setString(key.key, key.default_value);
+  config().add(defaults, kDefaultsPriority);
+
+  Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> file;
+  if (!config_file_.empty()) {
+    file = new Poco::Util::PropertyFileConfiguration(config_file_);
+    config().add(file, PRIO_DEFAULT);
+  }
+
+  // FIELDLINK_<KEY> for every known key and every key the file mentions (plugin sections).
+  std::vector<std::string> keys;
+  for (const auto& key : settingKeys()) keys.emplace_back(key.key);
+  if (file) collectKeys(*file, "", keys);
+  Poco::AutoPtr<Poco::Util::MapConfiguration> environment(new Poco::Util::MapConfiguration);
+  for (const auto& key : keys) {
+    const std::string name = environmentNameOf(key);
+    if (Poco::Environment::has(name)) environment->setString(key, Poco::Environment::get(name));
+  }
+  config().add(environment, kEnvironmentPriority);
+
+  for (const auto& [key, value] : command_line_) config().setString(key, value);
+  ServerApplication::initialize(self);
+}
+
+void FieldlinkServer::printHelp() const {
+  Poco::Util::HelpFormatter help(options());
+  help.setCommand(commandName());
+  help.setUsage("[--config=FILE] [--port=N] [--data-dir=DIR] [--demo] [--create-user=NAME --role=ROLE]");
+  help.setHeader("fieldlink server: chat between clients and field technicians.");
+  help.format(std::cout);
+  std::cout << "\nConfiguration keys (config file, then FIELDLINK_* environment, then --set):\n";
+  for (const auto& key : settingKeys())
+    std::cout << "  " << key.key << " = " << key.default_value << "\n      "
+              << key.description << " [" << environmentNameOf(key.key) << "]\n";
+}
+
+int FieldlinkServer::main(const std::vector<std::string>&) {
+  if (help_) {
+    printHelp();
+    return EXIT_OK;
+  }
+  Settings settings;
+  try {
+    settings = Settings::from(config());
+    Poco::File(settings.data_dir).createDirectories();
+  } catch (const Poco::Exception& e) {
+    std::cerr << "fieldlinkd: configuration error: " << e.message() << std::endl;
+    return EXIT_CONFIG;
+  }
+  try {
+    if (!create_user_.empty()) return createUser(settings);
+    return serve(settings);
+  } catch (const ApiError& e) {
+    std::cerr << "fieldlinkd: " << e.what() << std::endl;
+    return EXIT_DATAERR;
+  } catch (const Poco::Exception& e) {
+    std::cerr << "fieldlinkd: " << e.displayText() << std::endl;
+    return EXIT_SOFTWARE;
+  } catch (const std::exception& e) {
+    std::cerr << "fieldlinkd: " << e.what() << std::endl;
+    return EXIT_SOFTWARE;
+  }
+}
+
+int FieldlinkServer::createUser(const Settings& settings) {
+  const auto role = parseRole(role_);
+  if (!role) {
+    std::cerr << "fieldlinkd: --role must be client, technician or dispatcher" << std::endl;
+    return EXIT_USAGE;
+  }
+  std::string password;
+  if (Poco::Environment::has("FIELDLINK_PASSWORD")) {
+    password = Poco::Environment::get("FIELDLINK_PASSWORD");
+  } else {
+    std::getline(std::cin, password);
+  }
+  Runtime runtime(settings, config());
+  const User user =
+      runtime.accounts().createUser(std::nullopt, {create_user_, password, create_user_, "", *role});
+  std::cout << "created " << toString(user.role) << " '" << user.username << "' with id "
+            << user.id.value << std::endl;
+  return EXIT_OK;
+}
+
+int FieldlinkServer::serve(const Settings& settings) {
+  Runtime runtime(settings, config());
+  runtime.loadPlugins();
+
+  Router router = makeRoutes(runtime.services());
+  Poco::Net::ServerSocket socket(
+      Poco::Net::SocketAddress(settings.http_address, static_cast<Poco::UInt16>(settings.http_port)),
+      128);
+  Poco::AutoPtr<Poco::Net::HTTPServerParams> params(new Poco::Net::HTTPServerParams);
+  params->setMaxThreads(settings.http_threads);
+  params->setMaxQueued(settings.http_queue);
+  params->setKeepAlive(true);
+  params->setTimeout(Poco::Timespan(30, 0));
+  Poco::Net::HTTPServer server(new ApiHandlerFactory(router, runtime.services()), socket, params);
+  server.start();
+
+  const std::string host = settings.http_address == "0.0.0.0" ? "127.0.0.1" : settings.http_address;
+  const std::string url = "http://" + host + ":" + std::to_string(socket.address().port()) + "/";
+  if (demo_) std::cout << seedDemo(runtime, url);
+  std::cout << "fieldlinkd listening on " << url << std::endl;
+  logger().information("listening on %s", socket.address().toString());
+
+  waitForTerminationRequest();
+  logger().information("shutting down");
+  server.stopAll(false);
+  return EXIT_OK;
+}
+
+}  // namespace fieldlink

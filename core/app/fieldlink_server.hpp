@@ -1,0 +1,32 @@
+#pragma once
+
+#include <map>
+#include <string>
+
+#include <Poco/Util/ServerApplication.h>
+
+namespace fieldlink {
+
+// fieldlinkd: reads the layered configuration (built-in defaults < config file <
+// FIELDLINK_* environment < command line), then serves, or runs a one-off command.
+class FieldlinkServer final : public Poco::Util::ServerApplication {
+ protected:
+  void defineOptions(Poco::Util::OptionSet& options) override;
+  void handleOption(const std::string& name, const std::string& value) override;
+  void initialize(Poco::Util::Application& self) override;
+  int main(const std::vector<std::string>& args) override;
+
+ private:
+  void printHelp() const;
+  int createUser(const struct Settings& settings);
+  int serve(const struct Settings& settings);
+
+  bool help_ = false;
+  bool demo_ = false;
+  std::string config_file_;
+  std::string create_user_;
+  std::string role_ = "dispatcher";
+  std::map<std::string, std::string> command_line_;
+};
+
+}  // namespace fieldlink

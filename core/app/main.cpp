@@ -1,0 +1,3 @@
+#include "app/fieldlink_server.hpp"
+
+POCO_SERVER_MAIN(fieldlink::FieldlinkServer)

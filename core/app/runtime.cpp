@@ -1,0 +1,34 @@
+#include "app/runtime.hpp"
+
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace fieldlink {
+
+Runtime::Runtime(const Settings& settings, const Poco::Util::AbstractConfiguration& config)
+    : settings_(settings),
+      store_(std::make_unique<sqlite::SqliteStore>(
+          sqlite::SqliteStore::Options{settings.database_path, settings.store_batch_max})),
+      store_reader_(std::make_unique<PluginStoreReader>(*store_)),
+      plugins_(std::make_unique<PluginHost>(config, *store_reader_, bus_)),
+      hasher_(settings.pbkdf2_iterations),
+      tokens_(TokenService::Options{settings.jwt_secret, settings.access_lifetime,
+                                    settings.refresh_lifetime}),
+      accounts_(std::make_unique<Accounts>(*store_, hasher_, tokens_)),
+      chat_(std::make_unique<Chat>(*store_, *plugins_, bus_)),
+      requests_(std::make_unique<ServiceRequests>(*store_, *chat_)),
+      services_(std::make_unique<Services>(
+          Services{*store_, *accounts_, *requests_, *chat_, *plugins_, settings.max_body_bytes})) {}
+
+Runtime::~Runtime() {
+  services_.reset();
+  requests_.reset();
+  chat_.reset();
+  accounts_.reset();
+  plugins_.reset();  // plugins may hold the store reader: unload them before the store goes
+  store_reader_.reset();
+  store_.reset();
+}
+
+void Runtime::loadPlugins() { plugins_->loadAll(settings_.plugins_dir, settings_.plugins_enabled); }
+
+}  // namespace fieldlink

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <memory>
+
+#include <Poco/Util/AbstractConfiguration.h>
+
+#include "app/settings.hpp"
+#include "auth/password_hasher.hpp"
+#include "auth/token_service.hpp"
+#include "bus/event_bus.hpp"
+#include "domain/accounts.hpp"
+#include "domain/chat.hpp"
+#include "domain/service_requests.hpp"
+#include "http/services.hpp"
+#include "plugins/plugin_host.hpp"
+#include "plugins/plugin_store_reader.hpp"
+#include "store/store.hpp"
+
+namespace fieldlink {
+
+// Everything the server is made of, built in dependency order and torn down in reverse.
+class Runtime {
+ public:
+  Runtime(const Settings& settings, const Poco::Util::AbstractConfiguration& config);
+  ~Runtime();
+
+  void loadPlugins();
+  Services& services() { return *services_; }
+  Accounts& accounts() { return *accounts_; }
+  ServiceRequests& requests() { return *requests_; }
+  Store& store() { return *store_; }
+
+ private:
+  const Settings& settings_;
+  std::unique_ptr<Store> store_;
+  EventBus bus_;
+  std::unique_ptr<PluginStoreReader> store_reader_;
+  std::unique_ptr<PluginHost> plugins_;
+  PasswordHasher hasher_;
+  TokenService tokens_;
+  std::unique_ptr<Accounts> accounts_;
+  std::unique_ptr<Chat> chat_;
+  std::unique_ptr<ServiceRequests> requests_;
+  std::unique_ptr<Services> services_;
+};
+
+}  // namespace fieldlink

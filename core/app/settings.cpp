@@ -1,0 +1,90 @@
+#include "app/settings.hpp"
+
+#include <Poco/Exception.h>
+#include <Poco/Path.h>
+#include <Poco/String.h>
+#include <Poco/StringTokenizer.h>
+
+namespace fieldlink {
+namespace {
+
+constexpr const char* kPlaceholderSecret = "change-me";
+
+int intIn(const Poco::Util::AbstractConfiguration& c, const std::string& key, int min, int max) {
+  int value = 0;
+  try {
+    value = c.getInt(key);
+  } catch (const Poco::Exception&) {
+    throw Poco::InvalidArgumentException(key + " must be an integer");
+  }
+  if (value < min || value > max)
+    throw Poco::InvalidArgumentException(key + " must be between " + std::to_string(min) +
+                                         " and " + std::to_string(max));
+  return value;
+}
+
+}  // namespace
+
+const std::vector<SettingKey>& settingKeys() {
+  static const std::vector<SettingKey> keys = {
+      {"http.address", "0.0.0.0", "address to listen on"},
+      {"http.port", "8000", "TCP port (0: any free port)"},
+      {"http.threads", "16", "HTTP worker threads"},
+      {"http.queue", "256", "connections waiting for a worker before new ones are refused"},
+      {"http.max_body_bytes", "1048576", "largest JSON request body (413 beyond)"},
+      {"data.dir", "./data", "folder of the SQLite database and attachments"},
+      {"store.backend", "sqlite", "sqlite (embedded)"},
+      {"store.sqlite.path", "", "database file; empty: <data.dir>/fieldlink.db"},
+      {"store.batch_max", "256", "most writes committed together in one transaction"},
+      {"plugins.dir", "${application.dir}../plugins", "folder of plugin .so files"},
+      {"plugins.enabled", "text", "comma-separated plugin names to load"},
+      {"auth.jwt_secret", kPlaceholderSecret, "HS256 signing secret, at least 32 characters"},
+      {"auth.access_token_lifetime", "900", "access token lifetime, seconds"},
+      {"auth.refresh_token_lifetime", "604800", "refresh token lifetime, seconds"},
+      {"auth.pbkdf2_iterations", "600000", "PBKDF2-HMAC-SHA256 iterations for new hashes"},
+      {"server.dev_mode", "false", "allow the placeholder secret (never in production)"},
+  };
+  return keys;
+}
+
+std::string environmentNameOf(const std::string& key) {
+  std::string name = "FIELDLINK_" + Poco::toUpper(key);
+  for (char& c : name)
+    if (c == '.' || c == '-') c = '_';
+  return name;
+}
+
+Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
+  Settings s;
+  s.http_address = c.getString("http.address");
+  s.http_port = intIn(c, "http.port", 0, 65535);
+  s.http_threads = intIn(c, "http.threads", 1, 1024);
+  s.http_queue = intIn(c, "http.queue", 1, 100000);
+  s.max_body_bytes = static_cast<std::size_t>(intIn(c, "http.max_body_bytes", 1024, 64 << 20));
+  s.data_dir = c.getString("data.dir");
+  if (s.data_dir.empty()) throw Poco::InvalidArgumentException("data.dir must not be empty");
+  if (c.getString("store.backend") != "sqlite")
+    throw Poco::InvalidArgumentException("store.backend: only sqlite is available in this build");
+  s.database_path = c.getString("store.sqlite.path");
+  if (s.database_path.empty())
+    s.database_path = Poco::Path(s.data_dir).makeDirectory().setFileName("fieldlink.db").toString();
+  s.store_batch_max = static_cast<std::size_t>(intIn(c, "store.batch_max", 1, 10000));
+  s.plugins_dir = c.getString("plugins.dir");
+  Poco::StringTokenizer names(c.getString("plugins.enabled"), ",",
+                              Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+  s.plugins_enabled.assign(names.begin(), names.end());
+  s.jwt_secret = c.getString("auth.jwt_secret");
+  s.access_lifetime = std::chrono::seconds(intIn(c, "auth.access_token_lifetime", 10, 86400));
+  s.refresh_lifetime =
+      std::chrono::seconds(intIn(c, "auth.refresh_token_lifetime", 60, 365 * 86400));
+  s.pbkdf2_iterations = intIn(c, "auth.pbkdf2_iterations", 1000, 10000000);
+  s.dev_mode = c.getBool("server.dev_mode");
+  if (!s.dev_mode && (s.jwt_secret == kPlaceholderSecret || s.jwt_secret.size() < 32))
+    throw Poco::InvalidArgumentException(
+        "auth.jwt_secret is the placeholder or shorter than 32 characters: set it in the "
+        "config file or FIELDLINK_AUTH_JWT_SECRET (or server.dev_mode=true for development)");
+  if (s.jwt_secret.empty()) throw Poco::InvalidArgumentException("auth.jwt_secret is empty");
+  return s;
+}
+
+}  // namespace fieldlink

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <Poco/Util/AbstractConfiguration.h>
+
+namespace fieldlink {
+
+// One configuration key: its default and what it does. The table of these is the single
+// list used for defaults, --help and FIELDLINK_* environment overrides.
+struct SettingKey {
+  const char* key;
+  const char* default_value;
+  const char* description;
+};
+const std::vector<SettingKey>& settingKeys();
+
+// "http.port" -> "FIELDLINK_HTTP_PORT"
+std::string environmentNameOf(const std::string& key);
+
+// The server's settings, read and checked once at start.
+struct Settings {
+  std::string http_address;
+  int http_port = 8000;
+  int http_threads = 16;
+  int http_queue = 256;
+  std::size_t max_body_bytes = 1 << 20;
+  std::string data_dir;
+  std::string database_path;
+  std::size_t store_batch_max = 256;
+  std::string plugins_dir;
+  std::vector<std::string> plugins_enabled;
+  std::string jwt_secret;
+  std::chrono::seconds access_lifetime{900};
+  std::chrono::seconds refresh_lifetime{604800};
+  int pbkdf2_iterations = 600000;
+  bool dev_mode = false;
+
+  // Throws Poco::InvalidArgumentException naming the key at fault.
+  static Settings from(const Poco::Util::AbstractConfiguration& config);
+};
+
+}  // namespace fieldlink

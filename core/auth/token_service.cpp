@@ -1,0 +1,58 @@
+#include "auth/token_service.hpp"
+
+#include <Poco/Exception.h>
+#include <Poco/JWT/Signer.h>
+#include <Poco/JWT/Token.h>
+#include <Poco/NumberParser.h>
+
+#include "domain/errors.hpp"
+
+namespace fieldlink {
+namespace {
+
+const char* kindName(TokenKind kind) { return kind == TokenKind::Access ? "access" : "refresh"; }
+
+Poco::Timestamp toTimestamp(TimePoint t) {
+  return Poco::Timestamp(static_cast<Poco::Timestamp::TimeVal>(toEpochMs(t)) * 1000);
+}
+
+}  // namespace
+
+std::string TokenService::issue(UserId user, TokenKind kind, TimePoint now) const {
+  Poco::JWT::Token token;
+  token.setType("JWT");
+  token.setSubject(std::to_string(user.value));
+  token.payload().set("token_type", std::string(kindName(kind)));
+  // Whole seconds: Poco writes fractional NumericDates, which some JWT libraries refuse.
+  token.payload().set("iat", static_cast<Poco::Int64>(toEpochMs(now) / 1000));
+  token.payload().set("exp", static_cast<Poco::Int64>(toEpochMs(now + lifetime(kind)) / 1000));
+  Poco::JWT::Signer signer(options_.secret);
+  return signer.sign(token, Poco::JWT::Signer::ALGO_HS256);
+}
+
+TokenClaims TokenService::verify(const std::string& jwt, TokenKind expected, TimePoint now) const {
+  const std::string why = std::string("Token is invalid or expired (") + kindName(expected) + ").";
+  Poco::JWT::Token token;
+  try {
+    // The signer only accepts HS256 (its default), so "alg": "none" fails here too.
+    Poco::JWT::Signer signer(options_.secret);
+    if (!signer.tryVerify(jwt, token)) throw Unauthorized(why, "token_not_valid");
+  } catch (const Poco::Exception&) {
+    throw Unauthorized(why, "token_not_valid");
+  } catch (const std::exception&) {
+    throw Unauthorized(why, "token_not_valid");
+  }
+  if (token.getAlgorithm() != Poco::JWT::Signer::ALGO_HS256)
+    throw Unauthorized(why, "token_not_valid");
+  if (!token.payload().has("exp") || token.getExpiration() <= toTimestamp(now))
+    throw Unauthorized(why, "token_not_valid");
+  if (token.payload().optValue<std::string>("token_type", "") != kindName(expected))
+    throw Unauthorized(why, "token_not_valid");
+  Poco::Int64 user = 0;
+  if (!Poco::NumberParser::tryParse64(token.getSubject(), user) || user <= 0)
+    throw Unauthorized(why, "token_not_valid");
+  return TokenClaims{UserId(user), expected,
+                     fromEpochMs(token.getExpiration().epochMicroseconds() / 1000)};
+}
+
+}  // namespace fieldlink

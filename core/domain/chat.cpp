@@ -1,0 +1,108 @@
+#include "domain/chat.hpp"
+
+#include "domain/errors.hpp"
+#include "domain/input_rules.hpp"
+#include "domain/views.hpp"
+
+namespace fieldlink {
+namespace {
+
+Conversation requireParticipant(StoreSession& s, const User& caller, ConversationId id) {
+  auto conversation = s.findConversation(id);
+  // The same answer for "does not exist" and "not yours": existence is not revealed.
+  if (!conversation || !conversation->participant(caller.id))
+    throw NotFound("Conversation not found.");
+  return std::move(*conversation);
+}
+
+}  // namespace
+
+std::vector<ConversationSummary> Chat::conversationsOf(const User& caller) {
+  return store_.read([&](StoreSession& s) { return s.conversationsOf(caller.id); });
+}
+
+Conversation Chat::conversation(const User& caller, ConversationId id) {
+  return store_.read([&](StoreSession& s) { return requireParticipant(s, caller, id); });
+}
+
+SendResult Chat::send(const User& caller, const SendMessageInput& input) {
+  if (input.client_id) rules::checkClientId(*input.client_id);
+  store_.read([&](StoreSession& s) { requireParticipant(s, caller, input.conversation_id); });
+  const sdk::ValidationResult validated = plugins_.validate(
+      input.message_type, *input.content, {input.conversation_id.value, caller.id.value});
+  if (!validated.ok())
+    throw InvalidInput("content." + validated.field(), validated.reason());
+
+  NewMessage message;
+  message.conversation_id = input.conversation_id;
+  message.sender_id = caller.id;
+  message.message_type = input.message_type;
+  message.content = validated.content();
+  message.client_id = input.client_id;
+  message.created_at = nowMs();
+
+  SendResult result = store_.write([&](StoreSession& s) {
+    // Checked again inside the transaction: the caller may have been removed meanwhile.
+    requireParticipant(s, caller, input.conversation_id);
+    if (input.client_id) {
+      if (auto first = s.findMessageByClientId(caller.id, *input.client_id)) {
+        if (first->conversation_id != input.conversation_id)
+          throw Conflict("This client_id was already used in another conversation.",
+                         "client_id_reused");
+        return SendResult{std::move(*first), false};
+      }
+    }
+    return SendResult{s.insertMessage(message), true};
+  });
+  if (result.created) announce(result.message);
+  return result;
+}
+
+MessagePage Chat::history(const User& caller, ConversationId id, const MessageQuery& query) {
+  return store_.read([&](StoreSession& s) {
+    requireParticipant(s, caller, id);
+    return s.messages(id, query);
+  });
+}
+
+std::int64_t Chat::markRead(const User& caller, ConversationId id, MessageId message) {
+  const std::int64_t unread = store_.write([&](StoreSession& s) {
+    requireParticipant(s, caller, id);
+    const auto target = s.findMessage(message);
+    if (!target || target->conversation_id != id)
+      throw InvalidInput("message_id", "No such message in this conversation.");
+    s.advanceReadMarker(id, caller.id, message);
+    return s.unreadCount(id, caller.id);
+  });
+  sdk::Event event;
+  event.type = "message.read";
+  event.conversation_id = id.value;
+  event.user_id = caller.id.value;
+  event.data = new Poco::JSON::Object;
+  event.data->set("message_id", static_cast<Poco::Int64>(message.value));
+  event.at = nowMs();
+  bus_.publish(event);
+  return unread;
+}
+
+Message Chat::appendSystemMessage(StoreSession& session, ConversationId conversation,
+                                  Poco::JSON::Object::Ptr content, TimePoint at) {
+  NewMessage message;
+  message.conversation_id = conversation;
+  message.message_type = "system";
+  message.content = std::move(content);
+  message.created_at = at;
+  return session.insertMessage(message);
+}
+
+void Chat::announce(const Message& message) const {
+  sdk::Event event;
+  event.type = "message.created";
+  event.conversation_id = message.conversation_id.value;
+  if (message.sender_id) event.user_id = message.sender_id->value;
+  event.data = views::message(message);
+  event.at = message.created_at;
+  bus_.publish(event);
+}
+
+}  // namespace fieldlink

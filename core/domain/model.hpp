@@ -1,0 +1,118 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <Poco/JSON/Object.h>
+
+#include "domain/ids.hpp"
+#include "util/clock.hpp"
+
+namespace fieldlink {
+
+enum class Role { Client, Technician, Dispatcher };
+std::string toString(Role role);
+std::optional<Role> parseRole(const std::string& text);
+
+struct User {
+  UserId id;
+  std::string username;
+  std::string display_name;
+  Role role = Role::Client;
+  std::string phone;
+  std::string password_hash;
+  TimePoint created_at;
+};
+
+struct NewUser {
+  std::string username;
+  std::string display_name;
+  Role role = Role::Client;
+  std::string phone;
+  std::string password_hash;
+  TimePoint created_at;
+};
+
+enum class RequestStatus { Pending, Assigned, EnRoute, OnSite, Completed, Cancelled };
+std::string toString(RequestStatus status);
+std::optional<RequestStatus> parseRequestStatus(const std::string& text);
+inline bool isFinal(RequestStatus s) {
+  return s == RequestStatus::Completed || s == RequestStatus::Cancelled;
+}
+
+struct GeoPoint {
+  double latitude = 0;
+  double longitude = 0;
+};
+
+struct ServiceRequest {
+  RequestId id;
+  UserId client_id;
+  std::optional<UserId> technician_id;
+  std::optional<ConversationId> conversation_id;
+  std::string title;
+  std::string description;
+  std::string address;
+  std::optional<GeoPoint> location;
+  RequestStatus status = RequestStatus::Pending;
+  TimePoint created_at;
+  TimePoint updated_at;
+};
+
+struct NewServiceRequest {
+  UserId client_id;
+  std::string title;
+  std::string description;
+  std::string address;
+  std::optional<GeoPoint> location;
+  TimePoint created_at;
+};
+
+struct Participant {
+  UserId user_id;
+  Role role = Role::Client;
+  MessageId last_read;  // 0 when nothing was read
+};
+
+struct Conversation {
+  ConversationId id;
+  RequestId request_id;
+  std::vector<Participant> participants;
+  TimePoint created_at;
+
+  const Participant* participant(UserId user) const {
+    for (const auto& p : participants)
+      if (p.user_id == user) return &p;
+    return nullptr;
+  }
+};
+
+struct Message {
+  MessageId id;
+  ConversationId conversation_id;
+  std::optional<UserId> sender_id;  // empty for system messages
+  std::string message_type;
+  Poco::JSON::Object::Ptr content;
+  std::vector<std::int64_t> attachment_ids;
+  std::optional<std::string> client_id;
+  TimePoint created_at;
+};
+
+struct NewMessage {
+  ConversationId conversation_id;
+  std::optional<UserId> sender_id;
+  std::string message_type;
+  Poco::JSON::Object::Ptr content;
+  std::vector<std::int64_t> attachment_ids;
+  std::optional<std::string> client_id;
+  TimePoint created_at;
+};
+
+struct ConversationSummary {
+  Conversation conversation;
+  std::int64_t unread_count = 0;
+  std::optional<Message> last_message;
+};
+
+}  // namespace fieldlink

@@ -1,0 +1,88 @@
+#include "domain/views.hpp"
+
+#include <Poco/JSON/Array.h>
+
+namespace fieldlink::views {
+namespace {
+
+Poco::Dynamic::Var idOrNull(const std::optional<std::int64_t>& id) {
+  if (!id) return Poco::Dynamic::Var();
+  return static_cast<Poco::Int64>(*id);
+}
+
+template <class Tag>
+Poco::Dynamic::Var idOrNull(const std::optional<Id<Tag>>& id) {
+  return id ? idOrNull(std::optional<std::int64_t>(id->value)) : Poco::Dynamic::Var();
+}
+
+}  // namespace
+
+Poco::JSON::Object::Ptr user(const User& u) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+  o->set("id", static_cast<Poco::Int64>(u.id.value));
+  o->set("username", u.username);
+  o->set("display_name", u.display_name);
+  o->set("role", toString(u.role));
+  o->set("phone", u.phone);
+  return o;
+}
+
+Poco::JSON::Object::Ptr request(const ServiceRequest& r) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+  o->set("id", static_cast<Poco::Int64>(r.id.value));
+  o->set("title", r.title);
+  o->set("description", r.description);
+  o->set("address", r.address);
+  o->set("latitude", r.location ? Poco::Dynamic::Var(r.location->latitude) : Poco::Dynamic::Var());
+  o->set("longitude",
+         r.location ? Poco::Dynamic::Var(r.location->longitude) : Poco::Dynamic::Var());
+  o->set("status", toString(r.status));
+  o->set("client_id", static_cast<Poco::Int64>(r.client_id.value));
+  o->set("technician_id", idOrNull(r.technician_id));
+  o->set("conversation_id", idOrNull(r.conversation_id));
+  o->set("created_at", formatRfc3339(r.created_at));
+  o->set("updated_at", formatRfc3339(r.updated_at));
+  return o;
+}
+
+Poco::JSON::Object::Ptr message(const Message& m) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+  o->set("id", static_cast<Poco::Int64>(m.id.value));
+  o->set("conversation_id", static_cast<Poco::Int64>(m.conversation_id.value));
+  o->set("sender_id", idOrNull(m.sender_id));
+  o->set("message_type", m.message_type);
+  o->set("content", m.content);
+  Poco::JSON::Array::Ptr attachments = new Poco::JSON::Array;
+  for (auto id : m.attachment_ids) attachments->add(static_cast<Poco::Int64>(id));
+  o->set("attachments", attachments);
+  o->set("client_id", m.client_id ? Poco::Dynamic::Var(*m.client_id) : Poco::Dynamic::Var());
+  o->set("created_at", formatRfc3339(m.created_at));
+  return o;
+}
+
+Poco::JSON::Object::Ptr conversation(const Conversation& c) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+  o->set("id", static_cast<Poco::Int64>(c.id.value));
+  o->set("request_id", static_cast<Poco::Int64>(c.request_id.value));
+  Poco::JSON::Array::Ptr participants = new Poco::JSON::Array;
+  for (const auto& p : c.participants) {
+    Poco::JSON::Object::Ptr entry = new Poco::JSON::Object;
+    entry->set("user_id", static_cast<Poco::Int64>(p.user_id.value));
+    entry->set("role", toString(p.role));
+    entry->set("last_read_message_id", static_cast<Poco::Int64>(p.last_read.value));
+    participants->add(entry);
+  }
+  o->set("participants", participants);
+  o->set("created_at", formatRfc3339(c.created_at));
+  return o;
+}
+
+Poco::JSON::Object::Ptr conversationSummary(const ConversationSummary& s) {
+  Poco::JSON::Object::Ptr o = conversation(s.conversation);
+  o->set("unread_count", static_cast<Poco::Int64>(s.unread_count));
+  o->set("last_message", s.last_message ? Poco::Dynamic::Var(message(*s.last_message))
+                                        : Poco::Dynamic::Var());
+  return o;
+}
+
+}  // namespace fieldlink::views

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include "domain/model.hpp"
+
+namespace fieldlink::views {
+
+// The API representation of each domain object (shared/API.md), used by REST and WebSocket
+// alike so that both show the same fields.
+Poco::JSON::Object::Ptr user(const User& user);
+Poco::JSON::Object::Ptr request(const ServiceRequest& request);
+Poco::JSON::Object::Ptr message(const Message& message);
+Poco::JSON::Object::Ptr conversation(const Conversation& conversation);
+Poco::JSON::Object::Ptr conversationSummary(const ConversationSummary& summary);
+
+}  // namespace fieldlink::views

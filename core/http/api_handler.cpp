@@ -1,0 +1,70 @@
+#include "http/api_handler.hpp"
+
+#include <optional>
+#include <sstream>
+
+#include <Poco/JSON/Stringifier.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/NullStream.h>
+#include <Poco/URI.h>
+
+#include "domain/errors.hpp"
+#include "http/error_response.hpp"
+
+namespace fieldlink {
+namespace {
+
+std::string bearerToken(const Poco::Net::HTTPServerRequest& request) {
+  const std::string header = request.get("Authorization", "");
+  const std::string prefix = "Bearer ";
+  if (header.rfind(prefix, 0) != 0 || header.size() == prefix.size())
+    throw Unauthorized("Authentication credentials were not provided.");
+  return header.substr(prefix.size());
+}
+
+void send(Poco::Net::HTTPServerResponse& out, const ApiResponse& response) {
+  out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
+  out.set("Cache-Control", "no-store");
+  out.set("X-Content-Type-Options", "nosniff");
+  for (const auto& [name, value] : response.headers) out.set(name, value);
+  if (response.body.isEmpty()) {
+    out.setContentLength(0);
+    out.send();
+    return;
+  }
+  std::ostringstream json;
+  Poco::JSON::Stringifier::stringify(response.body, json);
+  const std::string text = json.str();
+  out.setContentType("application/json; charset=utf-8");
+  out.setContentLength64(static_cast<Poco::Int64>(text.size()));
+  out.send() << text;
+}
+
+}  // namespace
+
+void ApiHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
+                               Poco::Net::HTTPServerResponse& response) {
+  ApiResponse result;
+  std::optional<ApiRequest> api;
+  try {
+    api.emplace(request, services_.max_body_bytes);
+    const RouteMatch match =
+        router_.match(request.getMethod(), Poco::URI(request.getURI()).getPath());
+    api->setPathParams(match.params);
+    if (match.route->access == Access::Authenticated)
+      api->setCaller(services_.accounts.authenticate(bearerToken(request)));
+    result = match.route->handler(*api);
+  } catch (...) {
+    result = errorResponse(std::current_exception());
+  }
+  // An unread body would be taken for the next request on a keep-alive connection.
+  if (!api || api->bodyPending()) response.setKeepAlive(false);
+  try {
+    send(response, result);
+  } catch (const std::exception&) {
+    // The client went away mid-answer; nothing more to do.
+  }
+}
+
+}  // namespace fieldlink

@@ -1,0 +1,54 @@
+#include "domain/errors.hpp"
+#include "domain/views.hpp"
+#include "http/endpoints/endpoints.hpp"
+#include "http/json_input.hpp"
+
+namespace fieldlink::endpoints {
+namespace {
+
+AccountInput accountFrom(const Poco::JSON::Object& body) {
+  AccountInput input;
+  input.username = json_input::requiredString(body, "username");
+  input.password = json_input::requiredString(body, "password");
+  input.display_name = json_input::requiredString(body, "display_name");
+  input.phone = json_input::optionalString(body, "phone").value_or("");
+  return input;
+}
+
+}  // namespace
+
+ApiResponse registerAccount(Services& s, ApiRequest& r) {
+  const User user = s.accounts.registerClient(accountFrom(*r.jsonBody()));
+  return ApiResponse::json(201, views::user(user));
+}
+
+ApiResponse createUser(Services& s, ApiRequest& r) {
+  if (r.caller().role != Role::Dispatcher) throw Forbidden("Only dispatchers create accounts.");
+  const auto body = r.jsonBody();
+  AccountInput input = accountFrom(*body);
+  const auto role = parseRole(json_input::requiredString(*body, "role"));
+  if (!role) throw InvalidInput("role", "One of client, technician, dispatcher.");
+  input.role = *role;
+  return ApiResponse::json(201, views::user(s.accounts.createUser(r.caller(), input)));
+}
+
+ApiResponse me(Services&, ApiRequest& r) { return ApiResponse::json(200, views::user(r.caller())); }
+
+ApiResponse obtainToken(Services& s, ApiRequest& r) {
+  const auto body = r.jsonBody();
+  const TokenPair tokens = s.accounts.obtainTokens(json_input::requiredString(*body, "username"),
+                                                   json_input::requiredString(*body, "password"));
+  Poco::JSON::Object::Ptr out = new Poco::JSON::Object;
+  out->set("access", tokens.access);
+  out->set("refresh", tokens.refresh);
+  return ApiResponse::json(200, out);
+}
+
+ApiResponse refreshToken(Services& s, ApiRequest& r) {
+  const auto body = r.jsonBody();
+  Poco::JSON::Object::Ptr out = new Poco::JSON::Object;
+  out->set("access", s.accounts.refreshAccess(json_input::requiredString(*body, "refresh")));
+  return ApiResponse::json(200, out);
+}
+
+}  // namespace fieldlink::endpoints

@@ -1,0 +1,67 @@
+#include <Poco/JSON/Array.h>
+
+#include "domain/errors.hpp"
+#include "domain/views.hpp"
+#include "http/endpoints/endpoints.hpp"
+#include "http/json_input.hpp"
+
+namespace fieldlink::endpoints {
+namespace {
+
+constexpr std::int64_t kMaxId = std::numeric_limits<std::int64_t>::max();
+
+}  // namespace
+
+ApiResponse listConversations(Services& s, ApiRequest& r) {
+  Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
+  for (const auto& summary : s.chat.conversationsOf(r.caller()))
+    out->add(views::conversationSummary(summary));
+  return ApiResponse::json(200, out);
+}
+
+ApiResponse getConversation(Services& s, ApiRequest& r) {
+  return ApiResponse::json(200, views::conversation(s.chat.conversation(
+                                    r.caller(), ConversationId(r.pathId("id")))));
+}
+
+ApiResponse sendMessage(Services& s, ApiRequest& r) {
+  const auto body = r.jsonBody();
+  SendMessageInput input;
+  input.conversation_id = ConversationId(json_input::requiredId(*body, "conversation_id"));
+  input.message_type = json_input::requiredString(*body, "message_type");
+  if (input.message_type == "system")
+    throw InvalidInput("message_type", "System messages are made by the server.",
+                       "unknown_message_type");
+  input.content = json_input::requiredObject(*body, "content");
+  input.client_id = json_input::optionalString(*body, "client_id");
+  const SendResult result = s.chat.send(r.caller(), input);
+  return ApiResponse::json(result.created ? 201 : 200, views::message(result.message));
+}
+
+ApiResponse conversationMessages(Services& s, ApiRequest& r) {
+  const auto conversation = r.queryInt("conversation_id", 1, kMaxId);
+  if (!conversation) throw InvalidInput("conversation_id", "This query parameter is required.");
+  MessageQuery query;
+  if (auto after = r.queryInt("after_id", 0, kMaxId)) query.after_id = MessageId(*after);
+  if (auto before = r.queryInt("before_id", 1, kMaxId)) query.before_id = MessageId(*before);
+  query.limit = static_cast<int>(r.queryInt("limit", 1, 200).value_or(50));
+  const MessagePage page = s.chat.history(r.caller(), ConversationId(*conversation), query);
+  Poco::JSON::Array::Ptr results = new Poco::JSON::Array;
+  for (const auto& message : page.results) results->add(views::message(message));
+  Poco::JSON::Object::Ptr out = new Poco::JSON::Object;
+  out->set("results", results);
+  out->set("has_more", page.has_more);
+  return ApiResponse::json(200, out);
+}
+
+ApiResponse markRead(Services& s, ApiRequest& r) {
+  const auto body = r.jsonBody();
+  const ConversationId conversation(json_input::requiredId(*body, "conversation_id"));
+  const MessageId message(json_input::requiredId(*body, "message_id"));
+  Poco::JSON::Object::Ptr out = new Poco::JSON::Object;
+  out->set("unread_count",
+           static_cast<Poco::Int64>(s.chat.markRead(r.caller(), conversation, message)));
+  return ApiResponse::json(200, out);
+}
+
+}  // namespace fieldlink::endpoints

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "http/api_request.hpp"
+#include "http/services.hpp"
+
+// The REST endpoints, one function each; http/routes.cpp maps paths to them.
+namespace fieldlink::endpoints {
+
+ApiResponse registerAccount(Services& s, ApiRequest& r);
+ApiResponse createUser(Services& s, ApiRequest& r);
+ApiResponse me(Services& s, ApiRequest& r);
+ApiResponse obtainToken(Services& s, ApiRequest& r);
+ApiResponse refreshToken(Services& s, ApiRequest& r);
+
+ApiResponse createRequest(Services& s, ApiRequest& r);
+ApiResponse listRequests(Services& s, ApiRequest& r);
+ApiResponse getRequest(Services& s, ApiRequest& r);
+ApiResponse assignRequest(Services& s, ApiRequest& r);
+ApiResponse changeRequestStatus(Services& s, ApiRequest& r);
+
+ApiResponse listConversations(Services& s, ApiRequest& r);
+ApiResponse getConversation(Services& s, ApiRequest& r);
+ApiResponse sendMessage(Services& s, ApiRequest& r);
+ApiResponse conversationMessages(Services& s, ApiRequest& r);
+ApiResponse markRead(Services& s, ApiRequest& r);
+
+ApiResponse listPlugins(Services& s, ApiRequest& r);
+ApiResponse health(Services& s, ApiRequest& r);
+
+}  // namespace fieldlink::endpoints

@@ -1,0 +1,68 @@
+#include "http/json_input.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "domain/errors.hpp"
+
+namespace fieldlink::json_input {
+namespace {
+
+std::optional<Poco::Dynamic::Var> present(const Poco::JSON::Object& body, const std::string& field) {
+  if (!body.has(field) || body.isNull(field)) return std::nullopt;
+  return body.get(field);
+}
+
+Poco::Dynamic::Var required(const Poco::JSON::Object& body, const std::string& field) {
+  auto value = present(body, field);
+  if (!value) throw InvalidInput(field, "This field is required.");
+  return *value;
+}
+
+bool isJsonNumber(const Poco::Dynamic::Var& v) { return v.isNumeric() && !v.isBoolean(); }
+
+}  // namespace
+
+std::string requiredString(const Poco::JSON::Object& body, const std::string& field) {
+  const auto value = required(body, field);
+  if (!value.isString()) throw InvalidInput(field, "Must be a string.");
+  return value.extract<std::string>();
+}
+
+std::optional<std::string> optionalString(const Poco::JSON::Object& body, const std::string& field) {
+  const auto value = present(body, field);
+  if (!value) return std::nullopt;
+  if (!value->isString()) throw InvalidInput(field, "Must be a string.");
+  return value->extract<std::string>();
+}
+
+std::int64_t requiredId(const Poco::JSON::Object& body, const std::string& field) {
+  const auto value = required(body, field);
+  if (!value.isInteger() || value.isBoolean()) throw InvalidInput(field, "Must be an integer id.");
+  Poco::Int64 id = 0;
+  try {
+    id = value.convert<Poco::Int64>();
+  } catch (const Poco::Exception&) {
+    throw InvalidInput(field, "Must be an integer id.");
+  }
+  if (id <= 0) throw InvalidInput(field, "Must be a positive integer id.");
+  return id;
+}
+
+std::optional<double> optionalNumber(const Poco::JSON::Object& body, const std::string& field) {
+  const auto value = present(body, field);
+  if (!value) return std::nullopt;
+  if (!isJsonNumber(*value)) throw InvalidInput(field, "Must be a number.");
+  const double number = value->convert<double>();
+  if (!std::isfinite(number)) throw InvalidInput(field, "Must be a finite number.");
+  return number;
+}
+
+Poco::JSON::Object::Ptr requiredObject(const Poco::JSON::Object& body, const std::string& field) {
+  const auto value = required(body, field);
+  if (value.type() != typeid(Poco::JSON::Object::Ptr))
+    throw InvalidInput(field, "Must be a JSON object.");
+  return value.extract<Poco::JSON::Object::Ptr>();
+}
+
+}  // namespace fieldlink::json_input

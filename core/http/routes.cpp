@@ -1,0 +1,43 @@
+#include "http/routes.hpp"
+
+#include "http/endpoints/endpoints.hpp"
+
+namespace fieldlink {
+
+Router makeRoutes(Services& services) {
+  Router router;
+  auto add = [&](const char* method, const char* path, Access access,
+                 ApiResponse (*endpoint)(Services&, ApiRequest&)) {
+    router.add(method, path, access, [&services, endpoint](ApiRequest& r) {
+      return endpoint(services, r);
+    });
+  };
+  using A = Access;
+  namespace e = endpoints;
+
+  add("GET", "/healthz", A::Public, e::health);
+
+  add("POST", "/api/auth/register/", A::Public, e::registerAccount);
+  add("POST", "/api/token/", A::Public, e::obtainToken);
+  add("POST", "/api/token/refresh/", A::Public, e::refreshToken);
+  add("POST", "/api/users/", A::Authenticated, e::createUser);
+  add("GET", "/api/users/me/", A::Authenticated, e::me);
+
+  add("POST", "/api/requests/", A::Authenticated, e::createRequest);
+  add("GET", "/api/requests/", A::Authenticated, e::listRequests);
+  add("GET", "/api/requests/{id}/", A::Authenticated, e::getRequest);
+  add("POST", "/api/requests/{id}/assign/", A::Authenticated, e::assignRequest);
+  add("POST", "/api/requests/{id}/status/", A::Authenticated, e::changeRequestStatus);
+
+  add("GET", "/api/chat/conversations/", A::Authenticated, e::listConversations);
+  add("GET", "/api/chat/conversations/{id}/", A::Authenticated, e::getConversation);
+  add("POST", "/api/chat/messages/", A::Authenticated, e::sendMessage);
+  add("GET", "/api/chat/messages/conversation_messages/", A::Authenticated,
+      e::conversationMessages);
+  add("POST", "/api/chat/messages/mark_read/", A::Authenticated, e::markRead);
+
+  add("GET", "/api/plugins/", A::Authenticated, e::listPlugins);
+  return router;
+}
+
+}  // namespace fieldlink

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <cstddef>
+
+#include "domain/accounts.hpp"
+#include "domain/chat.hpp"
+#include "domain/service_requests.hpp"
+#include "plugins/plugin_host.hpp"
+#include "store/store.hpp"
+
+namespace fieldlink {
+
+// What the HTTP endpoints work with. Owned by the application; outlives the server.
+struct Services {
+  Store& store;
+  Accounts& accounts;
+  ServiceRequests& requests;
+  Chat& chat;
+  PluginHost& plugins;
+  std::size_t max_body_bytes = 1 << 20;
+};
+
+}  // namespace fieldlink

@@ -1,0 +1,182 @@
+#include "plugins/plugin_host.hpp"
+
+#include <boost/dll/shared_library.hpp>
+#include <boost/filesystem.hpp>
+
+#include <Poco/Logger.h>
+
+#include "domain/errors.hpp"
+#include "plugins/plugin_context.hpp"
+
+namespace fieldlink {
+namespace {
+
+Poco::Logger& log() { return Poco::Logger::get("fieldlink.plugins"); }
+
+std::string kindName(sdk::PluginKind kind) {
+  switch (kind) {
+    case sdk::PluginKind::MessageType:
+      return "message_type";
+    case sdk::PluginKind::Stats:
+      return "stats";
+  }
+  return "";
+}
+
+bool isPlainName(const std::string& name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') return false;
+  return true;
+}
+
+}  // namespace
+
+// Member order matters: the plugin object is destroyed before the library holding its code.
+struct PluginHost::Loaded {
+  boost::dll::shared_library library;
+  std::unique_ptr<PluginContext> context;
+  std::shared_ptr<sdk::Plugin> plugin;
+  PluginStatus status;
+  sdk::MessageTypePlugin* message_type = nullptr;
+  sdk::StatsPlugin* stats = nullptr;
+};
+
+PluginHost::PluginHost(const Poco::Util::AbstractConfiguration& config,
+                       const sdk::StoreReader& store, EventBus& bus)
+    : config_(config), store_(store), bus_(bus) {
+  bus_.subscribe([this](const sdk::Event& event) { deliverToStats(event); });
+}
+
+PluginHost::~PluginHost() {
+  for (auto it = loaded_.rbegin(); it != loaded_.rend(); ++it) {
+    auto& entry = **it;
+    try {
+      entry.plugin->stop();
+    } catch (const std::exception& e) {
+      log().error("plugin %s threw from stop(): %s", entry.status.name, std::string(e.what()));
+    } catch (...) {
+      log().error("plugin %s threw from stop()", entry.status.name);
+    }
+    entry.message_type = nullptr;
+    entry.stats = nullptr;
+    entry.plugin.reset();
+  }
+  loaded_.clear();
+}
+
+void PluginHost::loadAll(const std::string& dir, const std::vector<std::string>& enabled) {
+  for (const auto& name : enabled) loadOne(dir, name);
+}
+
+void PluginHost::loadOne(const std::string& dir, const std::string& name) {
+  PluginStatus status;
+  status.name = name;
+  status.state = "failed";
+  auto fail = [&](const std::string& why) {
+    status.error = why;
+    log().error("plugin %s not loaded: %s", name, why);
+    failures_.push_back(status);
+  };
+  if (!isPlainName(name)) return fail("plugin names are letters, digits, '_' and '-'");
+  for (const auto& entry : loaded_)
+    if (entry->status.name == name) return fail("enabled twice");
+  for (const auto& failed : failures_)
+    if (failed.name == name) return fail("enabled twice");
+
+  const boost::filesystem::path path = boost::filesystem::path(dir) / (name + ".so");
+  auto entry = std::make_unique<Loaded>();
+  try {
+    if (!boost::filesystem::exists(path)) return fail("no file " + path.string());
+    entry->library.load(path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+    if (!entry->library.has("fieldlink_plugin"))
+      return fail(path.string() + " is not a fieldlink plugin (no fieldlink_plugin symbol)");
+    const auto& manifest = entry->library.get_alias<const sdk::PluginManifest>("fieldlink_plugin");
+    status.api_version = manifest.api_version;
+    if (manifest.api_version != sdk::kApiVersion)
+      return fail("built for SDK API version " + std::to_string(manifest.api_version) +
+                  ", this server speaks " + std::to_string(sdk::kApiVersion) +
+                  ": rebuild the plugin against this server's SDK");
+    status.kind = kindName(manifest.kind);
+    status.version = manifest.version ? manifest.version : "";
+    if (status.kind.empty()) return fail("unknown plugin kind");
+    if (!manifest.name || name != manifest.name)
+      return fail(std::string("file declares the name '") + (manifest.name ? manifest.name : "") +
+                  "'");
+    entry->plugin = manifest.create();
+    if (!entry->plugin) return fail("factory returned nothing");
+    entry->message_type = entry->plugin->message_type();
+    entry->stats = entry->plugin->stats();
+    if ((manifest.kind == sdk::PluginKind::MessageType) != (entry->message_type != nullptr) ||
+        (manifest.kind == sdk::PluginKind::Stats) != (entry->stats != nullptr))
+      return fail("the plugin does not implement the kind its manifest declares");
+    entry->context = std::make_unique<PluginContext>(name, config_, store_, bus_);
+    const sdk::StartResult started = entry->plugin->start(*entry->context);
+    if (!started.error.empty()) return fail("start failed: " + started.error);
+  } catch (const std::exception& e) {
+    return fail(e.what());
+  } catch (...) {
+    return fail("threw a non-standard exception while loading");
+  }
+  status.state = "loaded";
+  entry->status = status;
+  log().information("plugin %s %s loaded (%s)", name, status.version, status.kind);
+  loaded_.push_back(std::move(entry));
+}
+
+const PluginHost::Loaded* PluginHost::messageTypeNamed(const std::string& name) const {
+  for (const auto& entry : loaded_)
+    if (entry->message_type && entry->status.name == name) return entry.get();
+  return nullptr;
+}
+
+bool PluginHost::hasMessageType(const std::string& name) const {
+  return messageTypeNamed(name) != nullptr;
+}
+
+sdk::ValidationResult PluginHost::validate(const std::string& type,
+                                           const Poco::JSON::Object& content,
+                                           const sdk::MessageContext& context) const {
+  const Loaded* entry = messageTypeNamed(type);
+  if (!entry)
+    throw InvalidInput("message_type", "Unknown or disabled message type.", "unknown_message_type");
+  try {
+    return entry->message_type->validate(content, context);
+  } catch (const std::exception& e) {
+    log().error("plugin %s threw from validate(): %s", type, std::string(e.what()));
+  } catch (...) {
+    log().error("plugin %s threw from validate()", type);
+  }
+  throw PluginFailure("The " + type + " plugin failed to handle this message.");
+}
+
+std::string PluginHost::summary(const std::string& type, const Poco::JSON::Object& content) const {
+  const Loaded* entry = messageTypeNamed(type);
+  if (!entry) return "";
+  try {
+    return entry->message_type->summary(content);
+  } catch (...) {
+    log().error("plugin %s threw from summary()", type);
+    return "";
+  }
+}
+
+void PluginHost::deliverToStats(const sdk::Event& event) const {
+  for (const auto& entry : loaded_) {
+    if (!entry->stats) continue;
+    try {
+      entry->stats->on_event(event);
+    } catch (...) {
+      log().error("plugin %s threw from on_event(%s)", entry->status.name, event.type);
+    }
+  }
+}
+
+std::vector<PluginStatus> PluginHost::status() const {
+  std::vector<PluginStatus> out;
+  for (const auto& entry : loaded_) out.push_back(entry->status);
+  out.insert(out.end(), failures_.begin(), failures_.end());
+  return out;
+}
+
+}  // namespace fieldlink

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <Poco/Util/AbstractConfiguration.h>
+#include <fieldlink/sdk/plugin.hpp>
+
+#include "bus/event_bus.hpp"
+
+namespace fieldlink {
+
+struct PluginStatus {
+  std::string name;
+  std::string kind;     // "message_type", "stats", or "" when it never loaded far enough
+  std::string version;  // the plugin's own version
+  int api_version = 0;
+  std::string state;    // "loaded" or "failed"
+  std::string error;    // why it failed
+};
+
+// Loads the enabled plugins from the plugin folder and is the only code that calls into
+// them. Every call is guarded: a plugin that fails to load is recorded and skipped, and an
+// exception thrown by a plugin is logged by plugin name and never reaches the caller as such.
+class PluginHost {
+ public:
+  PluginHost(const Poco::Util::AbstractConfiguration& config, const sdk::StoreReader& store,
+             EventBus& bus);
+  ~PluginHost();  // stops plugins, then unloads their libraries
+  PluginHost(const PluginHost&) = delete;
+  PluginHost& operator=(const PluginHost&) = delete;
+
+  // Loads `<dir>/<name>.so` for each name; also reports .so files in `dir` that are not
+  // enabled at debug level only.
+  void loadAll(const std::string& dir, const std::vector<std::string>& enabled);
+
+  bool hasMessageType(const std::string& name) const;
+  // Validates through the named message type. Throws BadRequest("unknown_message_type") when
+  // it is not loaded and PluginFailure when the plugin throws.
+  sdk::ValidationResult validate(const std::string& type, const Poco::JSON::Object& content,
+                                 const sdk::MessageContext& context) const;
+  std::string summary(const std::string& type, const Poco::JSON::Object& content) const;
+
+  std::vector<PluginStatus> status() const;
+
+ private:
+  struct Loaded;
+  void loadOne(const std::string& dir, const std::string& name);
+  void deliverToStats(const sdk::Event& event) const;
+  const Loaded* messageTypeNamed(const std::string& name) const;
+
+  const Poco::Util::AbstractConfiguration& config_;
+  const sdk::StoreReader& store_;
+  EventBus& bus_;
+  std::vector<std::unique_ptr<Loaded>> loaded_;  // in load order; unloaded in reverse
+  std::vector<PluginStatus> failures_;
+};
+
+}  // namespace fieldlink

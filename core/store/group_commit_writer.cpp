@@ -1,0 +1,95 @@
+#include "store/group_commit_writer.hpp"
+
+#include <future>
+
+#include <Poco/Logger.h>
+
+namespace fieldlink {
+
+GroupCommitWriter::GroupCommitWriter(StoreSession& session, TransactionControl& control,
+                                     std::size_t max_batch)
+    : session_(session), control_(control), max_batch_(max_batch), thread_([this] { loop(); }) {}
+
+GroupCommitWriter::~GroupCommitWriter() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void GroupCommitWriter::submit(Work work, Done done) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    queue_.push_back(Job{std::move(work), std::move(done), nullptr});
+  }
+  wake_.notify_one();
+}
+
+void GroupCommitWriter::run(const Work& work) {
+  std::promise<void> committed;
+  auto result = committed.get_future();
+  submit(work, [&committed](std::exception_ptr error) {
+    if (error)
+      committed.set_exception(error);
+    else
+      committed.set_value();
+  });
+  result.get();
+}
+
+void GroupCommitWriter::loop() {
+  std::deque<Job> batch;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued is done
+      while (!queue_.empty() && batch.size() < max_batch_) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    runBatch(batch);
+    batch.clear();
+  }
+}
+
+void GroupCommitWriter::runBatch(std::deque<Job>& batch) {
+  std::exception_ptr batch_error;
+  try {
+    control_.begin();
+    for (auto& job : batch) {
+      control_.savepoint();
+      try {
+        job.work(session_);
+        control_.releaseSavepoint();
+      } catch (...) {
+        job.error = std::current_exception();
+        control_.rollbackToSavepoint();
+        control_.releaseSavepoint();
+      }
+    }
+    control_.commit();
+  } catch (...) {
+    // The commit (or the transaction itself) failed: nothing of this batch is durable.
+    batch_error = std::current_exception();
+    try {
+      control_.rollback();
+    } catch (const std::exception& e) {
+      Poco::Logger::get("fieldlink.store").error("rollback after failed batch: %s",
+                                                  std::string(e.what()));
+    }
+  }
+  for (auto& job : batch) {
+    try {
+      job.done(batch_error ? batch_error : job.error);
+    } catch (const std::exception& e) {
+      Poco::Logger::get("fieldlink.store").error("write completion threw: %s",
+                                                  std::string(e.what()));
+    }
+  }
+}
+
+}  // namespace fieldlink

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "store/store.hpp"
+
+namespace fieldlink {
+
+// The SQL a backend runs around a batch. Savepoints isolate each unit of work, so one
+// failing write rolls back alone while the rest of the batch commits.
+class TransactionControl {
+ public:
+  virtual ~TransactionControl() = default;
+  virtual void begin() = 0;
+  virtual void savepoint() = 0;
+  virtual void releaseSavepoint() = 0;
+  virtual void rollbackToSavepoint() = 0;
+  virtual void commit() = 0;
+  virtual void rollback() = 0;
+};
+
+// One writer thread that drains queued units of work into a single transaction: one
+// durable commit (one fsync) for the whole batch instead of one per message.
+class GroupCommitWriter {
+ public:
+  using Work = std::function<void(StoreSession&)>;
+  using Done = std::function<void(std::exception_ptr)>;
+
+  // `session` and `control` belong to the writer thread from now on.
+  GroupCommitWriter(StoreSession& session, TransactionControl& control, std::size_t max_batch);
+  ~GroupCommitWriter();  // finishes queued work, then stops
+
+  void submit(Work work, Done done);
+  // Blocks until `work` is committed; rethrows its exception.
+  void run(const Work& work);
+
+ private:
+  struct Job {
+    Work work;
+    Done done;
+    std::exception_ptr error;
+  };
+  void loop();
+  void runBatch(std::deque<Job>& batch);
+
+  StoreSession& session_;
+  TransactionControl& control_;
+  const std::size_t max_batch_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Job> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace fieldlink

@@ -1,0 +1,121 @@
+#include "store/sqlite/migrations.hpp"
+
+#include <string>
+#include <vector>
+
+#include <Poco/Data/Statement.h>
+
+#include "domain/errors.hpp"
+#include "util/clock.hpp"
+
+namespace fieldlink::sqlite {
+namespace {
+
+using namespace Poco::Data::Keywords;
+
+struct Migration {
+  int version;
+  std::vector<std::string> statements;
+};
+
+// Append only: a released migration never changes.
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> all = {
+      {1,
+       {R"(CREATE TABLE users (
+             id INTEGER PRIMARY KEY AUTOINCREMENT,
+             username TEXT NOT NULL,
+             display_name TEXT NOT NULL,
+             role TEXT NOT NULL,
+             phone TEXT NOT NULL DEFAULT '',
+             password_hash TEXT NOT NULL,
+             created_at INTEGER NOT NULL))",
+        "CREATE UNIQUE INDEX users_username ON users (username COLLATE NOCASE)",
+        R"(CREATE TABLE service_requests (
+             id INTEGER PRIMARY KEY AUTOINCREMENT,
+             client_id INTEGER NOT NULL REFERENCES users (id),
+             technician_id INTEGER REFERENCES users (id),
+             conversation_id INTEGER,
+             title TEXT NOT NULL,
+             description TEXT NOT NULL DEFAULT '',
+             address TEXT NOT NULL DEFAULT '',
+             latitude REAL,
+             longitude REAL,
+             status TEXT NOT NULL,
+             created_at INTEGER NOT NULL,
+             updated_at INTEGER NOT NULL))",
+        "CREATE INDEX service_requests_client ON service_requests (client_id)",
+        "CREATE INDEX service_requests_technician ON service_requests (technician_id)",
+        R"(CREATE TABLE conversations (
+             id INTEGER PRIMARY KEY AUTOINCREMENT,
+             request_id INTEGER NOT NULL UNIQUE REFERENCES service_requests (id),
+             created_at INTEGER NOT NULL))",
+        R"(CREATE TABLE participants (
+             conversation_id INTEGER NOT NULL REFERENCES conversations (id),
+             user_id INTEGER NOT NULL REFERENCES users (id),
+             role TEXT NOT NULL,
+             last_read_message_id INTEGER NOT NULL DEFAULT 0,
+             PRIMARY KEY (conversation_id, user_id)))",
+        "CREATE INDEX participants_user ON participants (user_id)",
+        R"(CREATE TABLE messages (
+             id INTEGER PRIMARY KEY AUTOINCREMENT,
+             conversation_id INTEGER NOT NULL REFERENCES conversations (id),
+             sender_id INTEGER REFERENCES users (id),
+             message_type TEXT NOT NULL,
+             content TEXT NOT NULL,
+             attachments TEXT NOT NULL DEFAULT '[]',
+             client_id TEXT,
+             created_at INTEGER NOT NULL))",
+        "CREATE INDEX messages_conversation ON messages (conversation_id, id)",
+        "CREATE UNIQUE INDEX messages_client_id ON messages (sender_id, client_id) "
+        "WHERE client_id IS NOT NULL",
+        R"(CREATE TABLE attachments (
+             id INTEGER PRIMARY KEY AUTOINCREMENT,
+             owner_id INTEGER NOT NULL REFERENCES users (id),
+             sha256 TEXT NOT NULL,
+             content_type TEXT NOT NULL,
+             size INTEGER NOT NULL,
+             name TEXT NOT NULL DEFAULT '',
+             created_at INTEGER NOT NULL))",
+        "CREATE INDEX attachments_sha256 ON attachments (sha256)"}},
+  };
+  return all;
+}
+
+int currentVersion(Poco::Data::Session& session) {
+  session << "CREATE TABLE IF NOT EXISTS schema_migrations ("
+             "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)",
+      now;
+  int version = 0;
+  session << "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", into(version), now;
+  return version;
+}
+
+}  // namespace
+
+int latestSchemaVersion() { return migrations().back().version; }
+
+void migrate(Poco::Data::Session& session) {
+  const int current = currentVersion(session);
+  if (current > latestSchemaVersion())
+    throw Unavailable("The database has schema version " + std::to_string(current) +
+                      ", newer than this build knows (" +
+                      std::to_string(latestSchemaVersion()) + ").");
+  for (const auto& migration : migrations()) {
+    if (migration.version <= current) continue;
+    session << "BEGIN IMMEDIATE", now;
+    try {
+      for (const auto& sql : migration.statements) session << sql, now;
+      int version = migration.version;
+      Poco::Int64 applied = toEpochMs(nowMs());
+      session << "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
+          use(version), use(applied), now;
+      session << "COMMIT", now;
+    } catch (...) {
+      session << "ROLLBACK", now;
+      throw;
+    }
+  }
+}
+
+}  // namespace fieldlink::sqlite

@@ -1,0 +1,395 @@
+#include "store/sqlite/sqlite_session.hpp"
+
+#include <algorithm>
+#include <sstream>
+
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/Statement.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Nullable.h>
+
+#include "domain/errors.hpp"
+
+namespace fieldlink::sqlite {
+namespace {
+
+using namespace Poco::Data::Keywords;
+using Poco::Data::RecordSet;
+using Poco::Data::Statement;
+using NullableInt = Poco::Nullable<Poco::Int64>;
+using NullableDouble = Poco::Nullable<double>;
+
+// Typed access to one row of a result.
+class Row {
+ public:
+  Row(const RecordSet& rs, std::size_t row) : rs_(rs), row_(row) {}
+  bool isNull(std::size_t col) const { return rs_.isNull(col, row_); }
+  std::int64_t int64(std::size_t col) const {
+    return rs_.value(col, row_).convert<Poco::Int64>();
+  }
+  std::string text(std::size_t col) const {
+    return isNull(col) ? std::string() : rs_.value(col, row_).convert<std::string>();
+  }
+  double real(std::size_t col) const { return rs_.value(col, row_).convert<double>(); }
+  std::optional<std::int64_t> optInt64(std::size_t col) const {
+    if (isNull(col)) return std::nullopt;
+    return int64(col);
+  }
+  TimePoint time(std::size_t col) const { return fromEpochMs(int64(col)); }
+
+ private:
+  const RecordSet& rs_;
+  std::size_t row_;
+};
+
+template <class T, class RowMapper>
+std::vector<T> mapRows(Statement& statement, RowMapper&& map) {
+  statement.execute();
+  RecordSet rs(statement);
+  std::vector<T> out;
+  out.reserve(rs.rowCount());
+  for (std::size_t r = 0; r < rs.rowCount(); ++r) out.push_back(map(Row(rs, r)));
+  return out;
+}
+
+template <class T>
+std::optional<T> firstOf(std::vector<T>&& rows) {
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+constexpr const char* kUserColumns =
+    "SELECT id, username, display_name, role, phone, password_hash, created_at FROM users ";
+
+User userFrom(const Row& row) {
+  User u;
+  u.id = UserId(row.int64(0));
+  u.username = row.text(1);
+  u.display_name = row.text(2);
+  u.role = parseRole(row.text(3)).value_or(Role::Client);
+  u.phone = row.text(4);
+  u.password_hash = row.text(5);
+  u.created_at = row.time(6);
+  return u;
+}
+
+constexpr const char* kRequestColumns =
+    "SELECT id, client_id, technician_id, conversation_id, title, description, address, "
+    "latitude, longitude, status, created_at, updated_at FROM service_requests ";
+
+ServiceRequest requestFrom(const Row& row) {
+  ServiceRequest r;
+  r.id = RequestId(row.int64(0));
+  r.client_id = UserId(row.int64(1));
+  if (auto t = row.optInt64(2)) r.technician_id = UserId(*t);
+  if (auto c = row.optInt64(3)) r.conversation_id = ConversationId(*c);
+  r.title = row.text(4);
+  r.description = row.text(5);
+  r.address = row.text(6);
+  if (!row.isNull(7) && !row.isNull(8)) r.location = GeoPoint{row.real(7), row.real(8)};
+  r.status = parseRequestStatus(row.text(9)).value_or(RequestStatus::Pending);
+  r.created_at = row.time(10);
+  r.updated_at = row.time(11);
+  return r;
+}
+
+constexpr const char* kMessageColumns =
+    "SELECT id, conversation_id, sender_id, message_type, content, attachments, client_id, "
+    "created_at FROM messages ";
+
+Message messageFrom(const Row& row) {
+  Message m;
+  m.id = MessageId(row.int64(0));
+  m.conversation_id = ConversationId(row.int64(1));
+  if (auto s = row.optInt64(2)) m.sender_id = UserId(*s);
+  m.message_type = row.text(3);
+  m.content = Poco::JSON::Parser().parse(row.text(4)).extract<Poco::JSON::Object::Ptr>();
+  const auto ids = Poco::JSON::Parser().parse(row.text(5)).extract<Poco::JSON::Array::Ptr>();
+  for (std::size_t i = 0; i < ids->size(); ++i) m.attachment_ids.push_back(ids->getElement<Poco::Int64>(i));
+  if (!row.isNull(6)) m.client_id = row.text(6);
+  m.created_at = row.time(7);
+  return m;
+}
+
+std::string toJsonText(const Poco::JSON::Object::Ptr& object) {
+  std::ostringstream out;
+  object->stringify(out);
+  return out.str();
+}
+
+std::string toJsonText(const std::vector<std::int64_t>& ids) {
+  Poco::JSON::Array array;
+  for (auto id : ids) array.add(static_cast<Poco::Int64>(id));
+  std::ostringstream out;
+  array.stringify(out);
+  return out.str();
+}
+
+NullableInt nullableId(const std::optional<std::int64_t>& v) {
+  return v ? NullableInt(static_cast<Poco::Int64>(*v)) : NullableInt();
+}
+
+}  // namespace
+
+std::int64_t SqliteSession::lastInsertId() {
+  Poco::Int64 id = 0;
+  db_ << "SELECT last_insert_rowid()", into(id), now;
+  return id;
+}
+
+std::optional<User> SqliteSession::findUser(UserId id) {
+  Statement st(db_);
+  st << kUserColumns << "WHERE id = ?", bind(static_cast<Poco::Int64>(id.value));
+  return firstOf(mapRows<User>(st, userFrom));
+}
+
+std::optional<User> SqliteSession::findUserByUsername(const std::string& username) {
+  Statement st(db_);
+  st << kUserColumns << "WHERE username = ? COLLATE NOCASE", bind(username);
+  return firstOf(mapRows<User>(st, userFrom));
+}
+
+std::optional<ServiceRequest> SqliteSession::findRequest(RequestId id) {
+  Statement st(db_);
+  st << kRequestColumns << "WHERE id = ?", bind(static_cast<Poco::Int64>(id.value));
+  return firstOf(mapRows<ServiceRequest>(st, requestFrom));
+}
+
+std::vector<ServiceRequest> SqliteSession::listRequests(const RequestFilter& filter) {
+  Statement st(db_);
+  st << kRequestColumns << "WHERE (? IS NULL OR client_id = ?) AND (? IS NULL OR technician_id = ?) "
+                           "ORDER BY id DESC";
+  const NullableInt client = filter.client_id ? nullableId(filter.client_id->value) : NullableInt();
+  const NullableInt technician =
+      filter.technician_id ? nullableId(filter.technician_id->value) : NullableInt();
+  st, bind(client), bind(client), bind(technician), bind(technician);
+  return mapRows<ServiceRequest>(st, requestFrom);
+}
+
+std::optional<Conversation> SqliteSession::findConversation(ConversationId id) {
+  Statement head(db_);
+  head << "SELECT id, request_id, created_at FROM conversations WHERE id = ?",
+      bind(static_cast<Poco::Int64>(id.value));
+  auto conversation = firstOf(mapRows<Conversation>(head, [](const Row& row) {
+    Conversation c;
+    c.id = ConversationId(row.int64(0));
+    c.request_id = RequestId(row.int64(1));
+    c.created_at = row.time(2);
+    return c;
+  }));
+  if (!conversation) return std::nullopt;
+  Statement members(db_);
+  members << "SELECT user_id, role, last_read_message_id FROM participants "
+             "WHERE conversation_id = ? ORDER BY user_id",
+      bind(static_cast<Poco::Int64>(id.value));
+  conversation->participants = mapRows<Participant>(members, [](const Row& row) {
+    return Participant{UserId(row.int64(0)), parseRole(row.text(1)).value_or(Role::Client),
+                       MessageId(row.int64(2))};
+  });
+  return conversation;
+}
+
+std::vector<ConversationSummary> SqliteSession::conversationsOf(UserId user) {
+  Statement st(db_);
+  st << "SELECT p.conversation_id, "
+        "  (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = p.conversation_id "
+        "     AND m.id > p.last_read_message_id "
+        "     AND (m.sender_id IS NULL OR m.sender_id <> p.user_id)), "
+        "  (SELECT MAX(m.id) FROM messages m WHERE m.conversation_id = p.conversation_id) AS last_id "
+        "FROM participants p WHERE p.user_id = ? "
+        "ORDER BY COALESCE(last_id, 0) DESC, p.conversation_id DESC",
+      bind(static_cast<Poco::Int64>(user.value));
+  struct Head {
+    ConversationId id;
+    std::int64_t unread;
+    std::optional<std::int64_t> last_id;
+  };
+  const auto heads = mapRows<Head>(st, [](const Row& row) {
+    return Head{ConversationId(row.int64(0)), row.int64(1), row.optInt64(2)};
+  });
+  std::vector<ConversationSummary> out;
+  out.reserve(heads.size());
+  for (const auto& head : heads) {
+    auto conversation = findConversation(head.id);
+    if (!conversation) continue;
+    ConversationSummary summary{std::move(*conversation), head.unread, std::nullopt};
+    if (head.last_id) summary.last_message = findMessage(MessageId(*head.last_id));
+    out.push_back(std::move(summary));
+  }
+  return out;
+}
+
+std::vector<Message> SqliteSession::selectMessages(const std::string& where_and_order,
+                                                   std::vector<Poco::Int64> params) {
+  Statement st(db_);
+  st << kMessageColumns << where_and_order;
+  for (auto& p : params) st, bind(p);
+  return mapRows<Message>(st, messageFrom);
+}
+
+std::optional<Message> SqliteSession::findMessage(MessageId id) {
+  return firstOf(selectMessages("WHERE id = ?", {id.value}));
+}
+
+std::optional<Message> SqliteSession::findMessageByClientId(UserId sender,
+                                                            const std::string& client_id) {
+  Statement st(db_);
+  st << kMessageColumns << "WHERE sender_id = ? AND client_id = ?",
+      bind(static_cast<Poco::Int64>(sender.value)), bind(client_id);
+  return firstOf(mapRows<Message>(st, messageFrom));
+}
+
+MessagePage SqliteSession::messages(ConversationId conversation, const MessageQuery& query) {
+  const Poco::Int64 fetch = query.limit + 1;  // one more tells whether there are more
+  const Poco::Int64 before =
+      query.before_id ? query.before_id->value : std::numeric_limits<Poco::Int64>::max();
+  MessagePage page;
+  if (query.after_id) {
+    page.results = selectMessages(
+        "WHERE conversation_id = ? AND id > ? AND id < ? ORDER BY id ASC LIMIT ?",
+        {conversation.value, query.after_id->value, before, fetch});
+    page.has_more = page.results.size() > static_cast<std::size_t>(query.limit);
+    if (page.has_more) page.results.pop_back();
+  } else {
+    page.results = selectMessages(
+        "WHERE conversation_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
+        {conversation.value, before, fetch});
+    page.has_more = page.results.size() > static_cast<std::size_t>(query.limit);
+    if (page.has_more) page.results.pop_back();
+    std::reverse(page.results.begin(), page.results.end());
+  }
+  return page;
+}
+
+std::int64_t SqliteSession::unreadCount(ConversationId conversation, UserId user) {
+  Poco::Int64 count = 0;
+  Poco::Int64 c = conversation.value;
+  Poco::Int64 u = user.value;
+  db_ << "SELECT COUNT(*) FROM messages m JOIN participants p "
+         "ON p.conversation_id = m.conversation_id AND p.user_id = ? "
+         "WHERE m.conversation_id = ? AND m.id > p.last_read_message_id "
+         "AND (m.sender_id IS NULL OR m.sender_id <> p.user_id)",
+      use(u), use(c), into(count), now;
+  return count;
+}
+
+std::optional<AttachmentRecord> SqliteSession::findAttachment(std::int64_t id) {
+  Statement st(db_);
+  st << "SELECT id, owner_id, sha256, content_type, size, name, created_at "
+        "FROM attachments WHERE id = ?",
+      bind(static_cast<Poco::Int64>(id));
+  return firstOf(mapRows<AttachmentRecord>(st, [](const Row& row) {
+    return AttachmentRecord{row.int64(0), UserId(row.int64(1)), row.text(2), row.text(3),
+                            row.int64(4), row.text(5), row.time(6)};
+  }));
+}
+
+User SqliteSession::insertUser(const NewUser& user) {
+  if (findUserByUsername(user.username))
+    throw Conflict("A user with that username already exists.", "username_taken");
+  db_ << "INSERT INTO users (username, display_name, role, phone, password_hash, created_at) "
+         "VALUES (?, ?, ?, ?, ?, ?)",
+      bind(user.username), bind(user.display_name), bind(toString(user.role)), bind(user.phone),
+      bind(user.password_hash), bind(static_cast<Poco::Int64>(toEpochMs(user.created_at))), now;
+  return *findUser(UserId(lastInsertId()));
+}
+
+ServiceRequest SqliteSession::insertRequest(const NewServiceRequest& request) {
+  const NullableDouble lat = request.location ? NullableDouble(request.location->latitude)
+                                              : NullableDouble();
+  const NullableDouble lon = request.location ? NullableDouble(request.location->longitude)
+                                              : NullableDouble();
+  const Poco::Int64 created = toEpochMs(request.created_at);
+  db_ << "INSERT INTO service_requests (client_id, title, description, address, latitude, "
+         "longitude, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      bind(static_cast<Poco::Int64>(request.client_id.value)), bind(request.title),
+      bind(request.description), bind(request.address), bind(lat), bind(lon),
+      bind(toString(RequestStatus::Pending)), bind(created), bind(created), now;
+  return *findRequest(RequestId(lastInsertId()));
+}
+
+void SqliteSession::updateRequest(const ServiceRequest& request) {
+  const NullableInt technician =
+      request.technician_id ? nullableId(request.technician_id->value) : NullableInt();
+  const NullableInt conversation =
+      request.conversation_id ? nullableId(request.conversation_id->value) : NullableInt();
+  db_ << "UPDATE service_requests SET technician_id = ?, conversation_id = ?, status = ?, "
+         "updated_at = ? WHERE id = ?",
+      bind(technician), bind(conversation), bind(toString(request.status)),
+      bind(static_cast<Poco::Int64>(toEpochMs(request.updated_at))),
+      bind(static_cast<Poco::Int64>(request.id.value)), now;
+}
+
+Conversation SqliteSession::insertConversation(RequestId request,
+                                               const std::vector<Participant>& participants,
+                                               TimePoint created_at) {
+  db_ << "INSERT INTO conversations (request_id, created_at) VALUES (?, ?)",
+      bind(static_cast<Poco::Int64>(request.value)),
+      bind(static_cast<Poco::Int64>(toEpochMs(created_at))), now;
+  const ConversationId id(lastInsertId());
+  for (const auto& p : participants) {
+    db_ << "INSERT INTO participants (conversation_id, user_id, role, last_read_message_id) "
+           "VALUES (?, ?, ?, ?)",
+        bind(static_cast<Poco::Int64>(id.value)), bind(static_cast<Poco::Int64>(p.user_id.value)),
+        bind(toString(p.role)), bind(static_cast<Poco::Int64>(p.last_read.value)), now;
+  }
+  return *findConversation(id);
+}
+
+void SqliteSession::replaceParticipant(ConversationId conversation, UserId old_user,
+                                       const Participant& new_participant) {
+  db_ << "DELETE FROM participants WHERE conversation_id = ? AND user_id = ?",
+      bind(static_cast<Poco::Int64>(conversation.value)),
+      bind(static_cast<Poco::Int64>(old_user.value)), now;
+  db_ << "INSERT OR REPLACE INTO participants (conversation_id, user_id, role, "
+         "last_read_message_id) VALUES (?, ?, ?, ?)",
+      bind(static_cast<Poco::Int64>(conversation.value)),
+      bind(static_cast<Poco::Int64>(new_participant.user_id.value)),
+      bind(toString(new_participant.role)),
+      bind(static_cast<Poco::Int64>(new_participant.last_read.value)), now;
+}
+
+Message SqliteSession::insertMessage(const NewMessage& message) {
+  const NullableInt sender =
+      message.sender_id ? nullableId(message.sender_id->value) : NullableInt();
+  const Poco::Nullable<std::string> client_id =
+      message.client_id ? Poco::Nullable<std::string>(*message.client_id)
+                        : Poco::Nullable<std::string>();
+  db_ << "INSERT INTO messages (conversation_id, sender_id, message_type, content, attachments, "
+         "client_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      bind(static_cast<Poco::Int64>(message.conversation_id.value)), bind(sender),
+      bind(message.message_type), bind(toJsonText(message.content)),
+      bind(toJsonText(message.attachment_ids)), bind(client_id),
+      bind(static_cast<Poco::Int64>(toEpochMs(message.created_at))), now;
+  Message stored;
+  stored.id = MessageId(lastInsertId());
+  stored.conversation_id = message.conversation_id;
+  stored.sender_id = message.sender_id;
+  stored.message_type = message.message_type;
+  stored.content = message.content;
+  stored.attachment_ids = message.attachment_ids;
+  stored.client_id = message.client_id;
+  stored.created_at = message.created_at;
+  return stored;
+}
+
+void SqliteSession::advanceReadMarker(ConversationId conversation, UserId user, MessageId upto) {
+  db_ << "UPDATE participants SET last_read_message_id = MAX(last_read_message_id, ?) "
+         "WHERE conversation_id = ? AND user_id = ?",
+      bind(static_cast<Poco::Int64>(upto.value)),
+      bind(static_cast<Poco::Int64>(conversation.value)),
+      bind(static_cast<Poco::Int64>(user.value)), now;
+}
+
+AttachmentRecord SqliteSession::insertAttachment(const AttachmentRecord& attachment) {
+  db_ << "INSERT INTO attachments (owner_id, sha256, content_type, size, name, created_at) "
+         "VALUES (?, ?, ?, ?, ?, ?)",
+      bind(static_cast<Poco::Int64>(attachment.owner_id.value)), bind(attachment.sha256),
+      bind(attachment.content_type), bind(static_cast<Poco::Int64>(attachment.size)),
+      bind(attachment.name), bind(static_cast<Poco::Int64>(toEpochMs(attachment.created_at))),
+      now;
+  return *findAttachment(lastInsertId());
+}
+
+}  // namespace fieldlink::sqlite

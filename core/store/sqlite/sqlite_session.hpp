@@ -1,0 +1,47 @@
+#pragma once
+
+#include <Poco/Data/Session.h>
+
+#include "store/store.hpp"
+
+namespace fieldlink::sqlite {
+
+// StoreSession over one SQLite connection. Not thread-safe: one thread uses it at a time.
+class SqliteSession final : public StoreSession {
+ public:
+  explicit SqliteSession(Poco::Data::Session session) : db_(std::move(session)) {}
+  Poco::Data::Session& connection() { return db_; }
+
+  std::optional<User> findUser(UserId id) override;
+  std::optional<User> findUserByUsername(const std::string& username) override;
+  std::optional<ServiceRequest> findRequest(RequestId id) override;
+  std::vector<ServiceRequest> listRequests(const RequestFilter& filter) override;
+  std::optional<Conversation> findConversation(ConversationId id) override;
+  std::vector<ConversationSummary> conversationsOf(UserId user) override;
+  std::optional<Message> findMessage(MessageId id) override;
+  std::optional<Message> findMessageByClientId(UserId sender,
+                                               const std::string& client_id) override;
+  MessagePage messages(ConversationId conversation, const MessageQuery& query) override;
+  std::int64_t unreadCount(ConversationId conversation, UserId user) override;
+  std::optional<AttachmentRecord> findAttachment(std::int64_t id) override;
+
+  User insertUser(const NewUser& user) override;
+  ServiceRequest insertRequest(const NewServiceRequest& request) override;
+  void updateRequest(const ServiceRequest& request) override;
+  Conversation insertConversation(RequestId request, const std::vector<Participant>& participants,
+                                  TimePoint created_at) override;
+  void replaceParticipant(ConversationId conversation, UserId old_user,
+                          const Participant& new_participant) override;
+  Message insertMessage(const NewMessage& message) override;
+  void advanceReadMarker(ConversationId conversation, UserId user, MessageId upto) override;
+  AttachmentRecord insertAttachment(const AttachmentRecord& attachment) override;
+
+ private:
+  std::int64_t lastInsertId();
+  std::vector<Message> selectMessages(const std::string& where_and_order,
+                                      std::vector<Poco::Int64> params);
+
+  Poco::Data::Session db_;
+};
+
+}  // namespace fieldlink::sqlite

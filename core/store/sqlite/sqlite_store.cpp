@@ -1,0 +1,86 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <Poco/Data/SQLite/Connector.h>
+
+#include "store/sqlite/migrations.hpp"
+
+namespace fieldlink::sqlite {
+
+using namespace Poco::Data::Keywords;
+
+class SqliteStore::Transactions final : public TransactionControl {
+ public:
+  explicit Transactions(Poco::Data::Session& db) : db_(db) {}
+  void begin() override { db_ << "BEGIN IMMEDIATE", now; }
+  void savepoint() override { db_ << "SAVEPOINT unit", now; }
+  void releaseSavepoint() override { db_ << "RELEASE unit", now; }
+  void rollbackToSavepoint() override { db_ << "ROLLBACK TO unit", now; }
+  void commit() override { db_ << "COMMIT", now; }
+  void rollback() override { db_ << "ROLLBACK", now; }
+
+ private:
+  Poco::Data::Session& db_;
+};
+
+SqliteStore::SqliteStore(const Options& options) : options_(options) {
+  Poco::Data::SQLite::Connector::registerConnector();
+  writer_session_ = openConnection(false);
+  auto& db = writer_session_->connection();
+  db << "PRAGMA journal_mode = WAL", now;
+  migrate(db);
+  transactions_ = std::make_unique<Transactions>(db);
+  writer_ = std::make_unique<GroupCommitWriter>(*writer_session_, *transactions_,
+                                                options_.max_batch);
+}
+
+SqliteStore::~SqliteStore() {
+  writer_.reset();  // drains queued writes before the connection closes
+}
+
+std::unique_ptr<SqliteSession> SqliteStore::openConnection(bool read_only) const {
+  auto session = std::make_unique<SqliteSession>(Poco::Data::Session("SQLite", options_.path));
+  auto& db = session->connection();
+  db << "PRAGMA busy_timeout = 5000", now;
+  db << "PRAGMA foreign_keys = ON", now;
+  // FULL: the WAL is synced at every commit, so what was acknowledged is on disk.
+  db << "PRAGMA synchronous = FULL", now;
+  if (read_only) db << "PRAGMA query_only = ON", now;
+  return session;
+}
+
+std::unique_ptr<SqliteSession> SqliteStore::acquireReader() {
+  {
+    std::lock_guard<std::mutex> lock(readers_mutex_);
+    if (!idle_readers_.empty()) {
+      auto reader = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return reader;
+    }
+  }
+  return openConnection(true);
+}
+
+void SqliteStore::releaseReader(std::unique_ptr<SqliteSession> reader) {
+  std::lock_guard<std::mutex> lock(readers_mutex_);
+  idle_readers_.push_back(std::move(reader));
+}
+
+void SqliteStore::runRead(const std::function<void(StoreSession&)>& work) {
+  auto reader = acquireReader();
+  try {
+    work(*reader);
+  } catch (...) {
+    releaseReader(std::move(reader));
+    throw;
+  }
+  releaseReader(std::move(reader));
+}
+
+void SqliteStore::runWrite(const std::function<void(StoreSession&)>& work) { writer_->run(work); }
+
+void SqliteStore::writeAsync(std::function<void(StoreSession&)> work,
+                             std::function<void(std::exception_ptr)> done) {
+  writer_->submit(std::move(work), std::move(done));
+}
+
+}  // namespace fieldlink::sqlite

@@ -1,0 +1,120 @@
+#pragma once
+
+#include <exception>
+#include <functional>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "domain/model.hpp"
+
+namespace fieldlink {
+
+struct RequestFilter {
+  std::optional<UserId> client_id;
+  std::optional<UserId> technician_id;
+};
+
+struct MessageQuery {
+  std::optional<MessageId> after_id;   // strictly after; oldest first
+  std::optional<MessageId> before_id;  // strictly before; the newest `limit` of those
+  int limit = 50;
+};
+
+struct MessagePage {
+  std::vector<Message> results;  // oldest first
+  bool has_more = false;
+};
+
+struct AttachmentRecord {
+  std::int64_t id = 0;
+  UserId owner_id;
+  std::string sha256;
+  std::string content_type;
+  std::int64_t size = 0;
+  std::string name;
+  TimePoint created_at;
+};
+
+// One connection's view of the store. Reads work everywhere; writes only inside
+// Store::write(), where they are part of one transaction.
+class StoreSession {
+ public:
+  virtual ~StoreSession() = default;
+
+  virtual std::optional<User> findUser(UserId id) = 0;
+  virtual std::optional<User> findUserByUsername(const std::string& username) = 0;
+  virtual std::optional<ServiceRequest> findRequest(RequestId id) = 0;
+  // Newest first. With no filter field set, every request.
+  virtual std::vector<ServiceRequest> listRequests(const RequestFilter& filter) = 0;
+  virtual std::optional<Conversation> findConversation(ConversationId id) = 0;
+  // The user's conversations, most recently active first.
+  virtual std::vector<ConversationSummary> conversationsOf(UserId user) = 0;
+  virtual std::optional<Message> findMessage(MessageId id) = 0;
+  virtual std::optional<Message> findMessageByClientId(UserId sender,
+                                                       const std::string& client_id) = 0;
+  virtual MessagePage messages(ConversationId conversation, const MessageQuery& query) = 0;
+  // Messages after the user's read marker that someone else sent (system messages count).
+  virtual std::int64_t unreadCount(ConversationId conversation, UserId user) = 0;
+  virtual std::optional<AttachmentRecord> findAttachment(std::int64_t id) = 0;
+
+  // Throws Conflict when the username is taken.
+  virtual User insertUser(const NewUser& user) = 0;
+  virtual ServiceRequest insertRequest(const NewServiceRequest& request) = 0;
+  virtual void updateRequest(const ServiceRequest& request) = 0;
+  virtual Conversation insertConversation(RequestId request,
+                                          const std::vector<Participant>& participants,
+                                          TimePoint created_at) = 0;
+  virtual void replaceParticipant(ConversationId conversation, UserId old_user,
+                                  const Participant& new_participant) = 0;
+  // Assigns the id. The caller has checked client_id uniqueness in the same transaction.
+  virtual Message insertMessage(const NewMessage& message) = 0;
+  // Moves the marker forward only; an older message id leaves it where it is.
+  virtual void advanceReadMarker(ConversationId conversation, UserId user, MessageId upto) = 0;
+  virtual AttachmentRecord insertAttachment(const AttachmentRecord& attachment) = 0;
+};
+
+// The persistence boundary. Implementations: SqliteStore (embedded default).
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Runs `work` on a read-only session and returns its result.
+  template <class Work>
+  auto read(Work&& work) {
+    return invoke(std::forward<Work>(work), [this](const auto& fn) { runRead(fn); });
+  }
+
+  // Runs `work` in one transaction, batched with concurrent writes (group commit). Returns
+  // once the commit is durable. If `work` throws, its changes are rolled back and the
+  // exception reaches the caller; other writes of the batch are unaffected.
+  template <class Work>
+  auto write(Work&& work) {
+    return invoke(std::forward<Work>(work), [this](const auto& fn) { runWrite(fn); });
+  }
+
+  // Asynchronous write: `done` is called on the store's writer thread after the commit (with
+  // a null exception) or the rollback. Keep `done` short: it delays the next batch.
+  virtual void writeAsync(std::function<void(StoreSession&)> work,
+                          std::function<void(std::exception_ptr)> done) = 0;
+
+ protected:
+  virtual void runRead(const std::function<void(StoreSession&)>& work) = 0;
+  virtual void runWrite(const std::function<void(StoreSession&)>& work) = 0;
+
+ private:
+  template <class Work, class Runner>
+  static auto invoke(Work&& work, Runner&& runner) {
+    using Result = std::invoke_result_t<Work, StoreSession&>;
+    if constexpr (std::is_void_v<Result>) {
+      runner(std::function<void(StoreSession&)>([&](StoreSession& s) { work(s); }));
+    } else {
+      std::optional<Result> result;
+      runner(std::function<void(StoreSession&)>([&](StoreSession& s) { result.emplace(work(s)); }));
+      return std::move(*result);
+    }
+  }
+};
+
+}  // namespace fieldlink

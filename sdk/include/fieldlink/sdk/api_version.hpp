@@ -1,0 +1,10 @@
+#pragma once
+
+// The SDK's API version. The host reads it from a plugin's manifest before it touches
+// anything else in the plugin, and refuses a plugin built against another version.
+// Bump it whenever a type or virtual function in these headers changes shape.
+#define FIELDLINK_SDK_API_VERSION 1
+
+namespace fieldlink::sdk {
+inline constexpr int kApiVersion = FIELDLINK_SDK_API_VERSION;
+}  // namespace fieldlink::sdk
