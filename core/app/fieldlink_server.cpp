@@ -11,6 +11,10 @@
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/MapConfiguration.h>
 #include <Poco/Util/PropertyFileConfiguration.h>
+#include <Poco/String.h>
+#include <Poco/StringTokenizer.h>
+
+#include <unistd.h>
 
 #include "app/demo_seed.hpp"
 #include "app/runtime.hpp"
@@ -34,6 +38,26 @@ void collectKeys(const Poco::Util::AbstractConfiguration& config, const std::str
   config.keys(base, keys);
   if (keys.empty() && !base.empty()) out.push_back(base);
   for (const auto& key : keys) collectKeys(config, base.empty() ? key : base + "." + key, out);
+}
+
+// FIELDLINK_PLUGINS_<NAME>_<KEY> sets plugins.<name>.<key> for each enabled plugin, so a
+// plugin's section can be set from the environment without a config file.
+void addPluginEnvironment(const Poco::Util::AbstractConfiguration& config,
+                          Poco::Util::MapConfiguration& environment) {
+  Poco::StringTokenizer names(config.getString("plugins.enabled", ""), ",",
+                              Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+  for (char** variable = environ; *variable; ++variable) {
+    const std::string entry(*variable);
+    const auto eq = entry.find('=');
+    if (eq == std::string::npos) continue;
+    const std::string name = entry.substr(0, eq);
+    for (const auto& plugin : names) {
+      const std::string prefix = environmentNameOf("plugins." + plugin) + "_";
+      if (name.size() > prefix.size() && name.compare(0, prefix.size(), prefix) == 0)
+        environment.setString("plugins." + plugin + "." + Poco::toLower(name.substr(prefix.size())),
+                              entry.substr(eq + 1));
+    }
+  }
 }
 
 }  // namespace
@@ -100,6 +124,7 @@ void FieldlinkServer::initialize(Poco::Util::Application& self) {
     if (Poco::Environment::has(name)) environment->setString(key, Poco::Environment::get(name));
   }
   config().add(environment, kEnvironmentPriority);
+  addPluginEnvironment(config(), *environment);
 
   for (const auto& [key, value] : command_line_) config().setString(key, value);
   ServerApplication::initialize(self);

@@ -41,6 +41,16 @@ void send(Poco::Net::HTTPServerResponse& out, const ApiResponse& response) {
   out.send() << text;
 }
 
+// Reads and discards what is left of a refused body, up to a bound, so that the client,
+// still sending, reads our answer instead of a connection reset.
+void drainUnreadBody(Poco::Net::HTTPServerRequest& request) {
+  constexpr std::streamsize kMaxDrainBytes = 16 << 20;
+  char buffer[16384];
+  std::streamsize drained = 0;
+  std::istream& in = request.stream();
+  while (drained < kMaxDrainBytes && in.read(buffer, sizeof buffer)) drained += in.gcount();
+}
+
 }  // namespace
 
 void ApiHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
@@ -59,9 +69,11 @@ void ApiHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
     result = errorResponse(std::current_exception());
   }
   // An unread body would be taken for the next request on a keep-alive connection.
-  if (!api || api->bodyPending()) response.setKeepAlive(false);
+  const bool body_pending = !api || api->bodyPending();
+  if (body_pending) response.setKeepAlive(false);
   try {
     send(response, result);
+    if (body_pending) drainUnreadBody(request);
   } catch (const std::exception&) {
     // The client went away mid-answer; nothing more to do.
   }

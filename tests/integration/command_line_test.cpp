@@ -1,0 +1,84 @@
+// fieldlinkd's one-off commands and start-up refusals.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "support/scene.hpp"
+
+namespace fieldlink::testing {
+namespace {
+
+TEST(CommandLine, CreateUserReadsThePasswordFromStandardInput) {
+  TempDir dir;
+  std::string output;
+  auto env = ServerProcess::baseEnvironment();
+  ASSERT_EQ(ServerProcess::runCommand({"--data-dir=" + dir.file("data"), "--create-user=chief", "--role=dispatcher"},
+                                      env, output, "stdin-password-1\n"),
+            0)
+      << output;
+  EXPECT_NE(output.find("created dispatcher 'chief'"), std::string::npos) << output;
+  // The same name again is refused.
+  EXPECT_NE(ServerProcess::runCommand({"--data-dir=" + dir.file("data"), "--create-user=chief"}, env, output,
+                                      "stdin-password-1\n"),
+            0);
+  EXPECT_NE(output.find("already exists"), std::string::npos) << output;
+}
+
+TEST(CommandLine, CreatedDispatcherCanLogIn) {
+  ServerProcess server;  // bootstraps "boss" through --create-user with FIELDLINK_PASSWORD
+  ApiClient api(server.port());
+  const auto me = api.http().get("/api/users/me/", api.login("boss", ServerProcess::kBossPassword));
+  EXPECT_EQ(me.object()->getValue<std::string>("role"), "dispatcher");
+}
+
+TEST(CommandLine, PlaceholderSecretIsRefusedAtStart) {
+  TempDir dir;
+  auto env = ServerProcess::baseEnvironment();
+  env.erase("FIELDLINK_AUTH_JWT_SECRET");
+  std::string output;
+  EXPECT_NE(ServerProcess::runCommand({"--data-dir=" + dir.file("data"), "--port=0"}, env, output), 0);
+  EXPECT_NE(output.find("auth.jwt_secret"), std::string::npos) << output;
+}
+
+TEST(CommandLine, ConfigFileIsReadAndCommandLineWins) {
+  TempDir dir;
+  std::ofstream(dir.file("fl.properties")) << "http.port = 99999\nauth.jwt_secret = "
+                                              "file-secret-0123456789abcdef0123456789\n";
+  auto env = ServerProcess::baseEnvironment();
+  env.erase("FIELDLINK_AUTH_JWT_SECRET");
+  std::string output;
+  // The file's port is out of range: refused with the key named.
+  EXPECT_NE(ServerProcess::runCommand({"--config=" + dir.file("fl.properties"), "--data-dir=" + dir.file("d")}, env, output), 0);
+  EXPECT_NE(output.find("http.port"), std::string::npos) << output;
+  // The environment overrides the file; --create-user never opens the port at all.
+  env["FIELDLINK_HTTP_PORT"] = "8123";
+  env["FIELDLINK_PASSWORD"] = "password-123";
+  EXPECT_EQ(ServerProcess::runCommand({"--config=" + dir.file("fl.properties"), "--data-dir=" + dir.file("d"),
+                                       "--create-user=x", "--role=client"},
+                                      env, output),
+            0)
+      << output;
+}
+
+TEST(CommandLine, HelpListsEveryKeyWithItsEnvironmentName) {
+  std::string output;
+  EXPECT_EQ(ServerProcess::runCommand({"--help"}, {}, output), 0);
+  EXPECT_NE(output.find("FIELDLINK_HTTP_PORT"), std::string::npos) << output;
+  EXPECT_NE(output.find("plugins.enabled"), std::string::npos);
+  EXPECT_NE(output.find("--create-user"), std::string::npos);
+}
+
+TEST(CommandLine, DemoSeedsAccountsAndAnAssignedRequestOnce) {
+  ServerProcess::Options options;
+  options.extra_args = {"--demo"};
+  options.bootstrap_dispatcher = false;
+  ServerProcess server(options);
+  EXPECT_NE(server.log().find("client / client-demo"), std::string::npos) << server.log();
+  ApiClient api(server.port());
+  const auto requests = api.http().get("/api/requests/", api.login("client", "client-demo")).array();
+  ASSERT_EQ(requests->size(), 1u);
+  EXPECT_EQ(requests->getObject(0)->getValue<std::string>("status"), "assigned");
+}
+
+}  // namespace
+}  // namespace fieldlink::testing

@@ -1,0 +1,75 @@
+// What operators do with plugins: leave one out, drop a broken file in the folder.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include <Poco/File.h>
+
+#include "support/scene.hpp"
+
+namespace fieldlink::testing {
+namespace {
+
+TEST(PluginConfig, WithoutTextEnabledTextMessagesAreUnknownAndTheServerRunsOn) {
+  ServerProcess::Options options;
+  options.plugins_enabled = "";
+  Scene scene(options);
+  const auto r = scene.api.sendText(scene.client, scene.conversation_id, "hello");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.code(), "unknown_message_type");
+  EXPECT_TRUE(scene.server.running());
+  EXPECT_EQ(scene.api.http().get("/api/users/me/", scene.client).status, 200);
+  EXPECT_EQ(scene.api.http().get("/api/plugins/", scene.dispatcher).array()->size(), 0u);
+}
+
+TEST(PluginConfig, GarbageInThePluginFolderIsReportedAndIgnored) {
+  TempDir plugins;
+  Poco::File(std::string(FIELDLINK_PLUGIN_DIR) + "/text.so").copyTo(plugins.path());
+  std::ofstream(plugins.file("broken.so")) << "\x7f" "ELF but not really";
+  ServerProcess::Options options;
+  options.plugins_dir = plugins.path();
+  options.plugins_enabled = "broken,text";
+  Scene scene(options);
+  EXPECT_EQ(scene.api.sendText(scene.client, scene.conversation_id, "still works").status, 201);
+  const auto list = scene.api.http().get("/api/plugins/", scene.dispatcher).array();
+  bool reported = false;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const auto p = list->getObject(i);
+    if (p->getValue<std::string>("name") == "broken") {
+      reported = true;
+      EXPECT_EQ(p->getValue<std::string>("state"), "failed");
+      EXPECT_FALSE(p->isNull("error"));
+    }
+  }
+  EXPECT_TRUE(reported);
+  EXPECT_NE(scene.server.log().find("plugin broken not loaded"), std::string::npos) << scene.server.log();
+}
+
+TEST(PluginConfig, APluginThatThrowsGivesAnErrorAndTheServerStaysUp) {
+  TempDir plugins;
+  Poco::File(std::string(FIELDLINK_PLUGIN_DIR) + "/text.so").copyTo(plugins.path());
+  Poco::File(std::string(FIELDLINK_FIXTURE_PLUGIN_DIR) + "/throwing.so").copyTo(plugins.path());
+  ServerProcess::Options options;
+  options.plugins_dir = plugins.path();
+  options.plugins_enabled = "text,throwing";
+  Scene scene(options);
+  const auto r = scene.api.http().post(
+      "/api/chat/messages/", "{\"conversation_id\":" + std::to_string(scene.conversation_id) + R"(,"message_type":"throwing","content":{}})",
+      scene.client);
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(r.code(), "plugin_error");
+  EXPECT_TRUE(scene.server.running());
+  EXPECT_EQ(scene.api.sendText(scene.client, scene.conversation_id, "fine").status, 201);
+  EXPECT_NE(scene.server.log().find("plugin throwing threw from validate()"), std::string::npos);
+}
+
+TEST(PluginConfig, PluginSectionsAreConfigurableFromTheEnvironment) {
+  ServerProcess::Options options;
+  options.env["FIELDLINK_PLUGINS_TEXT_MAX_LENGTH"] = "10";
+  Scene scene(options);
+  EXPECT_EQ(scene.api.sendText(scene.client, scene.conversation_id, "0123456789").status, 201);
+  EXPECT_EQ(scene.api.sendText(scene.client, scene.conversation_id, "0123456789a").status, 400);
+}
+
+}  // namespace
+}  // namespace fieldlink::testing

@@ -1,0 +1,179 @@
+// The whole REST flow of a job, against a running fieldlinkd.
+#include <gtest/gtest.h>
+
+#include "support/scene.hpp"
+
+namespace fieldlink::testing {
+namespace {
+
+std::string historyPath(std::int64_t conversation, const std::string& extra = "") {
+  return "/api/chat/messages/conversation_messages/?conversation_id=" + std::to_string(conversation) + extra;
+}
+
+TEST(RestFlow, RegisterLoginAndMe) {
+  ServerProcess server;
+  ApiClient api(server.port());
+  const auto user = api.registerClient("zoe");
+  EXPECT_EQ(user->getValue<std::string>("role"), "client");
+  EXPECT_FALSE(user->has("password"));
+  EXPECT_FALSE(user->has("password_hash"));
+  const auto me = api.http().get("/api/users/me/", api.login("zoe"));
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(me.object()->getValue<std::string>("username"), "zoe");
+}
+
+TEST(RestFlow, RefreshTokenGivesAWorkingAccessToken) {
+  ServerProcess server;
+  ApiClient api(server.port());
+  api.registerClient("zoe");
+  const auto tokens = api.http().post("/api/token/", R"({"username":"zoe","password":"password-123"})");
+  ASSERT_EQ(tokens.status, 200);
+  const auto refreshed = api.http().post(
+      "/api/token/refresh/", "{\"refresh\":" + jsonString(tokens.object()->getValue<std::string>("refresh")) + "}");
+  ASSERT_EQ(refreshed.status, 200) << refreshed.body;
+  EXPECT_EQ(api.http().get("/api/users/me/", refreshed.object()->getValue<std::string>("access")).status, 200);
+  // The refresh token itself is not an access token.
+  EXPECT_EQ(api.http().get("/api/users/me/", tokens.object()->getValue<std::string>("refresh")).status, 401);
+}
+
+TEST(RestFlow, AssignmentCreatesTheConversationWithASystemMessage) {
+  Scene scene;
+  const auto request = scene.api.http().get("/api/requests/" + std::to_string(scene.request_id) + "/", scene.client);
+  ASSERT_EQ(request.status, 200);
+  const auto r = request.object();
+  EXPECT_EQ(r->getValue<std::string>("status"), "assigned");
+  EXPECT_EQ(r->getValue<std::int64_t>("technician_id"), scene.technician_id);
+  EXPECT_EQ(r->getValue<std::int64_t>("conversation_id"), scene.conversation_id);
+
+  const auto history = scene.api.http().get(historyPath(scene.conversation_id), scene.technician);
+  ASSERT_EQ(history.status, 200);
+  const auto results = history.object()->getArray("results");
+  ASSERT_EQ(results->size(), 1u);
+  EXPECT_EQ(results->getObject(0)->getValue<std::string>("message_type"), "system");
+  EXPECT_TRUE(results->getObject(0)->isNull("sender_id"));
+}
+
+TEST(RestFlow, SendAndReadBackText) {
+  Scene scene;
+  const auto sent = scene.api.sendText(scene.client, scene.conversation_id, "  The boiler is leaking  ");
+  ASSERT_EQ(sent.status, 201) << sent.body;
+  const auto m = sent.object();
+  EXPECT_EQ(m->getObject("content")->getValue<std::string>("text"), "The boiler is leaking");
+  EXPECT_EQ(m->getValue<std::int64_t>("sender_id"), scene.client_id);
+  EXPECT_EQ(m->getValue<std::string>("message_type"), "text");
+  EXPECT_EQ(m->getValue<std::string>("created_at").size(), 24u);  // 2026-11-24T10:15:30.123Z
+
+  const auto history = scene.api.http().get(historyPath(scene.conversation_id), scene.technician);
+  const auto results = history.object()->getArray("results");
+  EXPECT_EQ(results->getObject(results->size() - 1)->getValue<std::int64_t>("id"), m->getValue<std::int64_t>("id"));
+}
+
+TEST(RestFlow, ResendWithSameClientIdReturnsFirstMessage) {
+  Scene scene;
+  const auto first = scene.api.sendText(scene.client, scene.conversation_id, "once", "c-1");
+  ASSERT_EQ(first.status, 201);
+  const auto again = scene.api.sendText(scene.client, scene.conversation_id, "twice?", "c-1");
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.object()->getValue<std::int64_t>("id"), first.object()->getValue<std::int64_t>("id"));
+  EXPECT_EQ(again.object()->getObject("content")->getValue<std::string>("text"), "once");
+  // Another sender may use the same client_id.
+  EXPECT_EQ(scene.api.sendText(scene.technician, scene.conversation_id, "mine", "c-1").status, 201);
+  const auto history = scene.api.http().get(historyPath(scene.conversation_id), scene.client);
+  EXPECT_EQ(history.object()->getArray("results")->size(), 3u);  // system + once + mine
+}
+
+TEST(RestFlow, HistoryPaginatesBothWays) {
+  Scene scene;
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 9; ++i)
+    ids.push_back(scene.api.sendText(scene.client, scene.conversation_id, "m" + std::to_string(i))
+                      .object()->getValue<std::int64_t>("id"));
+  auto page = scene.api.http().get(historyPath(scene.conversation_id, "&limit=4"), scene.client).object();
+  auto results = page->getArray("results");
+  ASSERT_EQ(results->size(), 4u);
+  EXPECT_EQ(results->getObject(0)->getValue<std::int64_t>("id"), ids[5]);
+  EXPECT_TRUE(page->getValue<bool>("has_more"));
+
+  page = scene.api.http().get(historyPath(scene.conversation_id, "&limit=4&before_id=" + std::to_string(ids[5])), scene.client).object();
+  results = page->getArray("results");
+  EXPECT_EQ(results->getObject(0)->getValue<std::int64_t>("id"), ids[1]);
+  EXPECT_EQ(results->getObject(3)->getValue<std::int64_t>("id"), ids[4]);
+
+  page = scene.api.http().get(historyPath(scene.conversation_id, "&after_id=" + std::to_string(ids[6])), scene.client).object();
+  results = page->getArray("results");
+  ASSERT_EQ(results->size(), 2u);
+  EXPECT_EQ(results->getObject(0)->getValue<std::int64_t>("id"), ids[7]);
+  EXPECT_FALSE(page->getValue<bool>("has_more"));
+}
+
+TEST(RestFlow, MarkReadUpdatesUnreadCounts) {
+  Scene scene;
+  scene.api.sendText(scene.client, scene.conversation_id, "one");
+  const auto two = scene.api.sendText(scene.client, scene.conversation_id, "two").object();
+  auto list = scene.api.http().get("/api/chat/conversations/", scene.technician).array();
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ(list->getObject(0)->getValue<int>("unread_count"), 3);  // system message + two
+  EXPECT_EQ(list->getObject(0)->getObject("last_message")->getValue<std::int64_t>("id"),
+            two->getValue<std::int64_t>("id"));
+
+  const auto marked = scene.api.http().post(
+      "/api/chat/messages/mark_read/",
+      "{\"conversation_id\":" + std::to_string(scene.conversation_id) +
+          ",\"message_id\":" + std::to_string(two->getValue<std::int64_t>("id")) + "}",
+      scene.technician);
+  ASSERT_EQ(marked.status, 200) << marked.body;
+  EXPECT_EQ(marked.object()->getValue<int>("unread_count"), 0);
+  list = scene.api.http().get("/api/chat/conversations/", scene.technician).array();
+  EXPECT_EQ(list->getObject(0)->getValue<int>("unread_count"), 0);
+  // The sender's own messages were never unread for them; the system message was.
+  list = scene.api.http().get("/api/chat/conversations/", scene.client).array();
+  EXPECT_EQ(list->getObject(0)->getValue<int>("unread_count"), 1);
+}
+
+TEST(RestFlow, StatusChangesAppearAsSystemMessages) {
+  Scene scene;
+  const std::string path = "/api/requests/" + std::to_string(scene.request_id) + "/status/";
+  for (const char* status : {"en_route", "on_site", "completed"}) {
+    const auto r = scene.api.http().post(path, std::string("{\"status\":\"") + status + "\"}", scene.technician);
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.object()->getValue<std::string>("status"), status);
+  }
+  const auto results = scene.api.http().get(historyPath(scene.conversation_id), scene.client).object()->getArray("results");
+  ASSERT_EQ(results->size(), 4u);
+  EXPECT_EQ(results->getObject(3)->getObject("content")->getValue<std::string>("status"), "completed");
+  // Completed is final.
+  const auto again = scene.api.http().post(path, R"({"status":"en_route"})", scene.technician);
+  EXPECT_EQ(again.status, 409);
+  EXPECT_EQ(again.code(), "invalid_transition");
+}
+
+TEST(RestFlow, RequestListsFollowRoles) {
+  Scene scene;
+  scene.api.createRequest(scene.outsider_client, "Someone else's job");
+  EXPECT_EQ(scene.api.http().get("/api/requests/", scene.client).array()->size(), 1u);
+  EXPECT_EQ(scene.api.http().get("/api/requests/", scene.technician).array()->size(), 1u);
+  EXPECT_EQ(scene.api.http().get("/api/requests/", scene.outsider_technician).array()->size(), 0u);
+  EXPECT_EQ(scene.api.http().get("/api/requests/", scene.dispatcher).array()->size(), 2u);
+}
+
+TEST(RestFlow, ReassignmentHandsTheConversationOver) {
+  Scene scene;
+  const auto ted = scene.api.http().get("/api/users/me/", scene.outsider_technician).object();
+  scene.api.assign(scene.dispatcher, scene.request_id, ted->getValue<std::int64_t>("id"));
+  EXPECT_EQ(scene.api.sendText(scene.outsider_technician, scene.conversation_id, "I take over").status, 201);
+  EXPECT_EQ(scene.api.sendText(scene.technician, scene.conversation_id, "still here?").status, 404);
+}
+
+TEST(RestFlow, DispatcherCreatesStaffAndListsPlugins) {
+  Scene scene;
+  const auto plugins = scene.api.http().get("/api/plugins/", scene.dispatcher);
+  ASSERT_EQ(plugins.status, 200);
+  const auto text = plugins.array()->getObject(0);
+  EXPECT_EQ(text->getValue<std::string>("name"), "text");
+  EXPECT_EQ(text->getValue<std::string>("kind"), "message_type");
+  EXPECT_EQ(text->getValue<std::string>("state"), "loaded");
+  EXPECT_EQ(scene.api.http().get("/api/plugins/", scene.client).status, 403);
+}
+
+}  // namespace
+}  // namespace fieldlink::testing

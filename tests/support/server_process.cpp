@@ -1,0 +1,125 @@
+#include "support/server_process.hpp"
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Pipe.h>
+#include <Poco/PipeStream.h>
+#include <Poco/StreamCopier.h>
+
+namespace fieldlink::testing {
+
+int freeLoopbackPort() {
+  Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
+  const int port = probe.address().port();
+  probe.close();
+  return port;
+}
+
+std::map<std::string, std::string> ServerProcess::baseEnvironment() {
+  return {{"FIELDLINK_AUTH_JWT_SECRET", "test-secret-0123456789abcdef0123456789abcdef"},
+          {"FIELDLINK_AUTH_PBKDF2_ITERATIONS", "1000"},
+          {"FIELDLINK_HTTP_ADDRESS", "127.0.0.1"}};
+}
+
+ServerProcess::ServerProcess(Options options) : dir_(std::make_unique<TempDir>()) {
+  data_dir_ = dir_->file("data");
+  log_path_ = dir_->file("server.log");
+  port_ = freeLoopbackPort();
+  auto env = baseEnvironment();
+  env["FIELDLINK_PLUGINS_DIR"] = options.plugins_dir;
+  env["FIELDLINK_PLUGINS_ENABLED"] = options.plugins_enabled;
+  for (const auto& [k, v] : options.env) env[k] = v;
+  if (options.bootstrap_dispatcher) {
+    auto command_env = env;
+    command_env["FIELDLINK_PASSWORD"] = kBossPassword;
+    std::string output;
+    if (runCommand({"--data-dir=" + data_dir_, "--create-user=boss", "--role=dispatcher"},
+                   command_env, output) != 0)
+      throw std::runtime_error("--create-user failed: " + output);
+  }
+  // The shell only redirects output to the log file; exec leaves fieldlinkd as the child.
+  std::vector<std::string> args = {"-c", "exec \"$0\" \"$@\" >\"$FL_TEST_LOG\" 2>&1",
+                                   FIELDLINK_SERVER_BIN, "--port=" + std::to_string(port_),
+                                   "--data-dir=" + data_dir_};
+  args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
+  env["FL_TEST_LOG"] = log_path_;
+  Poco::Process::Env process_env(env.begin(), env.end());
+  process_ = std::make_unique<Poco::ProcessHandle>(
+      Poco::Process::launch("/bin/sh", args, dir_->path(), nullptr, nullptr, nullptr, process_env));
+  waitUntilReady();
+}
+
+ServerProcess::~ServerProcess() {
+  try {
+    stop();
+  } catch (...) {
+  }
+}
+
+int ServerProcess::stop() {
+  if (stopped_) return 0;
+  stopped_ = true;
+  Poco::Process::requestTermination(process_->id());
+  return process_->wait();
+}
+
+bool ServerProcess::running() const {
+  return !stopped_ && Poco::Process::isRunning(*process_);
+}
+
+std::string ServerProcess::log() const {
+  std::ifstream in(log_path_);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+void ServerProcess::waitUntilReady() {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (!Poco::Process::isRunning(*process_))
+      throw std::runtime_error("fieldlinkd exited during start:\n" + log());
+    try {
+      Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port_));
+      session.setTimeout(Poco::Timespan(1, 0));
+      Poco::Net::HTTPRequest request("GET", "/healthz", Poco::Net::HTTPMessage::HTTP_1_1);
+      session.sendRequest(request);
+      Poco::Net::HTTPResponse response;
+      session.receiveResponse(response);
+      if (response.getStatus() == Poco::Net::HTTPResponse::HTTP_OK) return;
+    } catch (const Poco::Exception&) {
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  throw std::runtime_error("fieldlinkd did not become ready:\n" + log());
+}
+
+int ServerProcess::runCommand(const std::vector<std::string>& args,
+                              const std::map<std::string, std::string>& env, std::string& output,
+                              const std::string& stdin_text) {
+  Poco::Pipe in_pipe, out_pipe;
+  Poco::Process::Env process_env(env.begin(), env.end());
+  std::vector<std::string> full = {"-c", "exec \"$0\" \"$@\" 2>&1", FIELDLINK_SERVER_BIN};
+  full.insert(full.end(), args.begin(), args.end());
+  Poco::ProcessHandle handle =
+      Poco::Process::launch("/bin/sh", full, ".", &in_pipe, &out_pipe, nullptr, process_env);
+  {
+    Poco::PipeOutputStream to_child(in_pipe);
+    to_child << stdin_text;
+  }
+  in_pipe.close(Poco::Pipe::CLOSE_WRITE);
+  Poco::PipeInputStream from_child(out_pipe);
+  output.clear();
+  Poco::StreamCopier::copyToString(from_child, output);
+  return handle.wait();
+}
+
+}  // namespace fieldlink::testing

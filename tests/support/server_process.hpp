@@ -1,0 +1,59 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <Poco/Process.h>
+
+#include "support/temp_dir.hpp"
+
+namespace fieldlink::testing {
+
+// A real fieldlinkd on a free loopback port, with its own data folder and log file. Test
+// settings: a real secret, PBKDF2 at 1000 iterations (hashing speed is not under test here).
+class ServerProcess {
+ public:
+  struct Options {
+    std::string plugins_dir = FIELDLINK_PLUGIN_DIR;
+    std::string plugins_enabled = "text";
+    std::vector<std::string> extra_args;
+    std::map<std::string, std::string> env;
+    // Creates the dispatcher `boss` / kBossPassword with --create-user before starting.
+    bool bootstrap_dispatcher = true;
+  };
+  static constexpr const char* kBossPassword = "boss-password-1";
+
+  ServerProcess() : ServerProcess(Options()) {}
+  explicit ServerProcess(Options options);
+  ~ServerProcess();  // SIGTERM, then waits
+
+  int port() const { return port_; }
+  const std::string& dataDir() const { return data_dir_; }
+  std::string log() const;
+  bool running() const;
+  // Stops with SIGTERM and returns the exit code.
+  int stop();
+
+  // Runs fieldlinkd to completion with these arguments (for one-off commands); returns the
+  // exit code and puts what it printed in `output`.
+  static int runCommand(const std::vector<std::string>& args,
+                        const std::map<std::string, std::string>& env, std::string& output,
+                        const std::string& stdin_text = "");
+  static std::map<std::string, std::string> baseEnvironment();
+
+ private:
+  void waitUntilReady();
+
+  std::unique_ptr<TempDir> dir_;
+  std::string data_dir_;
+  std::string log_path_;
+  int port_ = 0;
+  std::unique_ptr<Poco::ProcessHandle> process_;
+  bool stopped_ = false;
+};
+
+int freeLoopbackPort();
+
+}  // namespace fieldlink::testing

@@ -1,0 +1,66 @@
+#include "app/settings.hpp"
+
+#include <gtest/gtest.h>
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Exception.h>
+#include <Poco/Util/MapConfiguration.h>
+
+namespace fieldlink {
+namespace {
+
+Poco::AutoPtr<Poco::Util::MapConfiguration> defaults() {
+  Poco::AutoPtr<Poco::Util::MapConfiguration> c(new Poco::Util::MapConfiguration);
+  for (const auto& key : settingKeys()) c->setString(key.key, key.default_value);
+  c->setString("plugins.dir", "/plugins");
+  return c;
+}
+
+std::string errorOf(const Poco::Util::AbstractConfiguration& c) {
+  try {
+    Settings::from(c);
+  } catch (const Poco::Exception& e) {
+    return e.message();
+  }
+  return "";
+}
+
+TEST(Settings, PlaceholderSecretIsRefusedOutsideDevMode) {
+  auto c = defaults();
+  EXPECT_NE(errorOf(*c).find("auth.jwt_secret"), std::string::npos);
+  c->setString("server.dev_mode", "true");
+  EXPECT_EQ(errorOf(*c), "");
+}
+
+TEST(Settings, ShortSecretIsRefused) {
+  auto c = defaults();
+  c->setString("auth.jwt_secret", "short");
+  EXPECT_NE(errorOf(*c).find("auth.jwt_secret"), std::string::npos);
+}
+
+TEST(Settings, ErrorsNameTheKey) {
+  auto c = defaults();
+  c->setString("auth.jwt_secret", std::string(40, 'k'));
+  c->setString("http.port", "70000");
+  EXPECT_NE(errorOf(*c).find("http.port"), std::string::npos);
+  c->setString("http.port", "eighty");
+  EXPECT_NE(errorOf(*c).find("http.port"), std::string::npos);
+}
+
+TEST(Settings, PluginListAndDatabasePathAreDerived) {
+  auto c = defaults();
+  c->setString("auth.jwt_secret", std::string(40, 'k'));
+  c->setString("plugins.enabled", " text , voice,,");
+  c->setString("data.dir", "/srv/fl");
+  const Settings s = Settings::from(*c);
+  EXPECT_EQ(s.plugins_enabled, (std::vector<std::string>{"text", "voice"}));
+  EXPECT_EQ(s.database_path, "/srv/fl/fieldlink.db");
+}
+
+TEST(Settings, EnvironmentNamesFollowTheKeys) {
+  EXPECT_EQ(environmentNameOf("http.port"), "FIELDLINK_HTTP_PORT");
+  EXPECT_EQ(environmentNameOf("plugins.text.max_length"), "FIELDLINK_PLUGINS_TEXT_MAX_LENGTH");
+}
+
+}  // namespace
+}  // namespace fieldlink

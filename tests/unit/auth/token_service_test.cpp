@@ -1,0 +1,92 @@
+#include "auth/token_service.hpp"
+
+#include <gtest/gtest.h>
+
+#include <Poco/Base64Encoder.h>
+#include <Poco/JWT/Signer.h>
+#include <Poco/JWT/Token.h>
+
+#include "domain/errors.hpp"
+
+namespace fieldlink {
+namespace {
+
+using namespace std::chrono_literals;
+
+const TimePoint kNow = fromEpochMs(1'800'000'000'000);
+
+TokenService service(const std::string& secret = "a-secret-of-at-least-32-characters!!") {
+  return TokenService({secret, 900s, 3600s});
+}
+
+std::string base64url(const std::string& text) {
+  std::ostringstream out;
+  Poco::Base64Encoder encoder(out, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
+  encoder << text;
+  encoder.close();
+  return out.str();
+}
+
+TEST(TokenService, IssuedAccessTokenVerifies) {
+  const auto tokens = service();
+  const TokenClaims claims = tokens.verify(tokens.issue(UserId(42), TokenKind::Access, kNow),
+                                           TokenKind::Access, kNow + 10s);
+  EXPECT_EQ(claims.user, UserId(42));
+}
+
+TEST(TokenService, ExpiredTokenIsRefused) {
+  const auto tokens = service();
+  const std::string jwt = tokens.issue(UserId(1), TokenKind::Access, kNow);
+  EXPECT_NO_THROW(tokens.verify(jwt, TokenKind::Access, kNow + 899s));
+  EXPECT_THROW(tokens.verify(jwt, TokenKind::Access, kNow + 900s), Unauthorized);
+}
+
+TEST(TokenService, RefreshTokenIsNotAnAccessTokenAndTheReverse) {
+  const auto tokens = service();
+  EXPECT_THROW(tokens.verify(tokens.issue(UserId(1), TokenKind::Refresh, kNow), TokenKind::Access, kNow),
+               Unauthorized);
+  EXPECT_THROW(tokens.verify(tokens.issue(UserId(1), TokenKind::Access, kNow), TokenKind::Refresh, kNow),
+               Unauthorized);
+}
+
+TEST(TokenService, ForeignSecretIsRefused) {
+  const std::string jwt = service("another-secret-of-at-least-32-characters")
+                              .issue(UserId(1), TokenKind::Access, kNow);
+  EXPECT_THROW(service().verify(jwt, TokenKind::Access, kNow), Unauthorized);
+}
+
+TEST(TokenService, TamperedPayloadIsRefused) {
+  const auto tokens = service();
+  const std::string jwt = tokens.issue(UserId(1), TokenKind::Access, kNow);
+  const auto first_dot = jwt.find('.');
+  const auto second_dot = jwt.find('.', first_dot + 1);
+  const std::string forged_payload =
+      base64url(R"({"sub":"2","token_type":"access","exp":1900000000,"iat":1800000000})");
+  const std::string forged =
+      jwt.substr(0, first_dot + 1) + forged_payload + jwt.substr(second_dot);
+  EXPECT_THROW(tokens.verify(forged, TokenKind::Access, kNow), Unauthorized);
+}
+
+TEST(TokenService, AlgNoneIsRefused) {
+  const std::string header = base64url(R"({"alg":"none","typ":"JWT"})");
+  const std::string payload =
+      base64url(R"({"sub":"1","token_type":"access","exp":1900000000,"iat":1800000000})");
+  EXPECT_THROW(service().verify(header + "." + payload + ".", TokenKind::Access, kNow), Unauthorized);
+}
+
+TEST(TokenService, GarbageIsRefused) {
+  for (const std::string& bad : std::vector<std::string>{"", "abc", "a.b.c", "...", std::string(10000, 'x')})
+    EXPECT_THROW(service().verify(bad, TokenKind::Access, kNow), Unauthorized) << bad.substr(0, 20);
+}
+
+TEST(TokenService, TokenWithoutExpiryIsRefused) {
+  Poco::JWT::Token token;
+  token.setSubject("1");
+  token.payload().set("token_type", std::string("access"));
+  const std::string jwt = Poco::JWT::Signer("a-secret-of-at-least-32-characters!!")
+                              .sign(token, Poco::JWT::Signer::ALGO_HS256);
+  EXPECT_THROW(service().verify(jwt, TokenKind::Access, kNow), Unauthorized);
+}
+
+}  // namespace
+}  // namespace fieldlink

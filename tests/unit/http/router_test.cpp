@@ -1,0 +1,45 @@
+#include "http/router.hpp"
+
+#include <gtest/gtest.h>
+
+#include "domain/errors.hpp"
+
+namespace fieldlink {
+namespace {
+
+Router sample() {
+  Router router;
+  auto ok = [](ApiRequest&) { return ApiResponse::noContent(); };
+  router.add("GET", "/api/requests/", Access::Authenticated, ok);
+  router.add("POST", "/api/requests/", Access::Authenticated, ok);
+  router.add("GET", "/api/requests/{id}/", Access::Authenticated, ok);
+  router.add("POST", "/api/requests/{id}/assign/", Access::Authenticated, ok);
+  return router;
+}
+
+TEST(Router, MatchesLiteralAndCapturedSegments) {
+  const Router router = sample();
+  const auto match = router.match("POST", "/api/requests/17/assign/");
+  EXPECT_EQ(match.route->pattern, "/api/requests/{id}/assign/");
+  EXPECT_EQ(match.params.at("id"), "17");
+}
+
+TEST(Router, TrailingSlashMatters) {
+  const Router router = sample();
+  EXPECT_THROW(router.match("GET", "/api/requests"), NotFound);
+  EXPECT_THROW(router.match("GET", "/api/requests/17"), NotFound);
+}
+
+TEST(Router, KnownPathWithOtherMethodIs405) {
+  EXPECT_THROW(sample().match("DELETE", "/api/requests/"), MethodNotAllowed);
+}
+
+TEST(Router, UnknownAndEmptyCapturesAre404) {
+  const Router router = sample();
+  EXPECT_THROW(router.match("GET", "/api/nothing/"), NotFound);
+  EXPECT_THROW(router.match("GET", "/api/requests//"), NotFound);
+  EXPECT_THROW(router.match("GET", "/"), NotFound);
+}
+
+}  // namespace
+}  // namespace fieldlink

@@ -1,0 +1,198 @@
+#include "store/sqlite/sqlite_store.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+
+#include "domain/errors.hpp"
+#include "support/temp_dir.hpp"
+
+namespace fieldlink {
+namespace {
+
+using testing::TempDir;
+
+Poco::JSON::Object::Ptr text(const std::string& t) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+  o->set("text", t);
+  return o;
+}
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { open(); }
+  void open() { store = std::make_unique<sqlite::SqliteStore>(sqlite::SqliteStore::Options{dir.file("db.sqlite"), 64}); }
+
+  User addUser(const std::string& name, Role role) {
+    return store->write([&](StoreSession& s) {
+      return s.insertUser({name, name, role, "", "hash", nowMs()});
+    });
+  }
+
+  // A client, a technician and their conversation.
+  ConversationId addConversation() {
+    const User client = addUser("client" + std::to_string(counter), Role::Client);
+    const User tech = addUser("tech" + std::to_string(counter++), Role::Technician);
+    users = {client.id, tech.id};
+    return store->write([&](StoreSession& s) {
+      const auto request = s.insertRequest({client.id, "title", "", "", std::nullopt, nowMs()});
+      return s.insertConversation(request.id,
+                                  {{client.id, Role::Client, MessageId(0)},
+                                   {tech.id, Role::Technician, MessageId(0)}},
+                                  nowMs())
+          .id;
+    });
+  }
+
+  Message append(ConversationId c, UserId sender, const std::string& body,
+                 std::optional<std::string> client_id = std::nullopt) {
+    return store->write([&](StoreSession& s) {
+      return s.insertMessage({c, sender, "text", text(body), {}, client_id, nowMs()});
+    });
+  }
+
+  TempDir dir;
+  std::unique_ptr<sqlite::SqliteStore> store;
+  std::vector<UserId> users;
+  int counter = 0;
+};
+
+TEST_F(SqliteStoreTest, UsernamesAreUniqueIgnoringCase) {
+  addUser("Alice", Role::Client);
+  EXPECT_THROW(addUser("alice", Role::Client), Conflict);
+  const auto found = store->read([](StoreSession& s) { return s.findUserByUsername("ALICE"); });
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->username, "Alice");
+}
+
+TEST_F(SqliteStoreTest, MessagesRoundTripWithContentAndClientId) {
+  const auto c = addConversation();
+  const Message sent = append(c, users[0], "héllo ✓", "c-1");
+  const auto found = store->read([&](StoreSession& s) { return s.findMessageByClientId(users[0], "c-1"); });
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->id, sent.id);
+  EXPECT_EQ(found->content->getValue<std::string>("text"), "héllo ✓");
+  EXPECT_FALSE(store->read([&](StoreSession& s) { return s.findMessageByClientId(users[1], "c-1"); }));
+}
+
+TEST_F(SqliteStoreTest, SameClientIdFromSameSenderIsRejectedByTheSchema) {
+  const auto c = addConversation();
+  append(c, users[0], "a", "dup");
+  EXPECT_ANY_THROW(append(c, users[0], "b", "dup"));
+  EXPECT_NO_THROW(append(c, users[1], "b", "dup"));  // another sender may use the same key
+}
+
+TEST_F(SqliteStoreTest, HistoryPagesBackwardAndForward) {
+  const auto c = addConversation();
+  std::vector<MessageId> ids;
+  for (int i = 0; i < 7; ++i) ids.push_back(append(c, users[0], std::to_string(i)).id);
+
+  auto latest = store->read([&](StoreSession& s) { return s.messages(c, {std::nullopt, std::nullopt, 3}); });
+  ASSERT_EQ(latest.results.size(), 3u);
+  EXPECT_EQ(latest.results.front().id, ids[4]);  // oldest first within the page
+  EXPECT_EQ(latest.results.back().id, ids[6]);
+  EXPECT_TRUE(latest.has_more);
+
+  auto older = store->read([&](StoreSession& s) { return s.messages(c, {std::nullopt, ids[4], 3}); });
+  ASSERT_EQ(older.results.size(), 3u);
+  EXPECT_EQ(older.results.front().id, ids[1]);
+  EXPECT_TRUE(older.has_more);
+
+  auto oldest = store->read([&](StoreSession& s) { return s.messages(c, {std::nullopt, ids[1], 3}); });
+  ASSERT_EQ(oldest.results.size(), 1u);
+  EXPECT_FALSE(oldest.has_more);
+
+  auto after = store->read([&](StoreSession& s) { return s.messages(c, {ids[2], std::nullopt, 10}); });
+  ASSERT_EQ(after.results.size(), 4u);
+  EXPECT_EQ(after.results.front().id, ids[3]);
+  EXPECT_FALSE(after.has_more);
+}
+
+TEST_F(SqliteStoreTest, UnreadCountsOthersMessagesAfterTheMarker) {
+  const auto c = addConversation();
+  const auto m1 = append(c, users[0], "1");
+  append(c, users[0], "2");
+  append(c, users[1], "mine");
+  EXPECT_EQ(store->read([&](StoreSession& s) { return s.unreadCount(c, users[1]); }), 2);
+  store->write([&](StoreSession& s) { s.advanceReadMarker(c, users[1], m1.id); });
+  EXPECT_EQ(store->read([&](StoreSession& s) { return s.unreadCount(c, users[1]); }), 1);
+  // The marker never moves back.
+  store->write([&](StoreSession& s) { s.advanceReadMarker(c, users[1], MessageId(0)); });
+  EXPECT_EQ(store->read([&](StoreSession& s) { return s.unreadCount(c, users[1]); }), 1);
+}
+
+TEST_F(SqliteStoreTest, ConcurrentAppendsAllLandWithDistinctIncreasingIds) {
+  const auto c = addConversation();
+  constexpr int kThreads = 8, kEach = 50;
+  std::vector<std::thread> threads;
+  std::vector<std::vector<std::int64_t>> seen(kThreads);
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i)
+        seen[t].push_back(append(c, users[t % 2], "m", "t" + std::to_string(t) + "-" + std::to_string(i)).id.value);
+    });
+  for (auto& th : threads) th.join();
+  std::set<std::int64_t> all;
+  for (const auto& ids : seen) {
+    EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));  // one sender's messages keep their order
+    all.insert(ids.begin(), ids.end());
+  }
+  EXPECT_EQ(all.size(), static_cast<std::size_t>(kThreads * kEach));
+  const auto page = store->read([&](StoreSession& s) { return s.messages(c, {MessageId(0), std::nullopt, 1000}); });
+  EXPECT_EQ(page.results.size(), static_cast<std::size_t>(kThreads * kEach));
+}
+
+TEST_F(SqliteStoreTest, AFailingWriteRollsBackAloneAndOthersInTheBatchCommit) {
+  const auto c = addConversation();
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; ++t)
+    threads.emplace_back([&, t] {
+      try {
+        store->write([&](StoreSession& s) {
+          s.insertMessage({c, users[0], "text", text("x"), {}, "k" + std::to_string(t), nowMs()});
+          if (t % 2 == 0) throw Conflict("refused on purpose");
+        });
+      } catch (const Conflict&) {
+        ++failures;
+      }
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 3);
+  const auto page = store->read([&](StoreSession& s) { return s.messages(c, {MessageId(0), std::nullopt, 100}); });
+  ASSERT_EQ(page.results.size(), 3u);
+  for (const auto& m : page.results) EXPECT_NE(std::stoi(m.client_id->substr(1)) % 2, 0);
+}
+
+TEST_F(SqliteStoreTest, AcknowledgedWritesSurviveReopening) {
+  const auto c = addConversation();
+  const auto m = append(c, users[0], "durable");
+  store.reset();
+  open();
+  const auto found = store->read([&](StoreSession& s) { return s.findMessage(m.id); });
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->content->getValue<std::string>("text"), "durable");
+}
+
+TEST_F(SqliteStoreTest, ReadSessionsCannotWrite) {
+  EXPECT_ANY_THROW(store->read([](StoreSession& s) {
+    s.insertUser({"sneaky", "sneaky", Role::Client, "", "hash", nowMs()});
+  }));
+  EXPECT_FALSE(store->read([](StoreSession& s) { return s.findUserByUsername("sneaky"); }));
+}
+
+TEST_F(SqliteStoreTest, ConversationsOfListsUnreadAndLastMessage) {
+  const auto c = addConversation();
+  append(c, users[0], "first");
+  append(c, users[0], "last");
+  const auto list = store->read([&](StoreSession& s) { return s.conversationsOf(users[1]); });
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].unread_count, 2);
+  ASSERT_TRUE(list[0].last_message);
+  EXPECT_EQ(list[0].last_message->content->getValue<std::string>("text"), "last");
+  EXPECT_EQ(list[0].conversation.participants.size(), 2u);
+}
+
+}  // namespace
+}  // namespace fieldlink
