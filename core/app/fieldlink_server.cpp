@@ -8,6 +8,7 @@
 #include <Poco/File.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/ThreadPool.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/MapConfiguration.h>
 #include <Poco/Util/PropertyFileConfiguration.h>
@@ -203,18 +204,24 @@ int FieldlinkServer::serve(const Settings& settings) {
   params->setMaxQueued(settings.http_queue);
   params->setKeepAlive(true);
   params->setTimeout(Poco::Timespan(30, 0));
-  Poco::Net::HTTPServer server(new ApiHandlerFactory(router, runtime.services()), socket, params);
-  server.start();
-
   const std::string host = settings.http_address == "0.0.0.0" ? "127.0.0.1" : settings.http_address;
   const std::string url = "http://" + host + ":" + std::to_string(socket.address().port()) + "/";
-  if (demo_) std::cout << seedDemo(runtime, url);
+  // Seeded before the first request is served, so the demo accounts exist once it answers.
+  if (demo_) std::cout << seedDemo(runtime, url) << std::flush;
+
+  // The server's own pool, stopped at shutdown so worker threads exit and release their
+  // thread-local state (OpenSSL's among it) before the process does.
+  Poco::ThreadPool workers("http", 2, settings.http_threads);
+  Poco::Net::HTTPServer server(new ApiHandlerFactory(router, runtime.services()), workers, socket,
+                               params);
+  server.start();
   std::cout << "fieldlinkd listening on " << url << std::endl;
   logger().information("listening on %s", socket.address().toString());
 
   waitForTerminationRequest();
   logger().information("shutting down");
   server.stopAll(false);
+  workers.stopAll();
   return EXIT_OK;
 }
 

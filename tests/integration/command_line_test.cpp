@@ -82,3 +82,16 @@ TEST(CommandLine, DemoSeedsAccountsAndAnAssignedRequestOnce) {
 
 }  // namespace
 }  // namespace fieldlink::testing
+
+namespace fieldlink::testing {
+namespace {
+
+// Under the asan preset this also fails on leaks or memory errors at shutdown.
+TEST(CommandLine, ServerStopsCleanlyOnSigterm) {
+  Scene scene;
+  scene.api.sendText(scene.client, scene.conversation_id, "before shutdown");
+  EXPECT_EQ(scene.server.stop(), 0) << scene.server.log();
+}
+
+}  // namespace
+}  // namespace fieldlink::testing

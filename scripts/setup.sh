@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian packages fieldlink needs to build, run and test. Idempotent: quiet and
+# quick when everything is there already.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git
+  libpoco-dev libboost-dev libboost-filesystem-dev libssl-dev
+  libmysqlcppconn-dev mariadb-server redis-server
+  libgtest-dev libgmock-dev
+  libmagic-dev libavformat-dev libexiv2-dev
+  curl python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "setup: installing ${missing[*]}" >&2
+sudo=""
+[[ $(id -u) -eq 0 ]] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# mariadb-server's post-install cannot start a service without an init system; harmless.
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
