@@ -16,8 +16,7 @@ struct DemoAccount {
 constexpr DemoAccount kAccounts[] = {
     {"dispatcher", "dispatcher-demo", "Dana Dispatcher", "+33 1 40 00 00 01", Role::Dispatcher},
     {"client", "client-demo", "Claire Client", "+33 6 12 34 56 78", Role::Client},
-    {"technician", "technician-demo", "Thomas Technician", "+33 6 98 76 54 32",
-     Role::Technician},
+    {"technician", "technician-demo", "Thomas Technician", "+33 6 98 76 54 32", Role::Technician},
 };
 
 User ensureUser(Runtime& runtime, const DemoAccount& account) {
@@ -25,8 +24,8 @@ User ensureUser(Runtime& runtime, const DemoAccount& account) {
           [&](StoreSession& s) { return s.findUserByUsername(account.username); }))
     return *existing;
   return runtime.accounts().createUser(
-      std::nullopt, {account.username, account.password, account.display_name, account.phone,
-                     account.role});
+      std::nullopt,
+      {account.username, account.password, account.display_name, account.phone, account.role});
 }
 
 }  // namespace

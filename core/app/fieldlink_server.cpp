@@ -8,12 +8,12 @@
 #include <Poco/File.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/String.h>
+#include <Poco/StringTokenizer.h>
 #include <Poco/ThreadPool.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/MapConfiguration.h>
 #include <Poco/Util/PropertyFileConfiguration.h>
-#include <Poco/String.h>
-#include <Poco/StringTokenizer.h>
 
 #include <unistd.h>
 
@@ -45,8 +45,9 @@ void collectKeys(const Poco::Util::AbstractConfiguration& config, const std::str
 // plugin's section can be set from the environment without a config file.
 void addPluginEnvironment(const Poco::Util::AbstractConfiguration& config,
                           Poco::Util::MapConfiguration& environment) {
-  Poco::StringTokenizer names(config.getString("plugins.enabled", ""), ",",
-                              Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+  Poco::StringTokenizer names(
+      config.getString("plugins.enabled", ""), ",",
+      Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
   for (char** variable = environ; *variable; ++variable) {
     const std::string entry(*variable);
     const auto eq = entry.find('=');
@@ -70,13 +71,15 @@ void FieldlinkServer::defineOptions(Poco::Util::OptionSet& options) {
       Option("config", "c", "configuration file (.properties)").argument("FILE").binding(""));
   options.addOption(Option("port", "p", "overrides http.port").argument("N"));
   options.addOption(Option("data-dir", "d", "overrides data.dir").argument("DIR"));
-  options.addOption(Option("set", "s", "sets any key: --set=KEY=VALUE").argument("KEY=VALUE").repeatable(true));
+  options.addOption(
+      Option("set", "s", "sets any key: --set=KEY=VALUE").argument("KEY=VALUE").repeatable(true));
   options.addOption(Option("demo", "", "create demo accounts and an assigned request at start"));
-  options.addOption(Option("create-user", "", "create a user (password from FIELDLINK_PASSWORD "
-                                              "or standard input) and exit")
+  options.addOption(Option("create-user", "",
+                           "create a user (password from FIELDLINK_PASSWORD "
+                           "or standard input) and exit")
                         .argument("NAME"));
-  options.addOption(Option("role", "", "role for --create-user (default dispatcher)")
-                        .argument("ROLE"));
+  options.addOption(
+      Option("role", "", "role for --create-user (default dispatcher)").argument("ROLE"));
 }
 
 void FieldlinkServer::handleOption(const std::string& name, const std::string& value) {
@@ -134,13 +137,14 @@ void FieldlinkServer::initialize(Poco::Util::Application& self) {
 void FieldlinkServer::printHelp() const {
   Poco::Util::HelpFormatter help(options());
   help.setCommand(commandName());
-  help.setUsage("[--config=FILE] [--port=N] [--data-dir=DIR] [--demo] [--create-user=NAME --role=ROLE]");
+  help.setUsage(
+      "[--config=FILE] [--port=N] [--data-dir=DIR] [--demo] [--create-user=NAME --role=ROLE]");
   help.setHeader("fieldlink server: chat between clients and field technicians.");
   help.format(std::cout);
   std::cout << "\nConfiguration keys (config file, then FIELDLINK_* environment, then --set):\n";
   for (const auto& key : settingKeys())
-    std::cout << "  " << key.key << " = " << key.default_value << "\n      "
-              << key.description << " [" << environmentNameOf(key.key) << "]\n";
+    std::cout << "  " << key.key << " = " << key.default_value << "\n      " << key.description
+              << " [" << environmentNameOf(key.key) << "]\n";
 }
 
 int FieldlinkServer::main(const std::vector<std::string>&) {
@@ -184,8 +188,8 @@ int FieldlinkServer::createUser(const Settings& settings) {
     std::getline(std::cin, password);
   }
   Runtime runtime(settings, config());
-  const User user =
-      runtime.accounts().createUser(std::nullopt, {create_user_, password, create_user_, "", *role});
+  const User user = runtime.accounts().createUser(
+      std::nullopt, {create_user_, password, create_user_, "", *role});
   std::cout << "created " << toString(user.role) << " '" << user.username << "' with id "
             << user.id.value << std::endl;
   return EXIT_OK;
@@ -197,7 +201,8 @@ int FieldlinkServer::serve(const Settings& settings) {
 
   Router router = makeRoutes(runtime.services());
   Poco::Net::ServerSocket socket(
-      Poco::Net::SocketAddress(settings.http_address, static_cast<Poco::UInt16>(settings.http_port)),
+      Poco::Net::SocketAddress(settings.http_address,
+                               static_cast<Poco::UInt16>(settings.http_port)),
       128);
   Poco::AutoPtr<Poco::Net::HTTPServerParams> params(new Poco::Net::HTTPServerParams);
   params->setMaxThreads(settings.http_threads);

@@ -18,8 +18,8 @@ int intIn(const Poco::Util::AbstractConfiguration& c, const std::string& key, in
     throw Poco::InvalidArgumentException(key + " must be an integer");
   }
   if (value < min || value > max)
-    throw Poco::InvalidArgumentException(key + " must be between " + std::to_string(min) +
-                                         " and " + std::to_string(max));
+    throw Poco::InvalidArgumentException(key + " must be between " + std::to_string(min) + " and " +
+                                         std::to_string(max));
   return value;
 }
 
@@ -70,8 +70,9 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
     s.database_path = Poco::Path(s.data_dir).makeDirectory().setFileName("fieldlink.db").toString();
   s.store_batch_max = static_cast<std::size_t>(intIn(c, "store.batch_max", 1, 10000));
   s.plugins_dir = c.getString("plugins.dir");
-  Poco::StringTokenizer names(c.getString("plugins.enabled"), ",",
-                              Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+  Poco::StringTokenizer names(
+      c.getString("plugins.enabled"), ",",
+      Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
   s.plugins_enabled.assign(names.begin(), names.end());
   s.jwt_secret = c.getString("auth.jwt_secret");
   s.access_lifetime = std::chrono::seconds(intIn(c, "auth.access_token_lifetime", 10, 86400));

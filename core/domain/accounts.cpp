@@ -17,8 +17,8 @@ User Accounts::createUser(const std::optional<User>& caller, const AccountInput&
   rules::checkPassword(input.password);
   rules::checkDisplayName(input.display_name);
   rules::checkPhone(input.phone);
-  NewUser user{input.username, input.display_name, input.role, input.phone,
-               hasher_.hash(input.password), nowMs()};
+  NewUser user{input.username, input.display_name,           input.role,
+               input.phone,    hasher_.hash(input.password), nowMs()};
   return store_.write([&](StoreSession& s) { return s.insertUser(user); });
 }
 
@@ -31,8 +31,7 @@ TokenPair Accounts::obtainTokens(const std::string& username, const std::string&
     return {tokens_.issue(user->id, TokenKind::Access, now),
             tokens_.issue(user->id, TokenKind::Refresh, now)};
   }
-  throw Unauthorized("No active account found with the given credentials.",
-                     "invalid_credentials");
+  throw Unauthorized("No active account found with the given credentials.", "invalid_credentials");
 }
 
 std::string Accounts::refreshAccess(const std::string& refresh_token) {

@@ -30,8 +30,7 @@ SendResult Chat::send(const User& caller, const SendMessageInput& input) {
   store_.read([&](StoreSession& s) { requireParticipant(s, caller, input.conversation_id); });
   const sdk::ValidationResult validated = plugins_.validate(
       input.message_type, *input.content, {input.conversation_id.value, caller.id.value});
-  if (!validated.ok())
-    throw InvalidInput("content." + validated.field(), validated.reason());
+  if (!validated.ok()) throw InvalidInput("content." + validated.field(), validated.reason());
 
   NewMessage message;
   message.conversation_id = input.conversation_id;

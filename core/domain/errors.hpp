@@ -18,32 +18,31 @@ class ApiError : public std::runtime_error {
   std::string code_;
 };
 
-#define FIELDLINK_API_ERROR(NAME, DEFAULT_CODE)                                    \
-  class NAME : public ApiError {                                                   \
-   public:                                                                         \
-    explicit NAME(const std::string& detail, std::string code = DEFAULT_CODE)     \
-        : ApiError(std::move(code), detail) {}                                     \
+#define FIELDLINK_API_ERROR(NAME, DEFAULT_CODE)                               \
+  class NAME : public ApiError {                                              \
+   public:                                                                    \
+    explicit NAME(const std::string& detail, std::string code = DEFAULT_CODE) \
+        : ApiError(std::move(code), detail) {}                                \
   };
 
-FIELDLINK_API_ERROR(BadRequest, "bad_request")                  // 400
-FIELDLINK_API_ERROR(Unauthorized, "not_authenticated")          // 401
-FIELDLINK_API_ERROR(Forbidden, "permission_denied")             // 403
-FIELDLINK_API_ERROR(NotFound, "not_found")                      // 404
-FIELDLINK_API_ERROR(MethodNotAllowed, "method_not_allowed")     // 405
-FIELDLINK_API_ERROR(Conflict, "conflict")                       // 409
-FIELDLINK_API_ERROR(TooLarge, "too_large")                      // 413
+FIELDLINK_API_ERROR(BadRequest, "bad_request")                       // 400
+FIELDLINK_API_ERROR(Unauthorized, "not_authenticated")               // 401
+FIELDLINK_API_ERROR(Forbidden, "permission_denied")                  // 403
+FIELDLINK_API_ERROR(NotFound, "not_found")                           // 404
+FIELDLINK_API_ERROR(MethodNotAllowed, "method_not_allowed")          // 405
+FIELDLINK_API_ERROR(Conflict, "conflict")                            // 409
+FIELDLINK_API_ERROR(TooLarge, "too_large")                           // 413
 FIELDLINK_API_ERROR(UnsupportedMediaType, "unsupported_media_type")  // 415
-FIELDLINK_API_ERROR(Unavailable, "unavailable")                 // 503
-FIELDLINK_API_ERROR(PluginFailure, "plugin_error")              // 500: a plugin misbehaved
+FIELDLINK_API_ERROR(Unavailable, "unavailable")                      // 503
+FIELDLINK_API_ERROR(PluginFailure, "plugin_error")                   // 500: a plugin misbehaved
 #undef FIELDLINK_API_ERROR
 
 // 400 with the offending fields: {"fields": {"name": "why"}}.
 class InvalidInput : public ApiError {
  public:
   using Fields = std::map<std::string, std::string>;
-  InvalidInput(const std::string& field, const std::string& why,
-               std::string code = "invalid")
-      : ApiError(std::move(code), "Invalid input."), fields_{{field, why}} {}
+  InvalidInput(const std::string& field, const std::string& why, std::string code = "invalid")
+      : ApiError(std::move(code), field + ": " + why), fields_{{field, why}} {}
   const Fields& fields() const { return fields_; }
 
  private:

@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include <Poco/UTF8Encoding.h>
 #include <Poco/TextIterator.h>
+#include <Poco/UTF8Encoding.h>
 
 #include "domain/errors.hpp"
 
@@ -55,8 +55,7 @@ void checkPhone(const std::string& phone) {
 void checkText(const std::string& field, const std::string& value, std::size_t min_bytes,
                std::size_t max_bytes) {
   if (value.size() < min_bytes)
-    throw InvalidInput(field, min_bytes == 1 ? "This field may not be blank."
-                                             : "Too short.");
+    throw InvalidInput(field, min_bytes == 1 ? "This field may not be blank." : "Too short.");
   if (value.size() > max_bytes)
     throw InvalidInput(field, "At most " + std::to_string(max_bytes) + " bytes.");
   if (!isValidUtf8WithoutControls(value))

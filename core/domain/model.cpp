@@ -6,16 +6,16 @@
 namespace fieldlink {
 namespace {
 
-constexpr std::array<std::pair<Role, const char*>, 3> kRoles{{
-    {Role::Client, "client"}, {Role::Technician, "technician"}, {Role::Dispatcher, "dispatcher"}}};
+constexpr std::array<std::pair<Role, const char*>, 3> kRoles{
+    {{Role::Client, "client"}, {Role::Technician, "technician"}, {Role::Dispatcher, "dispatcher"}}};
 
-constexpr std::array<std::pair<RequestStatus, const char*>, 6> kStatuses{{
-    {RequestStatus::Pending, "pending"},
-    {RequestStatus::Assigned, "assigned"},
-    {RequestStatus::EnRoute, "en_route"},
-    {RequestStatus::OnSite, "on_site"},
-    {RequestStatus::Completed, "completed"},
-    {RequestStatus::Cancelled, "cancelled"}}};
+constexpr std::array<std::pair<RequestStatus, const char*>, 6> kStatuses{
+    {{RequestStatus::Pending, "pending"},
+     {RequestStatus::Assigned, "assigned"},
+     {RequestStatus::EnRoute, "en_route"},
+     {RequestStatus::OnSite, "on_site"},
+     {RequestStatus::Completed, "completed"},
+     {RequestStatus::Cancelled, "cancelled"}}};
 
 template <class Enum, std::size_t N>
 std::string nameOf(const std::array<std::pair<Enum, const char*>, N>& table, Enum value) {

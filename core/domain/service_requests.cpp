@@ -81,8 +81,8 @@ ServiceRequest ServiceRequests::create(const User& caller, const NewRequestInput
     rules::checkLatitude(input.location->latitude);
     rules::checkLongitude(input.location->longitude);
   }
-  NewServiceRequest request{caller.id,       input.title,    input.description,
-                            input.address,   input.location, nowMs()};
+  NewServiceRequest request{caller.id,     input.title,    input.description,
+                            input.address, input.location, nowMs()};
   return store_.write([&](StoreSession& s) { return s.insertRequest(request); });
 }
 
@@ -115,11 +115,12 @@ ServiceRequest ServiceRequests::assign(const User& caller, RequestId id, UserId 
     const TimePoint now = nowMs();
     const Participant newcomer{technician_id, Role::Technician, MessageId(0)};
     if (!request.conversation_id) {
-      const Conversation conversation = s.insertConversation(
-          request.id,
-          {{request.client_id, Role::Client, MessageId(0)}, newcomer,
-           {caller.id, Role::Dispatcher, MessageId(0)}},
-          now);
+      const Conversation conversation =
+          s.insertConversation(request.id,
+                               {{request.client_id, Role::Client, MessageId(0)},
+                                newcomer,
+                                {caller.id, Role::Dispatcher, MessageId(0)}},
+                               now);
       request.conversation_id = conversation.id;
       request.status = RequestStatus::Assigned;
     } else {
@@ -144,8 +145,7 @@ ServiceRequest ServiceRequests::changeStatus(const User& caller, RequestId id,
     ServiceRequest request = requireVisible(s, caller, id);
     if (caller.role == Role::Client) throw Forbidden("Clients cannot change a request's status.");
     if (!isAllowedTransition(request.status, status))
-      throw Conflict("Cannot go from " + toString(request.status) + " to " + toString(status) +
-                         ".",
+      throw Conflict("Cannot go from " + toString(request.status) + " to " + toString(status) + ".",
                      "invalid_transition");
     const TimePoint now = nowMs();
     request.status = status;

@@ -80,8 +80,8 @@ Poco::JSON::Object::Ptr conversation(const Conversation& c) {
 Poco::JSON::Object::Ptr conversationSummary(const ConversationSummary& s) {
   Poco::JSON::Object::Ptr o = conversation(s.conversation);
   o->set("unread_count", static_cast<Poco::Int64>(s.unread_count));
-  o->set("last_message", s.last_message ? Poco::Dynamic::Var(message(*s.last_message))
-                                        : Poco::Dynamic::Var());
+  o->set("last_message",
+         s.last_message ? Poco::Dynamic::Var(message(*s.last_message)) : Poco::Dynamic::Var());
   return o;
 }
 

@@ -51,7 +51,9 @@ struct ApiResponse {
   Poco::Dynamic::Var body;  // empty: no body
   std::map<std::string, std::string> headers;
 
-  static ApiResponse json(int status, Poco::Dynamic::Var body) { return {status, std::move(body), {}}; }
+  static ApiResponse json(int status, Poco::Dynamic::Var body) {
+    return {status, std::move(body), {}};
+  }
   static ApiResponse noContent() { return {204, Poco::Dynamic::Var(), {}}; }
 };
 

@@ -8,7 +8,8 @@
 namespace fieldlink::json_input {
 namespace {
 
-std::optional<Poco::Dynamic::Var> present(const Poco::JSON::Object& body, const std::string& field) {
+std::optional<Poco::Dynamic::Var> present(const Poco::JSON::Object& body,
+                                          const std::string& field) {
   if (!body.has(field) || body.isNull(field)) return std::nullopt;
   return body.get(field);
 }
@@ -29,7 +30,8 @@ std::string requiredString(const Poco::JSON::Object& body, const std::string& fi
   return value.extract<std::string>();
 }
 
-std::optional<std::string> optionalString(const Poco::JSON::Object& body, const std::string& field) {
+std::optional<std::string> optionalString(const Poco::JSON::Object& body,
+                                          const std::string& field) {
   const auto value = present(body, field);
   if (!value) return std::nullopt;
   if (!value->isString()) throw InvalidInput(field, "Must be a string.");

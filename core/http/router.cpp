@@ -39,8 +39,10 @@ RouteMatch Router::match(const std::string& method, const std::string& path) con
     for (std::size_t i = 0; i < segments.size() && matches; ++i) {
       const auto& want = candidate.segments[i];
       if (isCapture(want)) {
-        if (segments[i].empty()) matches = false;
-        else params[want.substr(1, want.size() - 2)] = segments[i];
+        if (segments[i].empty())
+          matches = false;
+        else
+          params[want.substr(1, want.size() - 2)] = segments[i];
       } else {
         matches = want == segments[i];
       }

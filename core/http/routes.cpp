@@ -8,9 +8,8 @@ Router makeRoutes(Services& services) {
   Router router;
   auto add = [&](const char* method, const char* path, Access access,
                  ApiResponse (*endpoint)(Services&, ApiRequest&)) {
-    router.add(method, path, access, [&services, endpoint](ApiRequest& r) {
-      return endpoint(services, r);
-    });
+    router.add(method, path, access,
+               [&services, endpoint](ApiRequest& r) { return endpoint(services, r); });
   };
   using A = Access;
   namespace e = endpoints;

@@ -16,8 +16,8 @@ class PluginContext final : public sdk::HostContext {
  public:
   PluginContext(const std::string& plugin_name, const Poco::Util::AbstractConfiguration& root,
                 const sdk::StoreReader& store, EventBus& bus)
-      : section_(const_cast<Poco::Util::AbstractConfiguration&>(root).createView(
-            "plugins." + plugin_name)),
+      : section_(const_cast<Poco::Util::AbstractConfiguration&>(root).createView("plugins." +
+                                                                                 plugin_name)),
         logger_(Poco::Logger::get("fieldlink.plugin." + plugin_name)),
         store_(store),
         bus_(bus) {}

@@ -17,8 +17,8 @@ struct PluginStatus {
   std::string kind;     // "message_type", "stats", or "" when it never loaded far enough
   std::string version;  // the plugin's own version
   int api_version = 0;
-  std::string state;    // "loaded" or "failed"
-  std::string error;    // why it failed
+  std::string state;  // "loaded" or "failed"
+  std::string error;  // why it failed
 };
 
 // Loads the enabled plugins from the plugin folder and is the only code that calls into

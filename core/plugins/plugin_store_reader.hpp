@@ -12,7 +12,8 @@ class PluginStoreReader final : public sdk::StoreReader {
   explicit PluginStoreReader(Store& store) : store_(store) {}
 
   std::optional<sdk::ConversationView> conversation(std::int64_t id) const override {
-    const auto c = store_.read([&](StoreSession& s) { return s.findConversation(ConversationId(id)); });
+    const auto c =
+        store_.read([&](StoreSession& s) { return s.findConversation(ConversationId(id)); });
     if (!c) return std::nullopt;
     sdk::ConversationView view{c->id.value, c->request_id.value, {}, c->created_at};
     for (const auto& p : c->participants) view.participant_ids.push_back(p.user_id.value);
@@ -24,8 +25,8 @@ class PluginStoreReader final : public sdk::StoreReader {
     MessageQuery query;
     query.after_id = MessageId(after_id);
     query.limit = limit;
-    const auto page =
-        store_.read([&](StoreSession& s) { return s.messages(ConversationId(conversation_id), query); });
+    const auto page = store_.read(
+        [&](StoreSession& s) { return s.messages(ConversationId(conversation_id), query); });
     std::vector<sdk::MessageView> out;
     for (const auto& m : page.results) {
       sdk::MessageView view;

@@ -78,16 +78,16 @@ void GroupCommitWriter::runBatch(std::deque<Job>& batch) {
     try {
       control_.rollback();
     } catch (const std::exception& e) {
-      Poco::Logger::get("fieldlink.store").error("rollback after failed batch: %s",
-                                                  std::string(e.what()));
+      Poco::Logger::get("fieldlink.store")
+          .error("rollback after failed batch: %s", std::string(e.what()));
     }
   }
   for (auto& job : batch) {
     try {
       job.done(batch_error ? batch_error : job.error);
     } catch (const std::exception& e) {
-      Poco::Logger::get("fieldlink.store").error("write completion threw: %s",
-                                                  std::string(e.what()));
+      Poco::Logger::get("fieldlink.store")
+          .error("write completion threw: %s", std::string(e.what()));
     }
   }
 }

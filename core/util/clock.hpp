@@ -11,7 +11,9 @@ namespace fieldlink {
 using Clock = std::chrono::system_clock;
 using TimePoint = std::chrono::time_point<Clock, std::chrono::milliseconds>;
 
-inline TimePoint nowMs() { return std::chrono::time_point_cast<std::chrono::milliseconds>(Clock::now()); }
+inline TimePoint nowMs() {
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(Clock::now());
+}
 inline std::int64_t toEpochMs(TimePoint t) { return t.time_since_epoch().count(); }
 inline TimePoint fromEpochMs(std::int64_t ms) { return TimePoint(std::chrono::milliseconds(ms)); }
 

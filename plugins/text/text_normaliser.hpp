@@ -7,7 +7,7 @@
 namespace fieldlink::text {
 
 struct NormalisedText {
-  std::string text;        // valid UTF-8, trimmed, control characters removed
+  std::string text;         // valid UTF-8, trimmed, control characters removed
   std::size_t code_points;  // length as a user counts characters
 };
 

@@ -32,11 +32,10 @@ class TextPlugin final : public fieldlink::sdk::Plugin, public fieldlink::sdk::M
     if (!value.isString()) return ValidationResult::reject("text", "Must be a string.");
     const auto normalised = fieldlink::text::normaliseText(value.extract<std::string>());
     if (!normalised) return ValidationResult::reject("text", "Must be valid UTF-8.");
-    if (normalised->code_points == 0)
-      return ValidationResult::reject("text", "May not be blank.");
+    if (normalised->code_points == 0) return ValidationResult::reject("text", "May not be blank.");
     if (normalised->code_points > max_length_)
-      return ValidationResult::reject(
-          "text", "At most " + std::to_string(max_length_) + " characters.");
+      return ValidationResult::reject("text",
+                                      "At most " + std::to_string(max_length_) + " characters.");
     Poco::JSON::Object::Ptr out = new Poco::JSON::Object;
     out->set("text", normalised->text);
     return ValidationResult::accept(out);

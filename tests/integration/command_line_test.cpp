@@ -12,14 +12,15 @@ TEST(CommandLine, CreateUserReadsThePasswordFromStandardInput) {
   TempDir dir;
   std::string output;
   auto env = ServerProcess::baseEnvironment();
-  ASSERT_EQ(ServerProcess::runCommand({"--data-dir=" + dir.file("data"), "--create-user=chief", "--role=dispatcher"},
-                                      env, output, "stdin-password-1\n"),
+  ASSERT_EQ(ServerProcess::runCommand(
+                {"--data-dir=" + dir.file("data"), "--create-user=chief", "--role=dispatcher"}, env,
+                output, "stdin-password-1\n"),
             0)
       << output;
   EXPECT_NE(output.find("created dispatcher 'chief'"), std::string::npos) << output;
   // The same name again is refused.
-  EXPECT_NE(ServerProcess::runCommand({"--data-dir=" + dir.file("data"), "--create-user=chief"}, env, output,
-                                      "stdin-password-1\n"),
+  EXPECT_NE(ServerProcess::runCommand({"--data-dir=" + dir.file("data"), "--create-user=chief"},
+                                      env, output, "stdin-password-1\n"),
             0);
   EXPECT_NE(output.find("already exists"), std::string::npos) << output;
 }
@@ -36,7 +37,8 @@ TEST(CommandLine, PlaceholderSecretIsRefusedAtStart) {
   auto env = ServerProcess::baseEnvironment();
   env.erase("FIELDLINK_AUTH_JWT_SECRET");
   std::string output;
-  EXPECT_NE(ServerProcess::runCommand({"--data-dir=" + dir.file("data"), "--port=0"}, env, output), 0);
+  EXPECT_NE(ServerProcess::runCommand({"--data-dir=" + dir.file("data"), "--port=0"}, env, output),
+            0);
   EXPECT_NE(output.find("auth.jwt_secret"), std::string::npos) << output;
 }
 
@@ -48,15 +50,19 @@ TEST(CommandLine, ConfigFileIsReadAndCommandLineWins) {
   env.erase("FIELDLINK_AUTH_JWT_SECRET");
   std::string output;
   // The file's port is out of range: refused with the key named.
-  EXPECT_NE(ServerProcess::runCommand({"--config=" + dir.file("fl.properties"), "--data-dir=" + dir.file("d")}, env, output), 0);
+  EXPECT_NE(
+      ServerProcess::runCommand(
+          {"--config=" + dir.file("fl.properties"), "--data-dir=" + dir.file("d")}, env, output),
+      0);
   EXPECT_NE(output.find("http.port"), std::string::npos) << output;
   // The environment overrides the file; --create-user never opens the port at all.
   env["FIELDLINK_HTTP_PORT"] = "8123";
   env["FIELDLINK_PASSWORD"] = "password-123";
-  EXPECT_EQ(ServerProcess::runCommand({"--config=" + dir.file("fl.properties"), "--data-dir=" + dir.file("d"),
-                                       "--create-user=x", "--role=client"},
-                                      env, output),
-            0)
+  EXPECT_EQ(
+      ServerProcess::runCommand({"--config=" + dir.file("fl.properties"),
+                                 "--data-dir=" + dir.file("d"), "--create-user=x", "--role=client"},
+                                env, output),
+      0)
       << output;
 }
 
@@ -75,7 +81,8 @@ TEST(CommandLine, DemoSeedsAccountsAndAnAssignedRequestOnce) {
   ServerProcess server(options);
   EXPECT_NE(server.log().find("client / client-demo"), std::string::npos) << server.log();
   ApiClient api(server.port());
-  const auto requests = api.http().get("/api/requests/", api.login("client", "client-demo")).array();
+  const auto requests =
+      api.http().get("/api/requests/", api.login("client", "client-demo")).array();
   ASSERT_EQ(requests->size(), 1u);
   EXPECT_EQ(requests->getObject(0)->getValue<std::string>("status"), "assigned");
 }

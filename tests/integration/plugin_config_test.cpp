@@ -25,7 +25,8 @@ TEST(PluginConfig, WithoutTextEnabledTextMessagesAreUnknownAndTheServerRunsOn) {
 TEST(PluginConfig, GarbageInThePluginFolderIsReportedAndIgnored) {
   TempDir plugins;
   Poco::File(std::string(FIELDLINK_PLUGIN_DIR) + "/text.so").copyTo(plugins.path());
-  std::ofstream(plugins.file("broken.so")) << "\x7f" "ELF but not really";
+  std::ofstream(plugins.file("broken.so")) << "\x7f"
+                                              "ELF but not really";
   ServerProcess::Options options;
   options.plugins_dir = plugins.path();
   options.plugins_enabled = "broken,text";
@@ -42,7 +43,8 @@ TEST(PluginConfig, GarbageInThePluginFolderIsReportedAndIgnored) {
     }
   }
   EXPECT_TRUE(reported);
-  EXPECT_NE(scene.server.log().find("plugin broken not loaded"), std::string::npos) << scene.server.log();
+  EXPECT_NE(scene.server.log().find("plugin broken not loaded"), std::string::npos)
+      << scene.server.log();
 }
 
 TEST(PluginConfig, APluginThatThrowsGivesAnErrorAndTheServerStaysUp) {
@@ -53,9 +55,11 @@ TEST(PluginConfig, APluginThatThrowsGivesAnErrorAndTheServerStaysUp) {
   options.plugins_dir = plugins.path();
   options.plugins_enabled = "text,throwing";
   Scene scene(options);
-  const auto r = scene.api.http().post(
-      "/api/chat/messages/", "{\"conversation_id\":" + std::to_string(scene.conversation_id) + R"(,"message_type":"throwing","content":{}})",
-      scene.client);
+  const auto r =
+      scene.api.http().post("/api/chat/messages/",
+                            "{\"conversation_id\":" + std::to_string(scene.conversation_id) +
+                                R"(,"message_type":"throwing","content":{}})",
+                            scene.client);
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(r.code(), "plugin_error");
   EXPECT_TRUE(scene.server.running());

@@ -21,22 +21,26 @@ std::vector<Call> authenticatedCalls(const Scene& s) {
   const std::string c = std::to_string(s.conversation_id);
   return {
       {"GET", "/api/users/me/", ""},
-      {"POST", "/api/users/", R"({"username":"x","password":"password-123","display_name":"x","role":"client"})"},
+      {"POST", "/api/users/",
+       R"({"username":"x","password":"password-123","display_name":"x","role":"client"})"},
       {"GET", "/api/requests/", ""},
       {"POST", "/api/requests/", R"({"title":"t"})"},
       {"GET", "/api/requests/" + r + "/", ""},
-      {"POST", "/api/requests/" + r + "/assign/", "{\"technician_id\":" + std::to_string(s.technician_id) + "}"},
+      {"POST", "/api/requests/" + r + "/assign/",
+       "{\"technician_id\":" + std::to_string(s.technician_id) + "}"},
       {"POST", "/api/requests/" + r + "/status/", R"({"status":"en_route"})"},
       {"GET", "/api/chat/conversations/", ""},
       {"GET", "/api/chat/conversations/" + c + "/", ""},
-      {"POST", "/api/chat/messages/", "{\"conversation_id\":" + c + R"(,"message_type":"text","content":{"text":"hi"}})"},
+      {"POST", "/api/chat/messages/",
+       "{\"conversation_id\":" + c + R"(,"message_type":"text","content":{"text":"hi"}})"},
       {"GET", "/api/chat/messages/conversation_messages/?conversation_id=" + c, ""},
       {"POST", "/api/chat/messages/mark_read/", "{\"conversation_id\":" + c + ",\"message_id\":1}"},
       {"GET", "/api/plugins/", ""},
   };
 }
 
-HttpResult perform(const Scene& s, const Call& call, const std::map<std::string, std::string>& extra) {
+HttpResult perform(const Scene& s, const Call& call,
+                   const std::map<std::string, std::string>& extra) {
   std::map<std::string, std::string> headers = extra;
   if (call.method == std::string("POST")) headers["Content-Type"] = "application/json";
   return s.api.http().request(call.method, call.path, call.body, headers);
@@ -54,8 +58,12 @@ std::string signedToken(const std::string& secret, std::int64_t user, const std:
 std::int64_t messageCount(const Scene& s) {
   return static_cast<std::int64_t>(
       s.api.http()
-          .get("/api/chat/messages/conversation_messages/?limit=200&conversation_id=" + std::to_string(s.conversation_id), s.client)
-          .object()->getArray("results")->size());
+          .get("/api/chat/messages/conversation_messages/?limit=200&conversation_id=" +
+                   std::to_string(s.conversation_id),
+               s.client)
+          .object()
+          ->getArray("results")
+          ->size());
 }
 
 class Refusals : public ::testing::Test {
@@ -73,16 +81,23 @@ TEST_F(Refusals, EveryEndpointNeedsAValidToken) {
       {"no token", {}},
       {"not a JWT", {{"Authorization", "Bearer not-a-token"}}},
       {"wrong scheme", {{"Authorization", "Token " + scene->client}}},
-      {"expired", {{"Authorization", "Bearer " + signedToken(secret, scene->client_id, "access", now - 5)}}},
-      {"foreign secret", {{"Authorization", "Bearer " + signedToken(std::string(40, 'z'), scene->client_id, "access", now + 600)}}},
-      {"refresh as access", {{"Authorization", "Bearer " + signedToken(secret, scene->client_id, "refresh", now + 600)}}},
-      {"deleted user", {{"Authorization", "Bearer " + signedToken(secret, 999999, "access", now + 600)}}},
+      {"expired",
+       {{"Authorization", "Bearer " + signedToken(secret, scene->client_id, "access", now - 5)}}},
+      {"foreign secret",
+       {{"Authorization",
+         "Bearer " + signedToken(std::string(40, 'z'), scene->client_id, "access", now + 600)}}},
+      {"refresh as access",
+       {{"Authorization",
+         "Bearer " + signedToken(secret, scene->client_id, "refresh", now + 600)}}},
+      {"deleted user",
+       {{"Authorization", "Bearer " + signedToken(secret, 999999, "access", now + 600)}}},
   };
   const auto before = messageCount(*scene);
   for (const auto& call : authenticatedCalls(*scene)) {
     for (const auto& [name, headers] : variants) {
       const auto r = perform(*scene, call, headers);
-      EXPECT_EQ(r.status, 401) << call.method << " " << call.path << " with " << name << ": " << r.body;
+      EXPECT_EQ(r.status, 401) << call.method << " " << call.path << " with " << name << ": "
+                               << r.body;
       EXPECT_FALSE(r.code().empty());
     }
   }
@@ -95,10 +110,20 @@ TEST_F(Refusals, OutsidersSeeNotFoundNotForbidden) {
   for (const auto* token : {&scene->outsider_client, &scene->outsider_technician}) {
     EXPECT_EQ(scene->api.http().get("/api/requests/" + r + "/", *token).status, 404);
     EXPECT_EQ(scene->api.http().get("/api/chat/conversations/" + c + "/", *token).status, 404);
-    EXPECT_EQ(scene->api.http().get("/api/chat/messages/conversation_messages/?conversation_id=" + c, *token).status, 404);
+    EXPECT_EQ(scene->api.http()
+                  .get("/api/chat/messages/conversation_messages/?conversation_id=" + c, *token)
+                  .status,
+              404);
     EXPECT_EQ(scene->api.sendText(*token, scene->conversation_id, "let me in").status, 404);
-    EXPECT_EQ(scene->api.http().post("/api/chat/messages/mark_read/", "{\"conversation_id\":" + c + ",\"message_id\":1}", *token).status, 404);
-    EXPECT_EQ(scene->api.http().post("/api/requests/" + r + "/status/", R"({"status":"cancelled"})", *token).status, 404);
+    EXPECT_EQ(scene->api.http()
+                  .post("/api/chat/messages/mark_read/",
+                        "{\"conversation_id\":" + c + ",\"message_id\":1}", *token)
+                  .status,
+              404);
+    EXPECT_EQ(scene->api.http()
+                  .post("/api/requests/" + r + "/status/", R"({"status":"cancelled"})", *token)
+                  .status,
+              404);
   }
   // Does not exist and not yours answer alike.
   EXPECT_EQ(scene->api.http().get("/api/requests/999999/", scene->outsider_client).body,
@@ -110,15 +135,34 @@ TEST_F(Refusals, OutsidersSeeNotFoundNotForbidden) {
 TEST_F(Refusals, RolesAreEnforced) {
   const std::string r = std::to_string(scene->request_id);
   auto& http = scene->api.http();
-  EXPECT_EQ(http.post("/api/requests/" + r + "/assign/", "{\"technician_id\":" + std::to_string(scene->technician_id) + "}", scene->client).status, 403);
-  EXPECT_EQ(http.post("/api/requests/" + r + "/assign/", "{\"technician_id\":" + std::to_string(scene->technician_id) + "}", scene->technician).status, 403);
-  EXPECT_EQ(http.post("/api/requests/" + r + "/status/", R"({"status":"cancelled"})", scene->client).status, 403);
+  EXPECT_EQ(
+      http.post("/api/requests/" + r + "/assign/",
+                "{\"technician_id\":" + std::to_string(scene->technician_id) + "}", scene->client)
+          .status,
+      403);
+  EXPECT_EQ(http.post("/api/requests/" + r + "/assign/",
+                      "{\"technician_id\":" + std::to_string(scene->technician_id) + "}",
+                      scene->technician)
+                .status,
+            403);
+  EXPECT_EQ(http.post("/api/requests/" + r + "/status/", R"({"status":"cancelled"})", scene->client)
+                .status,
+            403);
   EXPECT_EQ(http.post("/api/requests/", R"({"title":"t"})", scene->technician).status, 403);
   EXPECT_EQ(http.post("/api/requests/", R"({"title":"t"})", scene->dispatcher).status, 403);
-  EXPECT_EQ(http.post("/api/users/", R"({"username":"evil","password":"password-123","display_name":"e","role":"dispatcher"})", scene->client).status, 403);
+  EXPECT_EQ(
+      http.post(
+              "/api/users/",
+              R"({"username":"evil","password":"password-123","display_name":"e","role":"dispatcher"})",
+              scene->client)
+          .status,
+      403);
   EXPECT_EQ(http.get("/api/plugins/", scene->technician).status, 403);
-  EXPECT_EQ(http.post("/api/token/", R"({"username":"evil","password":"password-123"})").status, 401);
-  EXPECT_EQ(http.get("/api/requests/" + r + "/", scene->client).object()->getValue<std::string>("status"), "assigned");
+  EXPECT_EQ(http.post("/api/token/", R"({"username":"evil","password":"password-123"})").status,
+            401);
+  EXPECT_EQ(
+      http.get("/api/requests/" + r + "/", scene->client).object()->getValue<std::string>("status"),
+      "assigned");
 }
 
 TEST_F(Refusals, BadInputIs400WithTheField) {
@@ -128,14 +172,28 @@ TEST_F(Refusals, BadInputIs400WithTheField) {
     std::string path, body, field;
   };
   const std::vector<Case> cases = {
-      {"/api/chat/messages/", "{\"conversation_id\":\"" + c + R"(","message_type":"text","content":{"text":"x"}})", "conversation_id"},
-      {"/api/chat/messages/", "{\"conversation_id\":" + c + R"(,"message_type":"text","content":"x"})", "content"},
-      {"/api/chat/messages/", "{\"conversation_id\":" + c + R"(,"message_type":"text","content":{"text":""}})", "content.text"},
-      {"/api/chat/messages/", "{\"conversation_id\":" + c + R"(,"message_type":"text","content":{"text":5}})", "content.text"},
-      {"/api/chat/messages/", "{\"conversation_id\":" + c + R"(,"message_type":"text","content":{"text":"x"},"client_id":"has space"})", "client_id"},
-      {"/api/chat/messages/", "{\"conversation_id\":" + c + R"(,"message_type":"system","content":{"text":"x"}})", "message_type"},
-      {"/api/chat/messages/", "{\"conversation_id\":" + c + R"(,"content":{"text":"x"}})", "message_type"},
-      {"/api/chat/messages/mark_read/", "{\"conversation_id\":" + c + ",\"message_id\":999999}", "message_id"},
+      {"/api/chat/messages/",
+       "{\"conversation_id\":\"" + c + R"(","message_type":"text","content":{"text":"x"}})",
+       "conversation_id"},
+      {"/api/chat/messages/",
+       "{\"conversation_id\":" + c + R"(,"message_type":"text","content":"x"})", "content"},
+      {"/api/chat/messages/",
+       "{\"conversation_id\":" + c + R"(,"message_type":"text","content":{"text":""}})",
+       "content.text"},
+      {"/api/chat/messages/",
+       "{\"conversation_id\":" + c + R"(,"message_type":"text","content":{"text":5}})",
+       "content.text"},
+      {"/api/chat/messages/",
+       "{\"conversation_id\":" + c +
+           R"(,"message_type":"text","content":{"text":"x"},"client_id":"has space"})",
+       "client_id"},
+      {"/api/chat/messages/",
+       "{\"conversation_id\":" + c + R"(,"message_type":"system","content":{"text":"x"}})",
+       "message_type"},
+      {"/api/chat/messages/", "{\"conversation_id\":" + c + R"(,"content":{"text":"x"}})",
+       "message_type"},
+      {"/api/chat/messages/mark_read/", "{\"conversation_id\":" + c + ",\"message_id\":999999}",
+       "message_id"},
       {"/api/requests/", R"({"title":""})", "title"},
       {"/api/requests/", R"({"title":"t","latitude":91,"longitude":0})", "latitude"},
       {"/api/requests/", R"({"title":"t","latitude":45})", "longitude"},
@@ -161,53 +219,75 @@ TEST_F(Refusals, MalformedJsonAndWrongShapesAre400) {
     EXPECT_EQ(r.status, 400) << body;
     EXPECT_EQ(r.code(), "parse_error") << body;
   }
-  EXPECT_EQ(http.post("/api/requests/1/status/", R"({"status":"flying"})", scene->technician).status, 400);
-  EXPECT_EQ(http.get("/api/chat/messages/conversation_messages/?conversation_id=" + std::to_string(scene->conversation_id) + "&limit=500", scene->client).status, 400);
-  EXPECT_EQ(http.get("/api/chat/messages/conversation_messages/?conversation_id=abc", scene->client).status, 400);
+  EXPECT_EQ(
+      http.post("/api/requests/1/status/", R"({"status":"flying"})", scene->technician).status,
+      400);
+  EXPECT_EQ(http.get("/api/chat/messages/conversation_messages/?conversation_id=" +
+                         std::to_string(scene->conversation_id) + "&limit=500",
+                     scene->client)
+                .status,
+            400);
+  EXPECT_EQ(http.get("/api/chat/messages/conversation_messages/?conversation_id=abc", scene->client)
+                .status,
+            400);
   EXPECT_EQ(http.get("/api/chat/messages/conversation_messages/", scene->client).status, 400);
 }
 
 TEST_F(Refusals, UnknownMessageTypeHasItsCode) {
-  const auto r = scene->api.http().post(
-      "/api/chat/messages/", "{\"conversation_id\":" + std::to_string(scene->conversation_id) + R"(,"message_type":"hologram","content":{}})",
-      scene->client);
+  const auto r =
+      scene->api.http().post("/api/chat/messages/",
+                             "{\"conversation_id\":" + std::to_string(scene->conversation_id) +
+                                 R"(,"message_type":"hologram","content":{}})",
+                             scene->client);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.code(), "unknown_message_type");
 }
 
 TEST_F(Refusals, OversizeBodyIs413AndChangesNothing) {
   const auto before = messageCount(*scene);
-  const auto r = scene->api.sendText(scene->client, scene->conversation_id, std::string(2 << 20, 'a'));
+  const auto r =
+      scene->api.sendText(scene->client, scene->conversation_id, std::string(2 << 20, 'a'));
   EXPECT_EQ(r.status, 413);
   EXPECT_EQ(r.code(), "too_large");
   // Over the text plugin's own limit but under the body limit: 400, not 413.
-  EXPECT_EQ(scene->api.sendText(scene->client, scene->conversation_id, std::string(5000, 'a')).status, 400);
+  EXPECT_EQ(
+      scene->api.sendText(scene->client, scene->conversation_id, std::string(5000, 'a')).status,
+      400);
   EXPECT_EQ(messageCount(*scene), before);
 }
 
 TEST_F(Refusals, NonJsonContentTypeIs415) {
-  const auto r = scene->api.http().request(
-      "POST", "/api/chat/messages/", "conversation_id=1&text=hi",
-      {{"Content-Type", "application/x-www-form-urlencoded"}, {"Authorization", "Bearer " + scene->client}});
+  const auto r =
+      scene->api.http().request("POST", "/api/chat/messages/", "conversation_id=1&text=hi",
+                                {{"Content-Type", "application/x-www-form-urlencoded"},
+                                 {"Authorization", "Bearer " + scene->client}});
   EXPECT_EQ(r.status, 415);
 }
 
 TEST_F(Refusals, UnknownPathIs404AndWrongMethodIs405) {
   EXPECT_EQ(scene->api.http().get("/api/nothing/", scene->client).status, 404);
-  EXPECT_EQ(scene->api.http().request("DELETE", "/api/requests/", "", {{"Authorization", "Bearer " + scene->client}}).status, 405);
+  EXPECT_EQ(
+      scene->api.http()
+          .request("DELETE", "/api/requests/", "", {{"Authorization", "Bearer " + scene->client}})
+          .status,
+      405);
   EXPECT_EQ(scene->api.http().get("/api/requests/abc/", scene->client).status, 404);
 }
 
 TEST_F(Refusals, DuplicateUsernameIs409) {
-  const auto r = scene->api.http().post("/api/auth/register/", R"({"username":"ALICE","password":"password-123","display_name":"A"})");
+  const auto r = scene->api.http().post(
+      "/api/auth/register/",
+      R"({"username":"ALICE","password":"password-123","display_name":"A"})");
   EXPECT_EQ(r.status, 409);
   EXPECT_EQ(r.code(), "username_taken");
 }
 
 TEST_F(Refusals, ClientIdReusedInAnotherConversationIs409) {
   Scene other;  // separate server: a second conversation for the same client needs its own job
-  const auto second = other.api.createRequest(other.client, "Second job")->getValue<std::int64_t>("id");
-  const auto conv2 = other.api.assign(other.dispatcher, second, other.technician_id)->getValue<std::int64_t>("conversation_id");
+  const auto second =
+      other.api.createRequest(other.client, "Second job")->getValue<std::int64_t>("id");
+  const auto conv2 = other.api.assign(other.dispatcher, second, other.technician_id)
+                         ->getValue<std::int64_t>("conversation_id");
   ASSERT_EQ(other.api.sendText(other.client, other.conversation_id, "a", "same").status, 201);
   const auto r = other.api.sendText(other.client, conv2, "b", "same");
   EXPECT_EQ(r.status, 409);
@@ -215,7 +295,8 @@ TEST_F(Refusals, ClientIdReusedInAnotherConversationIs409) {
 }
 
 TEST_F(Refusals, ErrorsNeverLeakInternals) {
-  const auto r = scene->api.http().post("/api/chat/messages/", "{\"conversation_id\":99999999999999999999}", scene->client);
+  const auto r = scene->api.http().post(
+      "/api/chat/messages/", "{\"conversation_id\":99999999999999999999}", scene->client);
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_EQ(r.body.find("Exception"), std::string::npos);
 }

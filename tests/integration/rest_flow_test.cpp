@@ -7,7 +7,8 @@ namespace fieldlink::testing {
 namespace {
 
 std::string historyPath(std::int64_t conversation, const std::string& extra = "") {
-  return "/api/chat/messages/conversation_messages/?conversation_id=" + std::to_string(conversation) + extra;
+  return "/api/chat/messages/conversation_messages/?conversation_id=" +
+         std::to_string(conversation) + extra;
 }
 
 TEST(RestFlow, RegisterLoginAndMe) {
@@ -26,19 +27,26 @@ TEST(RestFlow, RefreshTokenGivesAWorkingAccessToken) {
   ServerProcess server;
   ApiClient api(server.port());
   api.registerClient("zoe");
-  const auto tokens = api.http().post("/api/token/", R"({"username":"zoe","password":"password-123"})");
+  const auto tokens =
+      api.http().post("/api/token/", R"({"username":"zoe","password":"password-123"})");
   ASSERT_EQ(tokens.status, 200);
   const auto refreshed = api.http().post(
-      "/api/token/refresh/", "{\"refresh\":" + jsonString(tokens.object()->getValue<std::string>("refresh")) + "}");
+      "/api/token/refresh/",
+      "{\"refresh\":" + jsonString(tokens.object()->getValue<std::string>("refresh")) + "}");
   ASSERT_EQ(refreshed.status, 200) << refreshed.body;
-  EXPECT_EQ(api.http().get("/api/users/me/", refreshed.object()->getValue<std::string>("access")).status, 200);
+  EXPECT_EQ(
+      api.http().get("/api/users/me/", refreshed.object()->getValue<std::string>("access")).status,
+      200);
   // The refresh token itself is not an access token.
-  EXPECT_EQ(api.http().get("/api/users/me/", tokens.object()->getValue<std::string>("refresh")).status, 401);
+  EXPECT_EQ(
+      api.http().get("/api/users/me/", tokens.object()->getValue<std::string>("refresh")).status,
+      401);
 }
 
 TEST(RestFlow, AssignmentCreatesTheConversationWithASystemMessage) {
   Scene scene;
-  const auto request = scene.api.http().get("/api/requests/" + std::to_string(scene.request_id) + "/", scene.client);
+  const auto request =
+      scene.api.http().get("/api/requests/" + std::to_string(scene.request_id) + "/", scene.client);
   ASSERT_EQ(request.status, 200);
   const auto r = request.object();
   EXPECT_EQ(r->getValue<std::string>("status"), "assigned");
@@ -55,7 +63,8 @@ TEST(RestFlow, AssignmentCreatesTheConversationWithASystemMessage) {
 
 TEST(RestFlow, SendAndReadBackText) {
   Scene scene;
-  const auto sent = scene.api.sendText(scene.client, scene.conversation_id, "  The boiler is leaking  ");
+  const auto sent =
+      scene.api.sendText(scene.client, scene.conversation_id, "  The boiler is leaking  ");
   ASSERT_EQ(sent.status, 201) << sent.body;
   const auto m = sent.object();
   EXPECT_EQ(m->getObject("content")->getValue<std::string>("text"), "The boiler is leaking");
@@ -65,7 +74,8 @@ TEST(RestFlow, SendAndReadBackText) {
 
   const auto history = scene.api.http().get(historyPath(scene.conversation_id), scene.technician);
   const auto results = history.object()->getArray("results");
-  EXPECT_EQ(results->getObject(results->size() - 1)->getValue<std::int64_t>("id"), m->getValue<std::int64_t>("id"));
+  EXPECT_EQ(results->getObject(results->size() - 1)->getValue<std::int64_t>("id"),
+            m->getValue<std::int64_t>("id"));
 }
 
 TEST(RestFlow, ResendWithSameClientIdReturnsFirstMessage) {
@@ -74,7 +84,8 @@ TEST(RestFlow, ResendWithSameClientIdReturnsFirstMessage) {
   ASSERT_EQ(first.status, 201);
   const auto again = scene.api.sendText(scene.client, scene.conversation_id, "twice?", "c-1");
   ASSERT_EQ(again.status, 200) << again.body;
-  EXPECT_EQ(again.object()->getValue<std::int64_t>("id"), first.object()->getValue<std::int64_t>("id"));
+  EXPECT_EQ(again.object()->getValue<std::int64_t>("id"),
+            first.object()->getValue<std::int64_t>("id"));
   EXPECT_EQ(again.object()->getObject("content")->getValue<std::string>("text"), "once");
   // Another sender may use the same client_id.
   EXPECT_EQ(scene.api.sendText(scene.technician, scene.conversation_id, "mine", "c-1").status, 201);
@@ -87,19 +98,28 @@ TEST(RestFlow, HistoryPaginatesBothWays) {
   std::vector<std::int64_t> ids;
   for (int i = 0; i < 9; ++i)
     ids.push_back(scene.api.sendText(scene.client, scene.conversation_id, "m" + std::to_string(i))
-                      .object()->getValue<std::int64_t>("id"));
-  auto page = scene.api.http().get(historyPath(scene.conversation_id, "&limit=4"), scene.client).object();
+                      .object()
+                      ->getValue<std::int64_t>("id"));
+  auto page =
+      scene.api.http().get(historyPath(scene.conversation_id, "&limit=4"), scene.client).object();
   auto results = page->getArray("results");
   ASSERT_EQ(results->size(), 4u);
   EXPECT_EQ(results->getObject(0)->getValue<std::int64_t>("id"), ids[5]);
   EXPECT_TRUE(page->getValue<bool>("has_more"));
 
-  page = scene.api.http().get(historyPath(scene.conversation_id, "&limit=4&before_id=" + std::to_string(ids[5])), scene.client).object();
+  page =
+      scene.api.http()
+          .get(historyPath(scene.conversation_id, "&limit=4&before_id=" + std::to_string(ids[5])),
+               scene.client)
+          .object();
   results = page->getArray("results");
   EXPECT_EQ(results->getObject(0)->getValue<std::int64_t>("id"), ids[1]);
   EXPECT_EQ(results->getObject(3)->getValue<std::int64_t>("id"), ids[4]);
 
-  page = scene.api.http().get(historyPath(scene.conversation_id, "&after_id=" + std::to_string(ids[6])), scene.client).object();
+  page = scene.api.http()
+             .get(historyPath(scene.conversation_id, "&after_id=" + std::to_string(ids[6])),
+                  scene.client)
+             .object();
   results = page->getArray("results");
   ASSERT_EQ(results->size(), 2u);
   EXPECT_EQ(results->getObject(0)->getValue<std::int64_t>("id"), ids[7]);
@@ -134,13 +154,18 @@ TEST(RestFlow, StatusChangesAppearAsSystemMessages) {
   Scene scene;
   const std::string path = "/api/requests/" + std::to_string(scene.request_id) + "/status/";
   for (const char* status : {"en_route", "on_site", "completed"}) {
-    const auto r = scene.api.http().post(path, std::string("{\"status\":\"") + status + "\"}", scene.technician);
+    const auto r = scene.api.http().post(path, std::string("{\"status\":\"") + status + "\"}",
+                                         scene.technician);
     ASSERT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(r.object()->getValue<std::string>("status"), status);
   }
-  const auto results = scene.api.http().get(historyPath(scene.conversation_id), scene.client).object()->getArray("results");
+  const auto results = scene.api.http()
+                           .get(historyPath(scene.conversation_id), scene.client)
+                           .object()
+                           ->getArray("results");
   ASSERT_EQ(results->size(), 4u);
-  EXPECT_EQ(results->getObject(3)->getObject("content")->getValue<std::string>("status"), "completed");
+  EXPECT_EQ(results->getObject(3)->getObject("content")->getValue<std::string>("status"),
+            "completed");
   // Completed is final.
   const auto again = scene.api.http().post(path, R"({"status":"en_route"})", scene.technician);
   EXPECT_EQ(again.status, 409);
@@ -160,7 +185,9 @@ TEST(RestFlow, ReassignmentHandsTheConversationOver) {
   Scene scene;
   const auto ted = scene.api.http().get("/api/users/me/", scene.outsider_technician).object();
   scene.api.assign(scene.dispatcher, scene.request_id, ted->getValue<std::int64_t>("id"));
-  EXPECT_EQ(scene.api.sendText(scene.outsider_technician, scene.conversation_id, "I take over").status, 201);
+  EXPECT_EQ(
+      scene.api.sendText(scene.outsider_technician, scene.conversation_id, "I take over").status,
+      201);
   EXPECT_EQ(scene.api.sendText(scene.technician, scene.conversation_id, "still here?").status, 404);
 }
 

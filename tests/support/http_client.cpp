@@ -48,7 +48,8 @@ HttpResult HttpClient::request(const std::string& method, const std::string& pat
   session.setTimeout(Poco::Timespan(10, 0));
   Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
   for (const auto& [name, value] : headers) req.set(name, value);
-  if (!body.empty() || method == "POST") req.setContentLength64(static_cast<Poco::Int64>(body.size()));
+  if (!body.empty() || method == "POST")
+    req.setContentLength64(static_cast<Poco::Int64>(body.size()));
   session.sendRequest(req) << body;
   Poco::Net::HTTPResponse response;
   std::istream& in = session.receiveResponse(response);
@@ -102,18 +103,18 @@ Poco::JSON::Object::Ptr ApiClient::createUser(const std::string& dispatcher_toke
 
 Poco::JSON::Object::Ptr ApiClient::createRequest(const std::string& client_token,
                                                  const std::string& title) {
-  return expectObject(http_.post("/api/requests/", "{\"title\":" + jsonString(title) +
-                                                       ",\"address\":\"1 Main St\"}",
-                                 client_token),
-                      201, "create request");
+  return expectObject(
+      http_.post("/api/requests/",
+                 "{\"title\":" + jsonString(title) + ",\"address\":\"1 Main St\"}", client_token),
+      201, "create request");
 }
 
 Poco::JSON::Object::Ptr ApiClient::assign(const std::string& dispatcher_token,
                                           std::int64_t request_id, std::int64_t technician_id) {
-  return expectObject(http_.post("/api/requests/" + std::to_string(request_id) + "/assign/",
-                                 "{\"technician_id\":" + std::to_string(technician_id) + "}",
-                                 dispatcher_token),
-                      200, "assign");
+  return expectObject(
+      http_.post("/api/requests/" + std::to_string(request_id) + "/assign/",
+                 "{\"technician_id\":" + std::to_string(technician_id) + "}", dispatcher_token),
+      200, "assign");
 }
 
 HttpResult ApiClient::sendText(const std::string& token, std::int64_t conversation_id,

@@ -24,7 +24,8 @@ class HttpClient {
   explicit HttpClient(int port) : port_(port) {}
 
   HttpResult get(const std::string& path, const std::string& token = "") const;
-  HttpResult post(const std::string& path, const std::string& json, const std::string& token = "") const;
+  HttpResult post(const std::string& path, const std::string& json,
+                  const std::string& token = "") const;
   HttpResult request(const std::string& method, const std::string& path, const std::string& body,
                      const std::map<std::string, std::string>& headers) const;
 
@@ -41,8 +42,8 @@ class ApiClient {
   Poco::JSON::Object::Ptr registerClient(const std::string& username,
                                          const std::string& password = "password-123");
   std::string login(const std::string& username, const std::string& password = "password-123");
-  Poco::JSON::Object::Ptr createUser(const std::string& dispatcher_token, const std::string& username,
-                                     const std::string& role,
+  Poco::JSON::Object::Ptr createUser(const std::string& dispatcher_token,
+                                     const std::string& username, const std::string& role,
                                      const std::string& password = "password-123");
   Poco::JSON::Object::Ptr createRequest(const std::string& client_token, const std::string& title);
   Poco::JSON::Object::Ptr assign(const std::string& dispatcher_token, std::int64_t request_id,

@@ -13,7 +13,8 @@ namespace fieldlink::testing {
 // A running server with the cast of a job: a dispatcher, a client who opened a request, the
 // technician it is assigned to (so the conversation exists), and an outsider of each role.
 struct Scene {
-  explicit Scene(ServerProcess::Options options = {}) : server(std::move(options)), api(server.port()) {
+  explicit Scene(ServerProcess::Options options = {})
+      : server(std::move(options)), api(server.port()) {
     dispatcher = api.login("boss", ServerProcess::kBossPassword);
     client_id = api.registerClient("alice")->getValue<std::int64_t>("id");
     client = api.login("alice");
@@ -24,8 +25,8 @@ struct Scene {
     api.createUser(dispatcher, "ted", "technician");
     outsider_technician = api.login("ted");
     request_id = api.createRequest(client, "Boiler is broken")->getValue<std::int64_t>("id");
-    conversation_id =
-        api.assign(dispatcher, request_id, technician_id)->getValue<std::int64_t>("conversation_id");
+    conversation_id = api.assign(dispatcher, request_id, technician_id)
+                          ->getValue<std::int64_t>("conversation_id");
   }
 
   ServerProcess server;

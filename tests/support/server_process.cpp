@@ -71,9 +71,7 @@ int ServerProcess::stop() {
   return process_->wait();
 }
 
-bool ServerProcess::running() const {
-  return !stopped_ && Poco::Process::isRunning(*process_);
-}
+bool ServerProcess::running() const { return !stopped_ && Poco::Process::isRunning(*process_); }
 
 std::string ServerProcess::log() const {
   std::ifstream in(log_path_);

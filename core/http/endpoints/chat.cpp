@@ -20,8 +20,8 @@ ApiResponse listConversations(Services& s, ApiRequest& r) {
 }
 
 ApiResponse getConversation(Services& s, ApiRequest& r) {
-  return ApiResponse::json(200, views::conversation(s.chat.conversation(
-                                    r.caller(), ConversationId(r.pathId("id")))));
+  return ApiResponse::json(
+      200, views::conversation(s.chat.conversation(r.caller(), ConversationId(r.pathId("id")))));
 }
 
 ApiResponse sendMessage(Services& s, ApiRequest& r) {

@@ -16,8 +16,7 @@ ApiResponse createRequest(Services& s, ApiRequest& r) {
   const auto latitude = json_input::optionalNumber(*body, "latitude");
   const auto longitude = json_input::optionalNumber(*body, "longitude");
   if (latitude.has_value() != longitude.has_value())
-    throw InvalidInput(latitude ? "longitude" : "latitude",
-                       "Latitude and longitude go together.");
+    throw InvalidInput(latitude ? "longitude" : "latitude", "Latitude and longitude go together.");
   if (latitude) input.location = GeoPoint{*latitude, *longitude};
   return ApiResponse::json(201, views::request(s.requests.create(r.caller(), input)));
 }

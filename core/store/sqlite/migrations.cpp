@@ -99,8 +99,8 @@ void migrate(Poco::Data::Session& session) {
   const int current = currentVersion(session);
   if (current > latestSchemaVersion())
     throw Unavailable("The database has schema version " + std::to_string(current) +
-                      ", newer than this build knows (" +
-                      std::to_string(latestSchemaVersion()) + ").");
+                      ", newer than this build knows (" + std::to_string(latestSchemaVersion()) +
+                      ").");
   for (const auto& migration : migrations()) {
     if (migration.version <= current) continue;
     session << "BEGIN IMMEDIATE", now;
@@ -108,8 +108,8 @@ void migrate(Poco::Data::Session& session) {
       for (const auto& sql : migration.statements) session << sql, now;
       int version = migration.version;
       Poco::Int64 applied = toEpochMs(nowMs());
-      session << "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
-          use(version), use(applied), now;
+      session << "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)", use(version),
+          use(applied), now;
       session << "COMMIT", now;
     } catch (...) {
       session << "ROLLBACK", now;

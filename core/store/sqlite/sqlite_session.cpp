@@ -25,9 +25,7 @@ class Row {
  public:
   Row(const RecordSet& rs, std::size_t row) : rs_(rs), row_(row) {}
   bool isNull(std::size_t col) const { return rs_.isNull(col, row_); }
-  std::int64_t int64(std::size_t col) const {
-    return rs_.value(col, row_).convert<Poco::Int64>();
-  }
+  std::int64_t int64(std::size_t col) const { return rs_.value(col, row_).convert<Poco::Int64>(); }
   std::string text(std::size_t col) const {
     return isNull(col) ? std::string() : rs_.value(col, row_).convert<std::string>();
   }
@@ -106,7 +104,8 @@ Message messageFrom(const Row& row) {
   m.message_type = row.text(3);
   m.content = Poco::JSON::Parser().parse(row.text(4)).extract<Poco::JSON::Object::Ptr>();
   const auto ids = Poco::JSON::Parser().parse(row.text(5)).extract<Poco::JSON::Array::Ptr>();
-  for (std::size_t i = 0; i < ids->size(); ++i) m.attachment_ids.push_back(ids->getElement<Poco::Int64>(i));
+  for (std::size_t i = 0; i < ids->size(); ++i)
+    m.attachment_ids.push_back(ids->getElement<Poco::Int64>(i));
   if (!row.isNull(6)) m.client_id = row.text(6);
   m.created_at = row.time(7);
   return m;
@@ -158,8 +157,9 @@ std::optional<ServiceRequest> SqliteSession::findRequest(RequestId id) {
 
 std::vector<ServiceRequest> SqliteSession::listRequests(const RequestFilter& filter) {
   Statement st(db_);
-  st << kRequestColumns << "WHERE (? IS NULL OR client_id = ?) AND (? IS NULL OR technician_id = ?) "
-                           "ORDER BY id DESC";
+  st << kRequestColumns
+     << "WHERE (? IS NULL OR client_id = ?) AND (? IS NULL OR technician_id = ?) "
+        "ORDER BY id DESC";
   const NullableInt client = filter.client_id ? nullableId(filter.client_id->value) : NullableInt();
   const NullableInt technician =
       filter.technician_id ? nullableId(filter.technician_id->value) : NullableInt();
@@ -196,7 +196,8 @@ std::vector<ConversationSummary> SqliteSession::conversationsOf(UserId user) {
         "  (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = p.conversation_id "
         "     AND m.id > p.last_read_message_id "
         "     AND (m.sender_id IS NULL OR m.sender_id <> p.user_id)), "
-        "  (SELECT MAX(m.id) FROM messages m WHERE m.conversation_id = p.conversation_id) AS last_id "
+        "  (SELECT MAX(m.id) FROM messages m WHERE m.conversation_id = p.conversation_id) AS "
+        "last_id "
         "FROM participants p WHERE p.user_id = ? "
         "ORDER BY COALESCE(last_id, 0) DESC, p.conversation_id DESC",
       bind(static_cast<Poco::Int64>(user.value));
@@ -246,15 +247,14 @@ MessagePage SqliteSession::messages(ConversationId conversation, const MessageQu
       query.before_id ? query.before_id->value : std::numeric_limits<Poco::Int64>::max();
   MessagePage page;
   if (query.after_id) {
-    page.results = selectMessages(
-        "WHERE conversation_id = ? AND id > ? AND id < ? ORDER BY id ASC LIMIT ?",
-        {conversation.value, query.after_id->value, before, fetch});
+    page.results =
+        selectMessages("WHERE conversation_id = ? AND id > ? AND id < ? ORDER BY id ASC LIMIT ?",
+                       {conversation.value, query.after_id->value, before, fetch});
     page.has_more = page.results.size() > static_cast<std::size_t>(query.limit);
     if (page.has_more) page.results.pop_back();
   } else {
-    page.results = selectMessages(
-        "WHERE conversation_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
-        {conversation.value, before, fetch});
+    page.results = selectMessages("WHERE conversation_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
+                                  {conversation.value, before, fetch});
     page.has_more = page.results.size() > static_cast<std::size_t>(query.limit);
     if (page.has_more) page.results.pop_back();
     std::reverse(page.results.begin(), page.results.end());
@@ -281,7 +281,7 @@ std::optional<AttachmentRecord> SqliteSession::findAttachment(std::int64_t id) {
       bind(static_cast<Poco::Int64>(id));
   return firstOf(mapRows<AttachmentRecord>(st, [](const Row& row) {
     return AttachmentRecord{row.int64(0), UserId(row.int64(1)), row.text(2), row.text(3),
-                            row.int64(4), row.text(5), row.time(6)};
+                            row.int64(4), row.text(5),          row.time(6)};
   }));
 }
 
@@ -296,10 +296,10 @@ User SqliteSession::insertUser(const NewUser& user) {
 }
 
 ServiceRequest SqliteSession::insertRequest(const NewServiceRequest& request) {
-  const NullableDouble lat = request.location ? NullableDouble(request.location->latitude)
-                                              : NullableDouble();
-  const NullableDouble lon = request.location ? NullableDouble(request.location->longitude)
-                                              : NullableDouble();
+  const NullableDouble lat =
+      request.location ? NullableDouble(request.location->latitude) : NullableDouble();
+  const NullableDouble lon =
+      request.location ? NullableDouble(request.location->longitude) : NullableDouble();
   const Poco::Int64 created = toEpochMs(request.created_at);
   db_ << "INSERT INTO service_requests (client_id, title, description, address, latitude, "
          "longitude, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -387,8 +387,7 @@ AttachmentRecord SqliteSession::insertAttachment(const AttachmentRecord& attachm
          "VALUES (?, ?, ?, ?, ?, ?)",
       bind(static_cast<Poco::Int64>(attachment.owner_id.value)), bind(attachment.sha256),
       bind(attachment.content_type), bind(static_cast<Poco::Int64>(attachment.size)),
-      bind(attachment.name), bind(static_cast<Poco::Int64>(toEpochMs(attachment.created_at))),
-      now;
+      bind(attachment.name), bind(static_cast<Poco::Int64>(toEpochMs(attachment.created_at))), now;
   return *findAttachment(lastInsertId());
 }
 

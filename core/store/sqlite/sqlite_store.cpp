@@ -29,8 +29,8 @@ SqliteStore::SqliteStore(const Options& options) : options_(options) {
   db << "PRAGMA journal_mode = WAL", now;
   migrate(db);
   transactions_ = std::make_unique<Transactions>(db);
-  writer_ = std::make_unique<GroupCommitWriter>(*writer_session_, *transactions_,
-                                                options_.max_batch);
+  writer_ =
+      std::make_unique<GroupCommitWriter>(*writer_session_, *transactions_, options_.max_batch);
 }
 
 SqliteStore::~SqliteStore() {

@@ -24,8 +24,8 @@ TEST(PasswordHasher, UsesDjangoFormatWithFreshSalt) {
 TEST(PasswordHasher, VerifiesAKnownDjangoHash) {
   // Made with Python: hashlib.pbkdf2_hmac('sha256', b'secret', b'saltsalt', 1000), base64.
   PasswordHasher hasher(600000);
-  EXPECT_TRUE(hasher.verify("secret",
-                            "pbkdf2_sha256$1000$saltsalt$hgR9HsqtKupWxpnv8y99TrPDajTT/9PcSTlNafpdLXQ="));
+  EXPECT_TRUE(hasher.verify(
+      "secret", "pbkdf2_sha256$1000$saltsalt$hgR9HsqtKupWxpnv8y99TrPDajTT/9PcSTlNafpdLXQ="));
 }
 
 TEST(PasswordHasher, RefusesMalformedHashes) {

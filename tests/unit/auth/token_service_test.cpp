@@ -43,15 +43,17 @@ TEST(TokenService, ExpiredTokenIsRefused) {
 
 TEST(TokenService, RefreshTokenIsNotAnAccessTokenAndTheReverse) {
   const auto tokens = service();
-  EXPECT_THROW(tokens.verify(tokens.issue(UserId(1), TokenKind::Refresh, kNow), TokenKind::Access, kNow),
-               Unauthorized);
-  EXPECT_THROW(tokens.verify(tokens.issue(UserId(1), TokenKind::Access, kNow), TokenKind::Refresh, kNow),
-               Unauthorized);
+  EXPECT_THROW(
+      tokens.verify(tokens.issue(UserId(1), TokenKind::Refresh, kNow), TokenKind::Access, kNow),
+      Unauthorized);
+  EXPECT_THROW(
+      tokens.verify(tokens.issue(UserId(1), TokenKind::Access, kNow), TokenKind::Refresh, kNow),
+      Unauthorized);
 }
 
 TEST(TokenService, ForeignSecretIsRefused) {
-  const std::string jwt = service("another-secret-of-at-least-32-characters")
-                              .issue(UserId(1), TokenKind::Access, kNow);
+  const std::string jwt =
+      service("another-secret-of-at-least-32-characters").issue(UserId(1), TokenKind::Access, kNow);
   EXPECT_THROW(service().verify(jwt, TokenKind::Access, kNow), Unauthorized);
 }
 
@@ -62,8 +64,7 @@ TEST(TokenService, TamperedPayloadIsRefused) {
   const auto second_dot = jwt.find('.', first_dot + 1);
   const std::string forged_payload =
       base64url(R"({"sub":"2","token_type":"access","exp":1900000000,"iat":1800000000})");
-  const std::string forged =
-      jwt.substr(0, first_dot + 1) + forged_payload + jwt.substr(second_dot);
+  const std::string forged = jwt.substr(0, first_dot + 1) + forged_payload + jwt.substr(second_dot);
   EXPECT_THROW(tokens.verify(forged, TokenKind::Access, kNow), Unauthorized);
 }
 
@@ -71,11 +72,13 @@ TEST(TokenService, AlgNoneIsRefused) {
   const std::string header = base64url(R"({"alg":"none","typ":"JWT"})");
   const std::string payload =
       base64url(R"({"sub":"1","token_type":"access","exp":1900000000,"iat":1800000000})");
-  EXPECT_THROW(service().verify(header + "." + payload + ".", TokenKind::Access, kNow), Unauthorized);
+  EXPECT_THROW(service().verify(header + "." + payload + ".", TokenKind::Access, kNow),
+               Unauthorized);
 }
 
 TEST(TokenService, GarbageIsRefused) {
-  for (const std::string& bad : std::vector<std::string>{"", "abc", "a.b.c", "...", std::string(10000, 'x')})
+  for (const std::string& bad :
+       std::vector<std::string>{"", "abc", "a.b.c", "...", std::string(10000, 'x')})
     EXPECT_THROW(service().verify(bad, TokenKind::Access, kNow), Unauthorized) << bad.substr(0, 20);
 }
 

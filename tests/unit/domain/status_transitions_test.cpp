@@ -22,7 +22,8 @@ TEST(StatusTransitions, FinalStatesAreFinal) {
 
 TEST(StatusTransitions, PendingCanOnlyBeCancelled) {
   EXPECT_TRUE(isAllowedTransition(S::Pending, S::Cancelled));
-  for (S to : {S::EnRoute, S::OnSite, S::Completed}) EXPECT_FALSE(isAllowedTransition(S::Pending, to));
+  for (S to : {S::EnRoute, S::OnSite, S::Completed})
+    EXPECT_FALSE(isAllowedTransition(S::Pending, to));
 }
 
 TEST(StatusTransitions, SameStatusAndBackToAssignedAreRefused) {

@@ -16,7 +16,8 @@ class TextPluginTest : public ::testing::Test {
   void SetUp() override { start(); }
   void start() {
     library = boost::dll::shared_library(std::string(FIELDLINK_PLUGIN_DIR) + "/text.so");
-    const auto& manifest = library.get_alias<const fieldlink::sdk::PluginManifest>("fieldlink_plugin");
+    const auto& manifest =
+        library.get_alias<const fieldlink::sdk::PluginManifest>("fieldlink_plugin");
     ASSERT_EQ(manifest.api_version, fieldlink::sdk::kApiVersion);
     ASSERT_STREQ(manifest.name, "text");
     plugin = manifest.create();
@@ -28,9 +29,7 @@ class TextPluginTest : public ::testing::Test {
     content.set("text", text);
     return type->validate(content, {1, 1});
   }
-  void TearDown() override {
-    plugin.reset();
-  }
+  void TearDown() override { plugin.reset(); }
 
   FakeHost host;
   boost::dll::shared_library library;  // declared before plugin: destroyed after it

@@ -49,7 +49,8 @@ TEST(GroupCommitWriter, QueuedWorkIsCommittedTogether) {
     writer.submit([&](StoreSession&) { std::lock_guard<std::mutex> wait(gate); },
                   [&](std::exception_ptr) { ++done; });
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    for (int i = 0; i < 10; ++i) writer.submit([](StoreSession&) {}, [&](std::exception_ptr) { ++done; });
+    for (int i = 0; i < 10; ++i)
+      writer.submit([](StoreSession&) {}, [&](std::exception_ptr) { ++done; });
     hold.unlock();
   }
   EXPECT_EQ(done.load(), 11);

@@ -22,7 +22,10 @@ Poco::JSON::Object::Ptr text(const std::string& t) {
 class SqliteStoreTest : public ::testing::Test {
  protected:
   void SetUp() override { open(); }
-  void open() { store = std::make_unique<sqlite::SqliteStore>(sqlite::SqliteStore::Options{dir.file("db.sqlite"), 64}); }
+  void open() {
+    store = std::make_unique<sqlite::SqliteStore>(
+        sqlite::SqliteStore::Options{dir.file("db.sqlite"), 64});
+  }
 
   User addUser(const std::string& name, Role role) {
     return store->write([&](StoreSession& s) {
@@ -37,10 +40,11 @@ class SqliteStoreTest : public ::testing::Test {
     users = {client.id, tech.id};
     return store->write([&](StoreSession& s) {
       const auto request = s.insertRequest({client.id, "title", "", "", std::nullopt, nowMs()});
-      return s.insertConversation(request.id,
-                                  {{client.id, Role::Client, MessageId(0)},
-                                   {tech.id, Role::Technician, MessageId(0)}},
-                                  nowMs())
+      return s
+          .insertConversation(
+              request.id,
+              {{client.id, Role::Client, MessageId(0)}, {tech.id, Role::Technician, MessageId(0)}},
+              nowMs())
           .id;
     });
   }
@@ -69,11 +73,13 @@ TEST_F(SqliteStoreTest, UsernamesAreUniqueIgnoringCase) {
 TEST_F(SqliteStoreTest, MessagesRoundTripWithContentAndClientId) {
   const auto c = addConversation();
   const Message sent = append(c, users[0], "héllo ✓", "c-1");
-  const auto found = store->read([&](StoreSession& s) { return s.findMessageByClientId(users[0], "c-1"); });
+  const auto found =
+      store->read([&](StoreSession& s) { return s.findMessageByClientId(users[0], "c-1"); });
   ASSERT_TRUE(found);
   EXPECT_EQ(found->id, sent.id);
   EXPECT_EQ(found->content->getValue<std::string>("text"), "héllo ✓");
-  EXPECT_FALSE(store->read([&](StoreSession& s) { return s.findMessageByClientId(users[1], "c-1"); }));
+  EXPECT_FALSE(
+      store->read([&](StoreSession& s) { return s.findMessageByClientId(users[1], "c-1"); }));
 }
 
 TEST_F(SqliteStoreTest, SameClientIdFromSameSenderIsRejectedByTheSchema) {
@@ -88,22 +94,30 @@ TEST_F(SqliteStoreTest, HistoryPagesBackwardAndForward) {
   std::vector<MessageId> ids;
   for (int i = 0; i < 7; ++i) ids.push_back(append(c, users[0], std::to_string(i)).id);
 
-  auto latest = store->read([&](StoreSession& s) { return s.messages(c, {std::nullopt, std::nullopt, 3}); });
+  auto latest = store->read([&](StoreSession& s) {
+    return s.messages(c, {std::nullopt, std::nullopt, 3});
+  });
   ASSERT_EQ(latest.results.size(), 3u);
   EXPECT_EQ(latest.results.front().id, ids[4]);  // oldest first within the page
   EXPECT_EQ(latest.results.back().id, ids[6]);
   EXPECT_TRUE(latest.has_more);
 
-  auto older = store->read([&](StoreSession& s) { return s.messages(c, {std::nullopt, ids[4], 3}); });
+  auto older = store->read([&](StoreSession& s) {
+    return s.messages(c, {std::nullopt, ids[4], 3});
+  });
   ASSERT_EQ(older.results.size(), 3u);
   EXPECT_EQ(older.results.front().id, ids[1]);
   EXPECT_TRUE(older.has_more);
 
-  auto oldest = store->read([&](StoreSession& s) { return s.messages(c, {std::nullopt, ids[1], 3}); });
+  auto oldest = store->read([&](StoreSession& s) {
+    return s.messages(c, {std::nullopt, ids[1], 3});
+  });
   ASSERT_EQ(oldest.results.size(), 1u);
   EXPECT_FALSE(oldest.has_more);
 
-  auto after = store->read([&](StoreSession& s) { return s.messages(c, {ids[2], std::nullopt, 10}); });
+  auto after = store->read([&](StoreSession& s) {
+    return s.messages(c, {ids[2], std::nullopt, 10});
+  });
   ASSERT_EQ(after.results.size(), 4u);
   EXPECT_EQ(after.results.front().id, ids[3]);
   EXPECT_FALSE(after.has_more);
@@ -130,7 +144,9 @@ TEST_F(SqliteStoreTest, ConcurrentAppendsAllLandWithDistinctIncreasingIds) {
   for (int t = 0; t < kThreads; ++t)
     threads.emplace_back([&, t] {
       for (int i = 0; i < kEach; ++i)
-        seen[t].push_back(append(c, users[t % 2], "m", "t" + std::to_string(t) + "-" + std::to_string(i)).id.value);
+        seen[t].push_back(
+            append(c, users[t % 2], "m", "t" + std::to_string(t) + "-" + std::to_string(i))
+                .id.value);
     });
   for (auto& th : threads) th.join();
   std::set<std::int64_t> all;
@@ -139,7 +155,9 @@ TEST_F(SqliteStoreTest, ConcurrentAppendsAllLandWithDistinctIncreasingIds) {
     all.insert(ids.begin(), ids.end());
   }
   EXPECT_EQ(all.size(), static_cast<std::size_t>(kThreads * kEach));
-  const auto page = store->read([&](StoreSession& s) { return s.messages(c, {MessageId(0), std::nullopt, 1000}); });
+  const auto page = store->read([&](StoreSession& s) {
+    return s.messages(c, {MessageId(0), std::nullopt, 1000});
+  });
   EXPECT_EQ(page.results.size(), static_cast<std::size_t>(kThreads * kEach));
 }
 
@@ -160,7 +178,9 @@ TEST_F(SqliteStoreTest, AFailingWriteRollsBackAloneAndOthersInTheBatchCommit) {
     });
   for (auto& th : threads) th.join();
   EXPECT_EQ(failures.load(), 3);
-  const auto page = store->read([&](StoreSession& s) { return s.messages(c, {MessageId(0), std::nullopt, 100}); });
+  const auto page = store->read([&](StoreSession& s) {
+    return s.messages(c, {MessageId(0), std::nullopt, 100});
+  });
   ASSERT_EQ(page.results.size(), 3u);
   for (const auto& m : page.results) EXPECT_NE(std::stoi(m.client_id->substr(1)) % 2, 0);
 }

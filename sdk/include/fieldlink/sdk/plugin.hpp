@@ -47,13 +47,13 @@ struct PluginManifest {
 }  // namespace fieldlink::sdk
 
 // Declares the plugin in a .so: FIELDLINK_PLUGIN(TextPlugin, "text", "1.0.0", MessageType)
-#define FIELDLINK_PLUGIN(CLASS, NAME, VERSION, KIND)                                        \
-  namespace {                                                                              \
-  std::shared_ptr<::fieldlink::sdk::Plugin> fieldlink_create_plugin() {                    \
-    return std::make_shared<CLASS>();                                                      \
-  }                                                                                        \
-  const ::fieldlink::sdk::PluginManifest fieldlink_manifest{                               \
-      FIELDLINK_SDK_API_VERSION, NAME, VERSION, ::fieldlink::sdk::PluginKind::KIND,        \
-      &fieldlink_create_plugin};                                                           \
-  }                                                                                        \
+#define FIELDLINK_PLUGIN(CLASS, NAME, VERSION, KIND)                                \
+  namespace {                                                                       \
+  std::shared_ptr<::fieldlink::sdk::Plugin> fieldlink_create_plugin() {             \
+    return std::make_shared<CLASS>();                                               \
+  }                                                                                 \
+  const ::fieldlink::sdk::PluginManifest fieldlink_manifest{                        \
+      FIELDLINK_SDK_API_VERSION, NAME, VERSION, ::fieldlink::sdk::PluginKind::KIND, \
+      &fieldlink_create_plugin};                                                    \
+  }                                                                                 \
   BOOST_DLL_ALIAS(fieldlink_manifest, fieldlink_plugin)
