@@ -198,6 +198,7 @@ int FieldlinkServer::createUser(const Settings& settings) {
 int FieldlinkServer::serve(const Settings& settings) {
   Runtime runtime(settings, config());
   runtime.loadPlugins();
+  runtime.startHub();
 
   Router router = makeRoutes(runtime.services());
   Poco::Net::ServerSocket socket(

@@ -21,12 +21,20 @@ Runtime::Runtime(const Settings& settings, const Poco::Util::AbstractConfigurati
 
 Runtime::~Runtime() {
   services_.reset();
+  hub_.reset();  // closes the connections before the services they use go
+  // Writes still queued complete (and call back into chat) before anything else goes.
+  store_->write([](StoreSession&) {});
   requests_.reset();
   chat_.reset();
   accounts_.reset();
   plugins_.reset();  // plugins may hold the store reader: unload them before the store goes
   store_reader_.reset();
   store_.reset();
+}
+
+void Runtime::startHub() {
+  hub_ = std::make_unique<ws::Hub>(*chat_, bus_, settings_.ws);
+  services_->hub = hub_.get();
 }
 
 void Runtime::loadPlugins() { plugins_->loadAll(settings_.plugins_dir, settings_.plugins_enabled); }

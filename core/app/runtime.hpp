@@ -15,6 +15,7 @@
 #include "plugins/plugin_host.hpp"
 #include "plugins/plugin_store_reader.hpp"
 #include "store/store.hpp"
+#include "ws/hub.hpp"
 
 namespace fieldlink {
 
@@ -25,6 +26,8 @@ class Runtime {
   ~Runtime();
 
   void loadPlugins();
+  // Starts the WebSocket hub (reactor threads); only the serving server needs it.
+  void startHub();
   Services& services() { return *services_; }
   Accounts& accounts() { return *accounts_; }
   ServiceRequests& requests() { return *requests_; }
@@ -41,6 +44,7 @@ class Runtime {
   std::unique_ptr<Accounts> accounts_;
   std::unique_ptr<Chat> chat_;
   std::unique_ptr<ServiceRequests> requests_;
+  std::unique_ptr<ws::Hub> hub_;
   std::unique_ptr<Services> services_;
 };
 

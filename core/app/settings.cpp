@@ -43,6 +43,18 @@ const std::vector<SettingKey>& settingKeys() {
       {"auth.refresh_token_lifetime", "604800", "refresh token lifetime, seconds"},
       {"auth.pbkdf2_iterations", "600000", "PBKDF2-HMAC-SHA256 iterations for new hashes"},
       {"server.dev_mode", "false", "allow the placeholder secret (never in production)"},
+      {"ws.reactor_threads", "2", "event-loop threads serving WebSocket connections"},
+      {"ws.worker_threads", "2", "threads for read receipts and resume replays"},
+      {"ws.max_frame_bytes", "65536", "largest WebSocket message (close 1009 beyond)"},
+      {"ws.max_queue_bytes", "1048576", "unsent bytes before a slow reader is closed (1013)"},
+      {"ws.messages_per_second", "20", "frames per second per connection, sustained (1008 beyond)"},
+      {"ws.message_burst", "40", "frames a connection may send at once before the rate applies"},
+      {"ws.max_connections_per_user", "10", "open WebSocket connections per user (4429 beyond)"},
+      {"ws.ping_interval", "30", "seconds of silence before the server pings"},
+      {"ws.idle_timeout", "75", "seconds of silence before the server closes (1001)"},
+      {"ws.typing_timeout_ms", "5000", "a typing indicator ends by itself after this long"},
+      {"ws.typing_throttle_ms", "2000", "least time between two relayed 'typing' frames"},
+      {"ws.resume_max_messages", "5000", "most messages one resume replays (has_more beyond)"},
   };
   return keys;
 }
@@ -85,6 +97,18 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
         "auth.jwt_secret is the placeholder or shorter than 32 characters: set it in the "
         "config file or FIELDLINK_AUTH_JWT_SECRET (or server.dev_mode=true for development)");
   if (s.jwt_secret.empty()) throw Poco::InvalidArgumentException("auth.jwt_secret is empty");
+  s.ws.reactor_threads = intIn(c, "ws.reactor_threads", 1, 64);
+  s.ws.worker_threads = intIn(c, "ws.worker_threads", 1, 64);
+  s.ws.max_frame_bytes = static_cast<std::size_t>(intIn(c, "ws.max_frame_bytes", 1024, 64 << 20));
+  s.ws.max_queue_bytes = static_cast<std::size_t>(intIn(c, "ws.max_queue_bytes", 4096, 1 << 30));
+  s.ws.messages_per_second = intIn(c, "ws.messages_per_second", 1, 1000000);
+  s.ws.message_burst = intIn(c, "ws.message_burst", 1, 1000000);
+  s.ws.max_connections_per_user = intIn(c, "ws.max_connections_per_user", 1, 1000000);
+  s.ws.ping_interval = std::chrono::seconds(intIn(c, "ws.ping_interval", 1, 3600));
+  s.ws.idle_timeout = std::chrono::seconds(intIn(c, "ws.idle_timeout", 2, 7200));
+  s.ws.typing_timeout = std::chrono::milliseconds(intIn(c, "ws.typing_timeout_ms", 100, 600000));
+  s.ws.typing_throttle = std::chrono::milliseconds(intIn(c, "ws.typing_throttle_ms", 0, 600000));
+  s.ws.resume_max_messages = intIn(c, "ws.resume_max_messages", 1, 1000000);
   return s;
 }
 

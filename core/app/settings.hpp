@@ -6,6 +6,8 @@
 
 #include <Poco/Util/AbstractConfiguration.h>
 
+#include "ws/ws_settings.hpp"
+
 namespace fieldlink {
 
 // One configuration key: its default and what it does. The table of these is the single
@@ -37,6 +39,7 @@ struct Settings {
   std::chrono::seconds refresh_lifetime{604800};
   int pbkdf2_iterations = 600000;
   bool dev_mode = false;
+  ws::WsSettings ws;
 
   // Throws Poco::InvalidArgumentException naming the key at fault.
   static Settings from(const Poco::Util::AbstractConfiguration& config);

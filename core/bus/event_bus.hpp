@@ -1,5 +1,7 @@
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <shared_mutex>
@@ -9,26 +11,45 @@
 
 namespace fieldlink {
 
+// Who an event is for. Core events about a conversation carry its participants as they were
+// in the transaction that made the event, so delivery never needs a lookup.
+struct Routing {
+  std::vector<std::int64_t> audience;   // user ids; empty: nobody in particular
+  std::uint64_t origin_connection = 0;  // the WebSocket connection that caused it (0: none)
+};
+
 // In-process publish/subscribe for events of the core and of plugins. Handlers run on the
-// publishing thread, in subscription order, and must not block. A Redis-backed bus for
-// several nodes implements the same surface.
+// publishing thread, in subscription order, and must not block. Core events about messages
+// are published on the store's writer thread right after their commit, so they arrive in
+// commit (= id) order. A Redis-backed bus for several nodes implements the same surface.
 class EventBus {
  public:
-  using Handler = std::function<void(const sdk::Event&)>;
+  using Handler = std::function<void(const sdk::Event&, const Routing&)>;
 
-  void subscribe(Handler handler) {
+  // Returns a handle for unsubscribe(): a subscriber that goes away before the bus must
+  // unsubscribe first.
+  std::size_t subscribe(Handler handler) {
     std::unique_lock<std::shared_mutex> lock(mutex_);
-    handlers_.push_back(std::move(handler));
+    handlers_.emplace_back(++last_id_, std::move(handler));
+    return last_id_;
   }
 
-  void publish(const sdk::Event& event) const {
+  void unsubscribe(std::size_t id) {
+    std::unique_lock<std::shared_mutex> lock(mutex_);
+    handlers_.erase(std::remove_if(handlers_.begin(), handlers_.end(),
+                                   [id](const auto& h) { return h.first == id; }),
+                    handlers_.end());
+  }
+
+  void publish(const sdk::Event& event, const Routing& routing = {}) const {
     std::shared_lock<std::shared_mutex> lock(mutex_);
-    for (const auto& handler : handlers_) handler(event);
+    for (const auto& [id, handler] : handlers_) handler(event, routing);
   }
 
  private:
   mutable std::shared_mutex mutex_;
-  std::vector<Handler> handlers_;
+  std::vector<std::pair<std::size_t, Handler>> handlers_;
+  std::size_t last_id_ = 0;
 };
 
 }  // namespace fieldlink

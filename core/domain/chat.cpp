@@ -25,13 +25,17 @@ Conversation Chat::conversation(const User& caller, ConversationId id) {
   return store_.read([&](StoreSession& s) { return requireParticipant(s, caller, id); });
 }
 
-SendResult Chat::send(const User& caller, const SendMessageInput& input) {
+std::vector<std::int64_t> participantIds(const Conversation& conversation) {
+  std::vector<std::int64_t> ids;
+  for (const auto& p : conversation.participants) ids.push_back(p.user_id.value);
+  return ids;
+}
+
+NewMessage Chat::prepare(const User& caller, const SendMessageInput& input) const {
   if (input.client_id) rules::checkClientId(*input.client_id);
-  store_.read([&](StoreSession& s) { requireParticipant(s, caller, input.conversation_id); });
   const sdk::ValidationResult validated = plugins_.validate(
       input.message_type, *input.content, {input.conversation_id.value, caller.id.value});
   if (!validated.ok()) throw InvalidInput("content." + validated.field(), validated.reason());
-
   NewMessage message;
   message.conversation_id = input.conversation_id;
   message.sender_id = caller.id;
@@ -39,22 +43,48 @@ SendResult Chat::send(const User& caller, const SendMessageInput& input) {
   message.content = validated.content();
   message.client_id = input.client_id;
   message.created_at = nowMs();
+  return message;
+}
 
-  SendResult result = store_.write([&](StoreSession& s) {
-    // Checked again inside the transaction: the caller may have been removed meanwhile.
-    requireParticipant(s, caller, input.conversation_id);
-    if (input.client_id) {
-      if (auto first = s.findMessageByClientId(caller.id, *input.client_id)) {
-        if (first->conversation_id != input.conversation_id)
-          throw Conflict("This client_id was already used in another conversation.",
-                         "client_id_reused");
-        return SendResult{std::move(*first), false};
-      }
+SendResult Chat::append(StoreSession& s, const User& caller, const NewMessage& message) {
+  // Membership is checked inside the transaction: it may change between two messages.
+  const Conversation conversation = requireParticipant(s, caller, message.conversation_id);
+  if (message.client_id) {
+    if (auto first = s.findMessageByClientId(caller.id, *message.client_id)) {
+      if (first->conversation_id != message.conversation_id)
+        throw Conflict("This client_id was already used in another conversation.",
+                       "client_id_reused");
+      return SendResult{std::move(*first), false, participantIds(conversation)};
     }
-    return SendResult{s.insertMessage(message), true};
-  });
-  if (result.created) announce(result.message);
-  return result;
+  }
+  return SendResult{s.insertMessage(message), true, participantIds(conversation)};
+}
+
+SendResult Chat::send(const User& caller, const SendMessageInput& input) {
+  // Outsiders learn nothing about a conversation, not even whether their content is valid.
+  store_.read([&](StoreSession& s) { requireParticipant(s, caller, input.conversation_id); });
+  const NewMessage message = prepare(caller, input);
+  return store_.write([&](StoreSession& s) { return append(s, caller, message); },
+                      [&](const SendResult& result) {
+                        if (result.created) announce(result.message, result.participants);
+                      });
+}
+
+void Chat::sendAsync(const User& caller, const SendMessageInput& input,
+                     std::uint64_t origin_connection, SendDone done) {
+  auto message = std::make_shared<NewMessage>(prepare(caller, input));
+  auto result = std::make_shared<std::optional<SendResult>>();
+  store_.writeAsync(
+      [message, result, caller](StoreSession& s) { result->emplace(append(s, caller, *message)); },
+      [this, result, origin_connection, done = std::move(done)](std::exception_ptr error) {
+        if (error) {
+          done(nullptr, error);
+          return;
+        }
+        done(&**result, nullptr);
+        if ((*result)->created)
+          announce((*result)->message, (*result)->participants, origin_connection);
+      });
 }
 
 MessagePage Chat::history(const User& caller, ConversationId id, const MessageQuery& query) {
@@ -64,24 +94,28 @@ MessagePage Chat::history(const User& caller, ConversationId id, const MessageQu
   });
 }
 
-std::int64_t Chat::markRead(const User& caller, ConversationId id, MessageId message) {
-  const std::int64_t unread = store_.write([&](StoreSession& s) {
-    requireParticipant(s, caller, id);
-    const auto target = s.findMessage(message);
-    if (!target || target->conversation_id != id)
-      throw InvalidInput("message_id", "No such message in this conversation.");
-    s.advanceReadMarker(id, caller.id, message);
-    return s.unreadCount(id, caller.id);
-  });
-  sdk::Event event;
-  event.type = "message.read";
-  event.conversation_id = id.value;
-  event.user_id = caller.id.value;
-  event.data = new Poco::JSON::Object;
-  event.data->set("message_id", static_cast<Poco::Int64>(message.value));
-  event.at = nowMs();
-  bus_.publish(event);
-  return unread;
+std::int64_t Chat::markRead(const User& caller, ConversationId id, MessageId message,
+                            std::uint64_t origin_connection) {
+  const ReadResult result = store_.write(
+      [&](StoreSession& s) {
+        const Conversation conversation = requireParticipant(s, caller, id);
+        const auto target = s.findMessage(message);
+        if (!target || target->conversation_id != id)
+          throw InvalidInput("message_id", "No such message in this conversation.");
+        s.advanceReadMarker(id, caller.id, message);
+        return ReadResult{s.unreadCount(id, caller.id), participantIds(conversation)};
+      },
+      [&](const ReadResult& read) {
+        sdk::Event event;
+        event.type = "message.read";
+        event.conversation_id = id.value;
+        event.user_id = caller.id.value;
+        event.data = new Poco::JSON::Object;
+        event.data->set("message_id", static_cast<Poco::Int64>(message.value));
+        event.at = nowMs();
+        bus_.publish(event, Routing{read.participants, origin_connection});
+      });
+  return result.unread_count;
 }
 
 Message Chat::appendSystemMessage(StoreSession& session, ConversationId conversation,
@@ -94,14 +128,15 @@ Message Chat::appendSystemMessage(StoreSession& session, ConversationId conversa
   return session.insertMessage(message);
 }
 
-void Chat::announce(const Message& message) const {
+void Chat::announce(const Message& message, const std::vector<std::int64_t>& participants,
+                    std::uint64_t origin_connection) const {
   sdk::Event event;
   event.type = "message.created";
   event.conversation_id = message.conversation_id.value;
   if (message.sender_id) event.user_id = message.sender_id->value;
   event.data = views::message(message);
   event.at = message.created_at;
-  bus_.publish(event);
+  bus_.publish(event, Routing{participants, origin_connection});
 }
 
 }  // namespace fieldlink

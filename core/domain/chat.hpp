@@ -21,7 +21,16 @@ struct SendMessageInput {
 struct SendResult {
   Message message;
   bool created = true;  // false: the client_id was seen before, this is the first message
+  std::vector<std::int64_t> participants;  // as of the transaction
 };
+
+struct ReadResult {
+  std::int64_t unread_count = 0;
+  std::vector<std::int64_t> participants;
+};
+
+// The participant ids of a conversation, the audience of its events.
+std::vector<std::int64_t> participantIds(const Conversation& conversation);
 
 // Conversations and their messages, as seen by one participant.
 class Chat {
@@ -32,18 +41,32 @@ class Chat {
   std::vector<ConversationSummary> conversationsOf(const User& caller);
   // NotFound unless the caller takes part in it.
   Conversation conversation(const User& caller, ConversationId id);
+  // Validates through the type's plugin, stores, and publishes message.created after the
+  // commit. `origin_connection` names the WebSocket connection that sent it (0 for REST).
   SendResult send(const User& caller, const SendMessageInput& input);
+  // The same without blocking: validation errors are thrown at once; the store's outcome is
+  // given to `done` on the store's writer thread (a SendResult, or the exception), before
+  // message.created is published. For the WebSocket reactor, which must not wait.
+  using SendDone = std::function<void(const SendResult*, std::exception_ptr)>;
+  void sendAsync(const User& caller, const SendMessageInput& input, std::uint64_t origin_connection,
+                 SendDone done);
   MessagePage history(const User& caller, ConversationId id, const MessageQuery& query);
   // Marks everything up to `message` read; returns the caller's unread count afterwards.
-  std::int64_t markRead(const User& caller, ConversationId id, MessageId message);
+  std::int64_t markRead(const User& caller, ConversationId id, MessageId message,
+                        std::uint64_t origin_connection = 0);
 
   // Appends a message made by the core (status changes) inside the caller's transaction.
   static Message appendSystemMessage(StoreSession& session, ConversationId conversation,
                                      Poco::JSON::Object::Ptr content, TimePoint at);
-  // Tells the rest of the server (stats, the WebSocket hub) that `message` was stored.
-  void announce(const Message& message) const;
+  // Tells the rest of the server (stats, the WebSocket hub) that `message` was stored. Call
+  // it from the store's after-commit hook so announcements keep commit order.
+  void announce(const Message& message, const std::vector<std::int64_t>& participants,
+                std::uint64_t origin_connection = 0) const;
 
  private:
+  NewMessage prepare(const User& caller, const SendMessageInput& input) const;
+  static SendResult append(StoreSession& s, const User& caller, const NewMessage& message);
+
   Store& store_;
   const PluginHost& plugins_;
   EventBus& bus_;

@@ -103,63 +103,73 @@ ServiceRequest ServiceRequests::assign(const User& caller, RequestId id, UserId 
     throw Forbidden("Only dispatchers assign technicians.");
   }
   std::optional<Message> announcement;
-  ServiceRequest updated = store_.write([&](StoreSession& s) {
-    ServiceRequest request = requireVisible(s, caller, id);
-    const auto technician = s.findUser(technician_id);
-    if (!technician || technician->role != Role::Technician)
-      throw InvalidInput("technician_id", "No technician with this id.");
-    if (isFinal(request.status))
-      throw Conflict("The request is " + toString(request.status) + ".", "invalid_transition");
-    if (request.technician_id && *request.technician_id == technician_id) return request;
+  std::vector<std::int64_t> audience;
+  return store_.write(
+      [&](StoreSession& s) {
+        ServiceRequest request = requireVisible(s, caller, id);
+        const auto technician = s.findUser(technician_id);
+        if (!technician || technician->role != Role::Technician)
+          throw InvalidInput("technician_id", "No technician with this id.");
+        if (isFinal(request.status))
+          throw Conflict("The request is " + toString(request.status) + ".", "invalid_transition");
+        if (request.technician_id && *request.technician_id == technician_id) return request;
 
-    const TimePoint now = nowMs();
-    const Participant newcomer{technician_id, Role::Technician, MessageId(0)};
-    if (!request.conversation_id) {
-      const Conversation conversation =
-          s.insertConversation(request.id,
-                               {{request.client_id, Role::Client, MessageId(0)},
-                                newcomer,
-                                {caller.id, Role::Dispatcher, MessageId(0)}},
-                               now);
-      request.conversation_id = conversation.id;
-      request.status = RequestStatus::Assigned;
-    } else {
-      s.replaceParticipant(*request.conversation_id, *request.technician_id, newcomer);
-    }
-    request.technician_id = technician_id;
-    request.updated_at = now;
-    s.updateRequest(request);
-    auto content = systemContent("assigned", technician->display_name + " is assigned", caller);
-    content->set("technician_id", static_cast<Poco::Int64>(technician_id.value));
-    announcement = Chat::appendSystemMessage(s, *request.conversation_id, content, now);
-    return request;
-  });
-  if (announcement) chat_.announce(*announcement);
-  return updated;
+        const TimePoint now = nowMs();
+        const Participant newcomer{technician_id, Role::Technician, MessageId(0)};
+        if (!request.conversation_id) {
+          const Conversation conversation =
+              s.insertConversation(request.id,
+                                   {{request.client_id, Role::Client, MessageId(0)},
+                                    newcomer,
+                                    {caller.id, Role::Dispatcher, MessageId(0)}},
+                                   now);
+          request.conversation_id = conversation.id;
+          request.status = RequestStatus::Assigned;
+        } else {
+          s.replaceParticipant(*request.conversation_id, *request.technician_id, newcomer);
+        }
+        request.technician_id = technician_id;
+        request.updated_at = now;
+        s.updateRequest(request);
+        auto content = systemContent("assigned", technician->display_name + " is assigned", caller);
+        content->set("technician_id", static_cast<Poco::Int64>(technician_id.value));
+        announcement = Chat::appendSystemMessage(s, *request.conversation_id, content, now);
+        audience = participantIds(*s.findConversation(*request.conversation_id));
+        return request;
+      },
+      [&](const ServiceRequest&) {
+        if (announcement) chat_.announce(*announcement, audience);
+      });
 }
 
 ServiceRequest ServiceRequests::changeStatus(const User& caller, RequestId id,
                                              RequestStatus status) {
   std::optional<Message> announcement;
-  ServiceRequest updated = store_.write([&](StoreSession& s) {
-    ServiceRequest request = requireVisible(s, caller, id);
-    if (caller.role == Role::Client) throw Forbidden("Clients cannot change a request's status.");
-    if (!isAllowedTransition(request.status, status))
-      throw Conflict("Cannot go from " + toString(request.status) + " to " + toString(status) + ".",
-                     "invalid_transition");
-    const TimePoint now = nowMs();
-    request.status = status;
-    request.updated_at = now;
-    s.updateRequest(request);
-    if (request.conversation_id) {
-      auto content = systemContent("status_changed", statusText(status), caller);
-      content->set("status", toString(status));
-      announcement = Chat::appendSystemMessage(s, *request.conversation_id, content, now);
-    }
-    return request;
-  });
-  if (announcement) chat_.announce(*announcement);
-  return updated;
+  std::vector<std::int64_t> audience;
+  return store_.write(
+      [&](StoreSession& s) {
+        ServiceRequest request = requireVisible(s, caller, id);
+        if (caller.role == Role::Client)
+          throw Forbidden("Clients cannot change a request's status.");
+        if (!isAllowedTransition(request.status, status))
+          throw Conflict(
+              "Cannot go from " + toString(request.status) + " to " + toString(status) + ".",
+              "invalid_transition");
+        const TimePoint now = nowMs();
+        request.status = status;
+        request.updated_at = now;
+        s.updateRequest(request);
+        if (request.conversation_id) {
+          auto content = systemContent("status_changed", statusText(status), caller);
+          content->set("status", toString(status));
+          announcement = Chat::appendSystemMessage(s, *request.conversation_id, content, now);
+          audience = participantIds(*s.findConversation(*request.conversation_id));
+        }
+        return request;
+      },
+      [&](const ServiceRequest&) {
+        if (announcement) chat_.announce(*announcement, audience);
+      });
 }
 
 }  // namespace fieldlink

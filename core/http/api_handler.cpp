@@ -11,6 +11,7 @@
 
 #include "domain/errors.hpp"
 #include "http/error_response.hpp"
+#include "ws/upgrade_handler.hpp"
 
 namespace fieldlink {
 namespace {
@@ -52,6 +53,13 @@ void drainUnreadBody(Poco::Net::HTTPServerRequest& request) {
 }
 
 }  // namespace
+
+Poco::Net::HTTPRequestHandler* ApiHandlerFactory::createRequestHandler(
+    const Poco::Net::HTTPServerRequest& request) {
+  if (services_.hub && ws::isWebSocketPath(Poco::URI(request.getURI()).getPath()))
+    return new ws::UpgradeHandler(*services_.hub, services_.accounts, services_.store);
+  return new ApiHandler(router_, services_);
+}
 
 void ApiHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
                                Poco::Net::HTTPServerResponse& response) {

@@ -25,10 +25,9 @@ class ApiHandlerFactory final : public Poco::Net::HTTPRequestHandlerFactory {
  public:
   ApiHandlerFactory(const Router& router, Services& services)
       : router_(router), services_(services) {}
+  // /ws/ paths go to the WebSocket handshake, everything else to the REST router.
   Poco::Net::HTTPRequestHandler* createRequestHandler(
-      const Poco::Net::HTTPServerRequest&) override {
-    return new ApiHandler(router_, services_);
-  }
+      const Poco::Net::HTTPServerRequest& request) override;
 
  private:
   const Router& router_;

@@ -8,6 +8,10 @@
 #include "plugins/plugin_host.hpp"
 #include "store/store.hpp"
 
+namespace fieldlink::ws {
+class Hub;
+}
+
 namespace fieldlink {
 
 // What the HTTP endpoints work with. Owned by the application; outlives the server.
@@ -18,6 +22,7 @@ struct Services {
   Chat& chat;
   PluginHost& plugins;
   std::size_t max_body_bytes = 1 << 20;
+  ws::Hub* hub = nullptr;  // null: WebSocket paths answer 404
 };
 
 }  // namespace fieldlink

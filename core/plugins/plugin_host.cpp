@@ -45,10 +45,12 @@ struct PluginHost::Loaded {
 PluginHost::PluginHost(const Poco::Util::AbstractConfiguration& config,
                        const sdk::StoreReader& store, EventBus& bus)
     : config_(config), store_(store), bus_(bus) {
-  bus_.subscribe([this](const sdk::Event& event) { deliverToStats(event); });
+  subscription_ =
+      bus_.subscribe([this](const sdk::Event& event, const Routing&) { deliverToStats(event); });
 }
 
 PluginHost::~PluginHost() {
+  bus_.unsubscribe(subscription_);
   for (auto it = loaded_.rbegin(); it != loaded_.rend(); ++it) {
     auto& entry = **it;
     try {

@@ -54,6 +54,7 @@ class PluginHost {
   const Poco::Util::AbstractConfiguration& config_;
   const sdk::StoreReader& store_;
   EventBus& bus_;
+  std::size_t subscription_ = 0;
   std::vector<std::unique_ptr<Loaded>> loaded_;  // in load order; unloaded in reverse
   std::vector<PluginStatus> failures_;
 };

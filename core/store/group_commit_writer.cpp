@@ -27,14 +27,23 @@ void GroupCommitWriter::submit(Work work, Done done) {
   wake_.notify_one();
 }
 
-void GroupCommitWriter::run(const Work& work) {
+void GroupCommitWriter::run(const Work& work, const std::function<void()>& after_commit) {
   std::promise<void> committed;
   auto result = committed.get_future();
-  submit(work, [&committed](std::exception_ptr error) {
-    if (error)
+  submit(work, [&committed, &after_commit](std::exception_ptr error) {
+    if (error) {
       committed.set_exception(error);
-    else
-      committed.set_value();
+      return;
+    }
+    if (after_commit) {
+      try {
+        after_commit();
+      } catch (const std::exception& e) {
+        Poco::Logger::get("fieldlink.store")
+            .error("after-commit action threw: %s", std::string(e.what()));
+      }
+    }
+    committed.set_value();
   });
   result.get();
 }

@@ -36,8 +36,9 @@ class GroupCommitWriter {
   ~GroupCommitWriter();  // finishes queued work, then stops
 
   void submit(Work work, Done done);
-  // Blocks until `work` is committed; rethrows its exception.
-  void run(const Work& work);
+  // Blocks until `work` is committed; rethrows its exception. `after_commit` (may be null)
+  // runs on the writer thread right after a successful commit.
+  void run(const Work& work, const std::function<void()>& after_commit = nullptr);
 
  private:
   struct Job {

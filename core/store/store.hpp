@@ -91,7 +91,18 @@ class Store {
   // exception reaches the caller; other writes of the batch are unaffected.
   template <class Work>
   auto write(Work&& work) {
-    return invoke(std::forward<Work>(work), [this](const auto& fn) { runWrite(fn); });
+    return invoke(std::forward<Work>(work), [this](const auto& fn) { runWrite(fn, nullptr); });
+  }
+
+  // As write(), and runs `after_commit(result)` on the writer thread once the commit is
+  // durable, before the next batch: what it publishes goes out in commit order.
+  template <class Work, class AfterCommit>
+  auto write(Work&& work, AfterCommit&& after_commit) {
+    using Result = std::invoke_result_t<Work, StoreSession&>;
+    std::optional<Result> result;
+    runWrite([&](StoreSession& s) { result.emplace(work(s)); },
+             [&] { after_commit(static_cast<const Result&>(*result)); });
+    return std::move(*result);
   }
 
   // Asynchronous write: `done` is called on the store's writer thread after the commit (with
@@ -101,7 +112,9 @@ class Store {
 
  protected:
   virtual void runRead(const std::function<void(StoreSession&)>& work) = 0;
-  virtual void runWrite(const std::function<void(StoreSession&)>& work) = 0;
+  // `after_commit` (may be null) runs on the writer thread after a successful commit.
+  virtual void runWrite(const std::function<void(StoreSession&)>& work,
+                        const std::function<void()>& after_commit) = 0;
 
  private:
   template <class Work, class Runner>

@@ -76,7 +76,10 @@ void SqliteStore::runRead(const std::function<void(StoreSession&)>& work) {
   releaseReader(std::move(reader));
 }
 
-void SqliteStore::runWrite(const std::function<void(StoreSession&)>& work) { writer_->run(work); }
+void SqliteStore::runWrite(const std::function<void(StoreSession&)>& work,
+                           const std::function<void()>& after_commit) {
+  writer_->run(work, after_commit);
+}
 
 void SqliteStore::writeAsync(std::function<void(StoreSession&)> work,
                              std::function<void(std::exception_ptr)> done) {

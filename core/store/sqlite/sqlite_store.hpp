@@ -29,7 +29,8 @@ class SqliteStore final : public Store {
 
  protected:
   void runRead(const std::function<void(StoreSession&)>& work) override;
-  void runWrite(const std::function<void(StoreSession&)>& work) override;
+  void runWrite(const std::function<void(StoreSession&)>& work,
+                const std::function<void()>& after_commit) override;
 
  private:
   class Transactions;

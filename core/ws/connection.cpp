@@ -1,0 +1,277 @@
+#include "ws/connection.hpp"
+
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <limits>
+
+#include "ws/reactor.hpp"
+
+namespace fieldlink::ws {
+namespace {
+
+constexpr std::size_t kReadChunk = 16 * 1024;
+constexpr std::size_t kMaxReadPerTurn = 256 * 1024;  // then let other connections have a go
+constexpr std::size_t kMaxIov = 64;
+constexpr auto kCloseGrace = std::chrono::seconds(2);
+
+}  // namespace
+
+Connection::Connection(std::uint64_t id, Poco::Net::StreamSocket socket, Identity identity,
+                       const WsSettings& settings)
+    : id_(id),
+      socket_(std::move(socket)),
+      identity_(std::move(identity)),
+      settings_(settings),
+      decoder_(settings.max_frame_bytes),
+      last_heard_(SteadyClock::now()),
+      last_pinged_(last_heard_),
+      tokens_(settings.message_burst),
+      tokens_at_(last_heard_) {}
+
+void Connection::enqueueLocked(std::string bytes, bool& schedule) {
+  if (close_queued_) return;  // nothing may follow a close frame
+  if (queued_bytes_ + bytes.size() > settings_.max_queue_bytes) {
+    // Too slow a reader: drop what it has not started to receive and tell it to come back.
+    if (outbox_.size() > 1) outbox_.resize(front_written_ > 0 ? 1 : 0);
+    queued_bytes_ = outbox_.empty() ? 0 : outbox_.front().size() - front_written_;
+    if (outbox_.empty()) front_written_ = 0;
+    queueCloseLocked(close_code::kTryAgainLater, "too slow: reconnect and resume", schedule);
+    return;
+  }
+  queued_bytes_ += bytes.size();
+  outbox_.push_back(std::move(bytes));
+  if (!flush_scheduled_) {
+    flush_scheduled_ = true;
+    schedule = true;
+  }
+}
+
+void Connection::queueCloseLocked(std::uint16_t code, const std::string& reason, bool& schedule) {
+  if (close_queued_) return;
+  std::string frame = encodeFrame(Opcode::Close, closePayload(code, reason));
+  queued_bytes_ += frame.size();
+  outbox_.push_back(std::move(frame));
+  close_queued_ = true;
+  shut_after_flush_ = true;
+  if (!flush_scheduled_) {
+    flush_scheduled_ = true;
+    schedule = true;
+  }
+}
+
+void Connection::enqueue(std::string bytes) {
+  bool schedule = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    enqueueLocked(std::move(bytes), schedule);
+  }
+  if (schedule && reactor_) reactor_->scheduleFlush(shared_from_this());
+}
+
+void Connection::close(std::uint16_t code, const std::string& reason) {
+  bool schedule = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    queueCloseLocked(code, reason, schedule);
+  }
+  if (schedule && reactor_) reactor_->scheduleFlush(shared_from_this());
+}
+
+void Connection::deliverMessage(ConversationId conversation, std::int64_t message_id,
+                                const std::string& encoded) {
+  bool schedule = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto resuming = resuming_.find(conversation.value);
+    if (resuming != resuming_.end()) {
+      resuming->second.held.emplace_back(message_id, encoded);
+      return;
+    }
+    first_live_id_.try_emplace(conversation.value, message_id);
+    std::int64_t& last = last_delivered_[conversation.value];
+    last = std::max(last, message_id);
+    enqueueLocked(encoded, schedule);
+  }
+  if (schedule && reactor_) reactor_->scheduleFlush(shared_from_this());
+}
+
+void Connection::beginResume(ConversationId conversation) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  resuming_.try_emplace(conversation.value);
+}
+
+void Connection::abortResume(ConversationId conversation) {
+  bool schedule = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = resuming_.find(conversation.value);
+    if (it == resuming_.end()) return;
+    auto held = std::move(it->second.held);
+    resuming_.erase(it);
+    for (auto& [id, frame] : held) {
+      first_live_id_.try_emplace(conversation.value, id);
+      std::int64_t& last = last_delivered_[conversation.value];
+      last = std::max(last, id);
+      enqueueLocked(std::move(frame), schedule);
+    }
+  }
+  if (schedule && reactor_) reactor_->scheduleFlush(shared_from_this());
+}
+
+void Connection::finishResume(ConversationId conversation,
+                              const std::vector<std::pair<std::int64_t, std::string>>& replay,
+                              bool has_more) {
+  bool schedule = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = resuming_.find(conversation.value);
+    if (it == resuming_.end()) return;
+    auto held = std::move(it->second.held);
+    resuming_.erase(it);
+    // From the first live message on, everything was delivered live already.
+    const auto live = first_live_id_.find(conversation.value);
+    const std::int64_t live_from =
+        live == first_live_id_.end() ? std::numeric_limits<std::int64_t>::max() : live->second;
+    std::int64_t& last = last_delivered_[conversation.value];
+    std::int64_t replayed_up_to = 0;
+    for (const auto& [id, frame] : replay) {
+      if (id >= live_from) break;
+      enqueueLocked(frame, schedule);
+      replayed_up_to = id;
+      last = std::max(last, id);
+    }
+    // Held back while resuming, in publish (= id) order; the replay may hold some already.
+    for (auto& [id, frame] : held) {
+      if (id <= replayed_up_to) continue;
+      first_live_id_.try_emplace(conversation.value, id);
+      enqueueLocked(std::move(frame), schedule);
+      last = std::max(last, id);
+    }
+    std::string resumed =
+        "{\"type\":\"resumed\",\"conversation_id\":" + std::to_string(conversation.value) +
+        ",\"last_id\":" + std::to_string(last) + ",\"has_more\":" + (has_more ? "true" : "false") +
+        "}";
+    enqueueLocked(encodeFrame(Opcode::Text, resumed), schedule);
+  }
+  if (schedule && reactor_) reactor_->scheduleFlush(shared_from_this());
+}
+
+bool Connection::readAvailable(std::vector<std::string>& texts) {
+  const int fd = socket_.impl()->sockfd();
+  char buffer[kReadChunk];
+  std::size_t total = 0;
+  while (total < kMaxReadPerTurn) {
+    const ssize_t n = ::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
+    if (n > 0) {
+      total += static_cast<std::size_t>(n);
+      last_heard_ = SteadyClock::now();
+      decoder_.feed(buffer, static_cast<std::size_t>(n));
+      continue;
+    }
+    if (n == 0) {  // the peer closed its side
+      finished_ = true;
+      return false;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+    finished_ = true;
+    return false;
+  }
+  while (auto frame = decoder_.next()) {
+    switch (frame->opcode) {
+      case Opcode::Text:
+        if (!close_queued_) texts.push_back(std::move(frame->payload));
+        break;
+      case Opcode::Ping:
+        enqueue(encodeFrame(Opcode::Pong, frame->payload));
+        break;
+      case Opcode::Pong:
+        break;
+      case Opcode::Close: {
+        peer_closed_ = true;
+        std::uint16_t code = close_code::kNormal;
+        if (frame->payload.size() >= 2)
+          code = static_cast<std::uint16_t>((static_cast<unsigned char>(frame->payload[0]) << 8) |
+                                            static_cast<unsigned char>(frame->payload[1]));
+        if (close_queued_) {  // our close was answered: done
+          finished_ = true;
+          return false;
+        }
+        close(code, "");
+        break;
+      }
+      case Opcode::Binary:
+        close(close_code::kUnsupportedData, "binary frames are not supported");
+        break;
+      case Opcode::Continuation:
+        break;  // never returned by the decoder
+    }
+  }
+  if (decoder_.error() != 0) close(decoder_.error(), decoder_.errorReason());
+  return true;
+}
+
+bool Connection::flush() {
+  const int fd = socket_.impl()->sockfd();
+  std::lock_guard<std::mutex> lock(mutex_);
+  flush_scheduled_ = false;
+  while (!outbox_.empty()) {
+    iovec iov[kMaxIov];
+    std::size_t count = std::min(outbox_.size(), kMaxIov);
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::size_t skip = i == 0 ? front_written_ : 0;
+      iov[i].iov_base = outbox_[i].data() + skip;
+      iov[i].iov_len = outbox_[i].size() - skip;
+    }
+    msghdr message{};
+    message.msg_iov = iov;
+    message.msg_iovlen = count;
+    const ssize_t n = ::sendmsg(fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        wants_write_ = true;
+        return true;
+      }
+      finished_ = true;
+      return false;
+    }
+    std::size_t written = static_cast<std::size_t>(n);
+    queued_bytes_ -= written;
+    std::size_t done = 0;
+    while (done < outbox_.size() && written >= outbox_[done].size() - front_written_) {
+      written -= outbox_[done].size() - front_written_;
+      front_written_ = 0;
+      ++done;
+    }
+    front_written_ += written;
+    outbox_.erase(outbox_.begin(), outbox_.begin() + static_cast<std::ptrdiff_t>(done));
+  }
+  // Idle connections should cost little memory: give back what a burst made us hold.
+  if (outbox_.capacity() > 16) std::vector<std::string>().swap(outbox_);
+  wants_write_ = false;
+  if (shut_after_flush_) {
+    shut_after_flush_ = false;
+    ::shutdown(fd, SHUT_WR);
+    if (peer_closed_) {
+      finished_ = true;
+      return false;
+    }
+    close_deadline_ = SteadyClock::now() + kCloseGrace;
+  }
+  return true;
+}
+
+bool Connection::admitMessage(SteadyClock::time_point now) {
+  const double elapsed = std::chrono::duration<double>(now - tokens_at_).count();
+  tokens_at_ = now;
+  tokens_ = std::min(settings_.message_burst, tokens_ + elapsed * settings_.messages_per_second);
+  if (tokens_ < 1) return false;
+  tokens_ -= 1;
+  return true;
+}
+
+}  // namespace fieldlink::ws

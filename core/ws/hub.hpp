@@ -1,0 +1,79 @@
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <set>
+#include <shared_mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "bus/event_bus.hpp"
+#include "domain/chat.hpp"
+#include "util/work_queue.hpp"
+#include "ws/reactor.hpp"
+
+namespace fieldlink::ws {
+
+// The WebSocket side of the server: who is connected where, what their frames do, and the
+// delivery of bus events (messages, read receipts, typing, presence) to the connections of
+// each event's audience. Owns the reactors.
+class Hub final : public ConnectionHandler {
+ public:
+  Hub(Chat& chat, EventBus& bus, const WsSettings& settings);
+  ~Hub() override;
+
+  // Called on an HTTP thread once the 101 answer is sent. `conversations` are the user's
+  // conversations with their participants, read at the handshake.
+  void accept(Poco::Net::StreamSocket socket, std::string pending, Identity identity,
+              const std::map<std::int64_t, std::vector<std::int64_t>>& conversations);
+  // Answers the handshake's refusal (4401, 4403) on the WebSocket itself, then closes.
+  void refuse(Poco::Net::StreamSocket socket, std::uint16_t code, const std::string& reason);
+  std::size_t connectionCount() const;
+
+  void onText(const std::shared_ptr<Connection>& connection, std::string text) override;
+  void onTick(const std::shared_ptr<Connection>& connection, SteadyClock::time_point now) override;
+  void onClosed(const std::shared_ptr<Connection>& connection) override;
+
+ private:
+  using Audience = std::vector<std::int64_t>;
+
+  Reactor& reactorFor(std::uint64_t connection_id) {
+    return *reactors_[connection_id % reactors_.size()];
+  }
+  void onEvent(const sdk::Event& event, const Routing& routing);
+  void learnParticipants(std::int64_t conversation, const Audience& audience);
+  Audience participantsOf(std::int64_t conversation) const;
+  // Connections of `audience` that follow `conversation` (0: any), but `skip_connection`.
+  std::vector<std::shared_ptr<Connection>> receivers(const Audience& audience,
+                                                     std::int64_t conversation,
+                                                     std::uint64_t skip_connection,
+                                                     std::int64_t skip_user) const;
+  void publishPresence(const User& user, bool online);
+  void publishTyping(const Connection& connection, std::int64_t conversation, bool typing);
+
+  // Frame handlers (reactor thread).
+  void handleMessage(const std::shared_ptr<Connection>& c, const Poco::JSON::Object& frame);
+  void handleTyping(const std::shared_ptr<Connection>& c, const Poco::JSON::Object& frame);
+  void handleRead(const std::shared_ptr<Connection>& c, const Poco::JSON::Object& frame);
+  void handleResume(const std::shared_ptr<Connection>& c, const Poco::JSON::Object& frame);
+  // The frame's conversation: its conversation_id, or the connection's own on /ws/chat/{id}/.
+  // NotFound unless the connection follows it and its user takes part in it.
+  ConversationId conversationOf(const Connection& c, const Poco::JSON::Object& frame) const;
+
+  Chat& chat_;
+  EventBus& bus_;
+  const WsSettings& settings_;
+  WorkQueue blocking_work_;
+  std::atomic<std::uint64_t> next_id_{1};
+  std::size_t subscription_ = 0;
+
+  mutable std::shared_mutex index_mutex_;
+  std::unordered_map<std::int64_t, std::vector<std::shared_ptr<Connection>>> by_user_;
+  std::unordered_map<std::int64_t, Audience> participants_;                    // by conversation
+  std::unordered_map<std::int64_t, std::set<std::int64_t>> conversations_of_;  // by user
+
+  std::vector<std::unique_ptr<Reactor>> reactors_;  // last: stopped first
+};
+
+}  // namespace fieldlink::ws

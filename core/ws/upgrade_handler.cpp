@@ -1,0 +1,147 @@
+#include "ws/upgrade_handler.hpp"
+
+#include <sstream>
+
+#include <Poco/Base64Encoder.h>
+#include <Poco/Buffer.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/HTTPServerSession.h>
+#include <Poco/NumberParser.h>
+#include <Poco/SHA1Engine.h>
+#include <Poco/String.h>
+#include <Poco/StringTokenizer.h>
+#include <Poco/URI.h>
+
+#include "domain/errors.hpp"
+
+namespace fieldlink::ws {
+namespace {
+
+constexpr const char* kGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+constexpr const char* kBearerProtocol = "fieldlink.bearer";
+
+std::string acceptKey(const std::string& key) {
+  Poco::SHA1Engine sha1;
+  sha1.update(key + kGuid);
+  const auto& digest = sha1.digest();
+  std::ostringstream out;
+  Poco::Base64Encoder encoder(out);
+  encoder.write(reinterpret_cast<const char*>(digest.data()),
+                static_cast<std::streamsize>(digest.size()));
+  encoder.close();
+  return out.str();
+}
+
+bool headerHasToken(const Poco::Net::HTTPServerRequest& request, const std::string& name,
+                    const std::string& token) {
+  Poco::StringTokenizer parts(
+      request.get(name, ""), ",",
+      Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+  for (const auto& part : parts)
+    if (Poco::icompare(part, token) == 0) return true;
+  return false;
+}
+
+void refuseHttp(Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status,
+                const std::string& code, const std::string& detail) {
+  response.setStatus(status);
+  response.setKeepAlive(false);
+  const std::string body = "{\"detail\":\"" + detail + "\",\"code\":\"" + code + "\"}";
+  response.setContentType("application/json; charset=utf-8");
+  response.setContentLength(static_cast<std::streamsize>(body.size()));
+  response.send() << body;
+}
+
+struct TokenChoice {
+  std::string token;
+  std::string protocol;  // the subprotocol to echo, if the token came that way
+};
+
+// ?token=, or the Sec-WebSocket-Protocol list: "fieldlink.bearer, <token>" (the protocol
+// echoed back is fieldlink.bearer) or the token alone.
+TokenChoice findToken(const Poco::Net::HTTPServerRequest& request) {
+  for (const auto& [key, value] : Poco::URI(request.getURI()).getQueryParameters())
+    if (key == "token") return {value, ""};
+  Poco::StringTokenizer offered(
+      request.get("Sec-WebSocket-Protocol", ""), ",",
+      Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+  bool bearer = false;
+  std::string token;
+  for (const auto& protocol : offered) {
+    if (protocol == kBearerProtocol)
+      bearer = true;
+    else if (std::count(protocol.begin(), protocol.end(), '.') == 2)
+      token = protocol;
+  }
+  if (token.empty()) return {};
+  return {token, bearer ? kBearerProtocol : token};
+}
+
+}  // namespace
+
+bool isWebSocketPath(const std::string& path) { return path.rfind("/ws/", 0) == 0; }
+
+void UpgradeHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
+                                   Poco::Net::HTTPServerResponse& response) {
+  using Status = Poco::Net::HTTPResponse::HTTPStatus;
+  const std::string path = Poco::URI(request.getURI()).getPath();
+  std::optional<ConversationId> scope;
+  if (path != "/ws/") {
+    Poco::StringTokenizer parts(path, "/", Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+    Poco::Int64 id = 0;
+    if (parts.count() != 3 || parts[1] != "chat" || path.back() != '/' ||
+        !Poco::NumberParser::tryParse64(parts[2], id) || id <= 0)
+      return refuseHttp(response, Status::HTTP_NOT_FOUND, "not_found", "Not found.");
+    scope = ConversationId(id);
+  }
+  const std::string key = request.get("Sec-WebSocket-Key", "");
+  if (request.getMethod() != "GET" || !headerHasToken(request, "Upgrade", "websocket") ||
+      !headerHasToken(request, "Connection", "upgrade") || key.empty())
+    return refuseHttp(response, Status::HTTP_BAD_REQUEST, "websocket_expected",
+                      "Expected a WebSocket upgrade request.");
+  if (request.get("Sec-WebSocket-Version", "") != "13") {
+    response.set("Sec-WebSocket-Version", "13");
+    return refuseHttp(response, Status::HTTP_UPGRADE_REQUIRED, "websocket_version",
+                      "Only WebSocket version 13 is supported.");
+  }
+  const TokenChoice token = findToken(request);
+
+  response.setStatusAndReason(Status::HTTP_SWITCHING_PROTOCOLS);
+  response.set("Upgrade", "websocket");
+  response.set("Connection", "Upgrade");
+  response.set("Sec-WebSocket-Accept", acceptKey(key));
+  if (!token.protocol.empty()) response.set("Sec-WebSocket-Protocol", token.protocol);
+  response.send().flush();
+
+  auto& impl = static_cast<Poco::Net::HTTPServerRequestImpl&>(request);
+  Poco::Buffer<char> early(0);
+  impl.session().drainBuffer(early);  // frames sent in the same packet as the upgrade
+  Poco::Net::StreamSocket socket = impl.detachSocket();
+  std::string pending(early.begin(), early.size());
+
+  User user;
+  try {
+    if (token.token.empty()) throw Unauthorized("No token.");
+    user = accounts_.authenticate(token.token);
+  } catch (const ApiError&) {
+    return hub_.refuse(std::move(socket), close_code::kUnauthorized, "not authenticated");
+  }
+  // The user's conversations and who is in each: for presence and to check membership
+  // without asking the database on every frame.
+  std::map<std::int64_t, std::vector<std::int64_t>> conversations;
+  try {
+    store_.read([&](StoreSession& s) {
+      for (const auto& summary : s.conversationsOf(user.id))
+        conversations[summary.conversation.id.value] = participantIds(summary.conversation);
+    });
+  } catch (const std::exception&) {
+    return hub_.refuse(std::move(socket), 1011, "server error");
+  }
+  if (scope && !conversations.count(scope->value))
+    return hub_.refuse(std::move(socket), close_code::kForbidden, "not a participant");
+  hub_.accept(std::move(socket), std::move(pending), Identity{std::move(user), scope},
+              conversations);
+}
+
+}  // namespace fieldlink::ws
