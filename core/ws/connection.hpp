@@ -33,8 +33,11 @@ struct Identity {
 // closed (1013) and is expected to reconnect and resume.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
+  // The socket may come later (bindSocket), so that a connection can be registered, and
+  // receive events, before the handshake's answer is written.
   Connection(std::uint64_t id, Poco::Net::StreamSocket socket, Identity identity,
              const WsSettings& settings);
+  void bindSocket(Poco::Net::StreamSocket socket) { socket_ = std::move(socket); }
 
   std::uint64_t id() const { return id_; }
   const User& user() const { return identity_.user; }

@@ -69,7 +69,10 @@ std::optional<Frame> FrameDecoder::next() {
     const std::uint8_t opcode = data[0] & 0x0F;
     if (data[0] & 0x70) return fail(close_code::kProtocolError, "reserved bits set");
     if (!isKnownOpcode(opcode)) return fail(close_code::kProtocolError, "unknown opcode");
-    if (!(data[1] & 0x80)) return fail(close_code::kProtocolError, "client frames must be masked");
+    const bool masked = data[1] & 0x80;
+    if (masked != (sender_ == Peer::Client))
+      return fail(close_code::kProtocolError,
+                  masked ? "server frames must not be masked" : "client frames must be masked");
     std::uint64_t length = data[1] & 0x7F;
     std::size_t header = 2;
     if (length == 126) {
@@ -87,13 +90,17 @@ std::optional<Frame> FrameDecoder::next() {
     // Checked before waiting for the payload: a huge length never makes us buffer it.
     if (!isControl(opcode) && length + fragments_.size() > max_message_bytes_)
       return fail(close_code::kTooBig, "message too big");
-    if (available < header + 4 + length) break;
+    const std::size_t mask_bytes = masked ? 4 : 0;
+    if (available < header + mask_bytes + length) break;
 
-    const unsigned char* mask = data + header;
-    const unsigned char* payload = mask + 4;
-    std::string body(static_cast<std::size_t>(length), '\0');
-    for (std::size_t i = 0; i < length; ++i) body[i] = static_cast<char>(payload[i] ^ mask[i & 3]);
-    consumed_ += header + 4 + static_cast<std::size_t>(length);
+    const unsigned char* payload = data + header + mask_bytes;
+    std::string body(reinterpret_cast<const char*>(payload), static_cast<std::size_t>(length));
+    if (masked) {
+      const unsigned char* mask = data + header;
+      for (std::size_t i = 0; i < length; ++i)
+        body[i] = static_cast<char>(payload[i] ^ mask[i & 3]);
+    }
+    consumed_ += header + mask_bytes + static_cast<std::size_t>(length);
     if (consumed_ == buffer_.size()) {
       buffer_.clear();
       consumed_ = 0;

@@ -44,7 +44,11 @@ struct Frame {
 // valid UTF-8 in text. On a violation it stops and reports the close code to send.
 class FrameDecoder {
  public:
-  explicit FrameDecoder(std::size_t max_message_bytes) : max_message_bytes_(max_message_bytes) {}
+  // A server decodes masked client frames; a client (tests, the load generator) decodes
+  // the server's unmasked ones.
+  enum class Peer { Client, Server };
+  explicit FrameDecoder(std::size_t max_message_bytes, Peer sender = Peer::Client)
+      : max_message_bytes_(max_message_bytes), sender_(sender) {}
 
   void feed(const char* data, std::size_t size) { buffer_.append(data, size); }
   // The next complete frame, or nullopt when more bytes are needed or after an error.
@@ -58,6 +62,7 @@ class FrameDecoder {
   std::optional<Frame> fail(std::uint16_t code, std::string reason);
 
   std::size_t max_message_bytes_;
+  Peer sender_;
   std::string buffer_;
   std::size_t consumed_ = 0;
   std::string fragments_;

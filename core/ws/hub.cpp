@@ -72,11 +72,12 @@ void Hub::refuse(Poco::Net::StreamSocket socket, std::uint16_t code, const std::
   reactorFor(id).adopt(connection, "");
 }
 
-void Hub::accept(Poco::Net::StreamSocket socket, std::string pending, Identity identity,
-                 const std::map<std::int64_t, std::vector<std::int64_t>>& conversations) {
+std::shared_ptr<Connection> Hub::admit(
+    Identity identity, const std::map<std::int64_t, std::vector<std::int64_t>>& conversations,
+    std::uint16_t& refusal) {
   const std::uint64_t id = next_id_++;
   auto connection =
-      std::make_shared<Connection>(id, std::move(socket), std::move(identity), settings_);
+      std::make_shared<Connection>(id, Poco::Net::StreamSocket(), std::move(identity), settings_);
   const std::int64_t user = connection->user().id.value;
   bool first_of_user = false;
   std::set<std::int64_t> online_peers;
@@ -84,10 +85,8 @@ void Hub::accept(Poco::Net::StreamSocket socket, std::string pending, Identity i
     std::unique_lock<std::shared_mutex> lock(index_mutex_);
     auto& mine = by_user_[user];
     if (static_cast<int>(mine.size()) >= settings_.max_connections_per_user) {
-      lock.unlock();
-      connection->close(close_code::kTooManyConnections, "too many connections for this user");
-      reactorFor(id).adopt(connection, "");
-      return;
+      refusal = close_code::kTooManyConnections;
+      return nullptr;
     }
     first_of_user = mine.empty();
     mine.push_back(connection);
@@ -103,8 +102,14 @@ void Hub::accept(Poco::Net::StreamSocket socket, std::string pending, Identity i
   for (auto peer : online_peers)
     connection->sendText("{\"type\":\"presence\",\"user_id\":" + std::to_string(peer) +
                          ",\"online\":true}");
-  reactorFor(id).adopt(connection, std::move(pending));
   if (first_of_user) publishPresence(connection->user(), true);
+  return connection;
+}
+
+void Hub::start(const std::shared_ptr<Connection>& connection, Poco::Net::StreamSocket socket,
+                std::string pending) {
+  connection->bindSocket(std::move(socket));
+  reactorFor(connection->id()).adopt(connection, std::move(pending));
 }
 
 void Hub::onClosed(const std::shared_ptr<Connection>& connection) {

@@ -23,10 +23,18 @@ class Hub final : public ConnectionHandler {
   Hub(Chat& chat, EventBus& bus, const WsSettings& settings);
   ~Hub() override;
 
-  // Called on an HTTP thread once the 101 answer is sent. `conversations` are the user's
-  // conversations with their participants, read at the handshake.
-  void accept(Poco::Net::StreamSocket socket, std::string pending, Identity identity,
-              const std::map<std::int64_t, std::vector<std::int64_t>>& conversations);
+  // Registers an authenticated connection before the handshake is answered, so that no event
+  // between the 101 and the start of serving is lost: events queue on it meanwhile.
+  // `conversations` are the user's conversations with their participants. Returns null
+  // with `refusal` set when the user has too many connections.
+  std::shared_ptr<Connection> admit(
+      Identity identity, const std::map<std::int64_t, std::vector<std::int64_t>>& conversations,
+      std::uint16_t& refusal);
+  // Starts serving an admitted connection on the socket the handshake detached.
+  void start(const std::shared_ptr<Connection>& connection, Poco::Net::StreamSocket socket,
+             std::string pending);
+  // Forgets an admitted connection whose handshake failed.
+  void abandon(const std::shared_ptr<Connection>& connection) { onClosed(connection); }
   // Answers the handshake's refusal (4401, 4403) on the WebSocket itself, then closes.
   void refuse(Poco::Net::StreamSocket socket, std::uint16_t code, const std::string& reason);
   std::size_t connectionCount() const;

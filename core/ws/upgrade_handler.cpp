@@ -107,41 +107,53 @@ void UpgradeHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
   }
   const TokenChoice token = findToken(request);
 
-  response.setStatusAndReason(Status::HTTP_SWITCHING_PROTOCOLS);
-  response.set("Upgrade", "websocket");
-  response.set("Connection", "Upgrade");
-  response.set("Sec-WebSocket-Accept", acceptKey(key));
-  if (!token.protocol.empty()) response.set("Sec-WebSocket-Protocol", token.protocol);
-  response.send().flush();
-
-  auto& impl = static_cast<Poco::Net::HTTPServerRequestImpl&>(request);
-  Poco::Buffer<char> early(0);
-  impl.session().drainBuffer(early);  // frames sent in the same packet as the upgrade
-  Poco::Net::StreamSocket socket = impl.detachSocket();
-  std::string pending(early.begin(), early.size());
-
-  User user;
+  // Who is asking, decided before answering: a connection that will be served is registered
+  // first, so nothing published between the 101 and the start of serving is lost.
+  std::uint16_t refusal = 0;
+  std::string refusal_reason;
+  std::shared_ptr<Connection> connection;
   try {
     if (token.token.empty()) throw Unauthorized("No token.");
-    user = accounts_.authenticate(token.token);
-  } catch (const ApiError&) {
-    return hub_.refuse(std::move(socket), close_code::kUnauthorized, "not authenticated");
-  }
-  // The user's conversations and who is in each: for presence and to check membership
-  // without asking the database on every frame.
-  std::map<std::int64_t, std::vector<std::int64_t>> conversations;
-  try {
+    User user = accounts_.authenticate(token.token);
+    // The user's conversations and who is in each: for presence and to check membership
+    // without asking the database on every frame.
+    std::map<std::int64_t, std::vector<std::int64_t>> conversations;
     store_.read([&](StoreSession& s) {
       for (const auto& summary : s.conversationsOf(user.id))
         conversations[summary.conversation.id.value] = participantIds(summary.conversation);
     });
-  } catch (const std::exception&) {
-    return hub_.refuse(std::move(socket), 1011, "server error");
+    if (scope && !conversations.count(scope->value)) {
+      refusal = close_code::kForbidden;
+      refusal_reason = "not a participant";
+    } else {
+      connection = hub_.admit(Identity{std::move(user), scope}, conversations, refusal);
+      if (!connection) refusal_reason = "too many connections for this user";
+    }
+  } catch (const ApiError&) {
+    refusal = close_code::kUnauthorized;
+    refusal_reason = "not authenticated";
   }
-  if (scope && !conversations.count(scope->value))
-    return hub_.refuse(std::move(socket), close_code::kForbidden, "not a participant");
-  hub_.accept(std::move(socket), std::move(pending), Identity{std::move(user), scope},
-              conversations);
+
+  Poco::Net::StreamSocket socket;
+  std::string pending;
+  try {
+    response.setStatusAndReason(Status::HTTP_SWITCHING_PROTOCOLS);
+    response.set("Upgrade", "websocket");
+    response.set("Connection", "Upgrade");
+    response.set("Sec-WebSocket-Accept", acceptKey(key));
+    if (!token.protocol.empty()) response.set("Sec-WebSocket-Protocol", token.protocol);
+    response.send().flush();
+    auto& impl = static_cast<Poco::Net::HTTPServerRequestImpl&>(request);
+    Poco::Buffer<char> early(0);
+    impl.session().drainBuffer(early);  // frames sent in the same packet as the upgrade
+    socket = impl.detachSocket();
+    pending.assign(early.begin(), early.size());
+  } catch (...) {
+    if (connection) hub_.abandon(connection);
+    throw;
+  }
+  if (!connection) return hub_.refuse(std::move(socket), refusal, refusal_reason);
+  hub_.start(connection, std::move(socket), std::move(pending));
 }
 
 }  // namespace fieldlink::ws

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <Poco/JSON/Object.h>
+#include <Poco/Net/StreamSocket.h>
+
+#include "ws/frame_codec.hpp"
+
+namespace fieldlink::testing {
+
+using namespace std::chrono_literals;
+
+// A WebSocket client for tests, over a plain socket and the project's own frame codec, so
+// a test can also send what a well-behaved client never would.
+class WsClient {
+ public:
+  // Opens `target` (path and query) and does the handshake. status() tells the HTTP answer;
+  // only 101 leaves a usable connection.
+  WsClient(int port, const std::string& target,
+           const std::map<std::string, std::string>& headers = {});
+
+  int status() const { return status_; }
+  const std::map<std::string, std::string>& responseHeaders() const { return response_headers_; }
+
+  void sendText(const std::string& text);
+  void sendJson(const std::string& json) { sendText(json); }
+  void sendRaw(const std::string& bytes);
+
+  // The next text frame as JSON, answering pings on the way. Null on close or timeout.
+  Poco::JSON::Object::Ptr next(std::chrono::milliseconds timeout = 5s);
+  // The next frame of this type, skipping others. Null on close or timeout.
+  Poco::JSON::Object::Ptr nextOfType(const std::string& type,
+                                     std::chrono::milliseconds timeout = 5s);
+  // Every frame of this type arriving within `window` (stops early after `limit`).
+  std::vector<Poco::JSON::Object::Ptr> collect(const std::string& type, std::size_t limit,
+                                               std::chrono::milliseconds window = 5s);
+  // Waits for the server's close frame and returns its code (0 if none came).
+  int awaitClose(std::chrono::milliseconds timeout = 5s);
+  int closeCode() const { return close_code_; }
+  bool closed() const { return closed_; }
+
+ private:
+  std::optional<ws::Frame> nextFrame(std::chrono::milliseconds timeout);
+
+  Poco::Net::StreamSocket socket_;
+  ws::FrameDecoder decoder_;
+  int status_ = 0;
+  std::map<std::string, std::string> response_headers_;
+  int close_code_ = 0;
+  bool closed_ = false;
+};
+
+}  // namespace fieldlink::testing
