@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config git
-  libpoco-dev libboost-dev libboost-filesystem-dev libssl-dev
+  libpoco-dev libboost-dev libboost-filesystem-dev libssl-dev libsqlite3-dev
   libmysqlcppconn-dev mariadb-server redis-server
   libgtest-dev libgmock-dev
   libmagic-dev libavformat-dev libexiv2-dev

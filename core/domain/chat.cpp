@@ -1,5 +1,8 @@
 #include "domain/chat.hpp"
 
+#include <algorithm>
+#include <sstream>
+
 #include "domain/errors.hpp"
 #include "domain/input_rules.hpp"
 #include "domain/views.hpp"
@@ -41,6 +44,9 @@ NewMessage Chat::prepare(const User& caller, const SendMessageInput& input) cons
   message.sender_id = caller.id;
   message.message_type = input.message_type;
   message.content = validated.content();
+  std::ostringstream json;
+  message.content->stringify(json);
+  message.content_json = json.str();
   message.client_id = input.client_id;
   message.created_at = nowMs();
   return message;
@@ -48,16 +54,20 @@ NewMessage Chat::prepare(const User& caller, const SendMessageInput& input) cons
 
 SendResult Chat::append(StoreSession& s, const User& caller, const NewMessage& message) {
   // Membership is checked inside the transaction: it may change between two messages.
-  const Conversation conversation = requireParticipant(s, caller, message.conversation_id);
+  std::vector<std::int64_t> participants;
+  for (const UserId id : s.participantIds(message.conversation_id))
+    participants.push_back(id.value);
+  if (std::find(participants.begin(), participants.end(), caller.id.value) == participants.end())
+    throw NotFound("Conversation not found.");
   if (message.client_id) {
     if (auto first = s.findMessageByClientId(caller.id, *message.client_id)) {
       if (first->conversation_id != message.conversation_id)
         throw Conflict("This client_id was already used in another conversation.",
                        "client_id_reused");
-      return SendResult{std::move(*first), false, participantIds(conversation)};
+      return SendResult{std::move(*first), false, std::move(participants)};
     }
   }
-  return SendResult{s.insertMessage(message), true, participantIds(conversation)};
+  return SendResult{s.insertMessage(message), true, std::move(participants)};
 }
 
 SendResult Chat::send(const User& caller, const SendMessageInput& input) {

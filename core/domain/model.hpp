@@ -104,6 +104,7 @@ struct NewMessage {
   std::optional<UserId> sender_id;
   std::string message_type;
   Poco::JSON::Object::Ptr content;
+  std::string content_json;  // `content` serialised, when done ahead (off the writer thread)
   std::vector<std::int64_t> attachment_ids;
   std::optional<std::string> client_id;
   TimePoint created_at;

@@ -1,5 +1,7 @@
 #include "store/group_commit_writer.hpp"
 
+#include <pthread.h>
+
 #include <future>
 
 #include <Poco/Logger.h>
@@ -49,6 +51,7 @@ void GroupCommitWriter::run(const Work& work, const std::function<void()>& after
 }
 
 void GroupCommitWriter::loop() {
+  pthread_setname_np(pthread_self(), "fl-store-writer");
   std::deque<Job> batch;
   for (;;) {
     {

@@ -49,6 +49,8 @@ class StoreSession {
   // Newest first. With no filter field set, every request.
   virtual std::vector<ServiceRequest> listRequests(const RequestFilter& filter) = 0;
   virtual std::optional<Conversation> findConversation(ConversationId id) = 0;
+  // Just who takes part (user ids, ascending): the membership check on the message path.
+  virtual std::vector<UserId> participantIds(ConversationId id) = 0;
   // The user's conversations, most recently active first.
   virtual std::vector<ConversationSummary> conversationsOf(UserId user) = 0;
   virtual std::optional<Message> findMessage(MessageId id) = 0;

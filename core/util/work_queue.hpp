@@ -1,5 +1,7 @@
 #pragma once
 
+#include <pthread.h>
+
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -39,6 +41,7 @@ class WorkQueue {
 
  private:
   void run() {
+    pthread_setname_np(pthread_self(), "fl-ws-worker");
     for (;;) {
       std::function<void()> task;
       {

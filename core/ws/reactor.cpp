@@ -1,5 +1,6 @@
 #include "ws/reactor.hpp"
 
+#include <pthread.h>
 #include <sys/socket.h>
 
 #include <Poco/Logger.h>
@@ -58,6 +59,11 @@ void Reactor::scheduleFlush(std::shared_ptr<Connection> connection) {
 }
 
 void Reactor::takeQueued() {
+  // Drain the wake-up bytes before taking the queues: a wake-up sent after the swap below
+  // must stay in the socket, or its work would wait for the poll timeout.
+  char sink[256];
+  while (::recv(wake_socket_.impl()->sockfd(), sink, sizeof sink, MSG_DONTWAIT) > 0) {
+  }
   std::vector<std::pair<std::shared_ptr<Connection>, std::string>> adopted;
   std::vector<std::shared_ptr<Connection>> dirty;
   {
@@ -65,9 +71,6 @@ void Reactor::takeQueued() {
     adopted.swap(adopted_);
     dirty.swap(dirty_);
     woken_ = false;
-  }
-  char sink[256];
-  while (::recv(wake_socket_.impl()->sockfd(), sink, sizeof sink, MSG_DONTWAIT) > 0) {
   }
   for (auto& [connection, pending] : adopted) {
     connection->attach(this);
@@ -149,6 +152,7 @@ void Reactor::housekeeping(SteadyClock::time_point now) {
 }
 
 void Reactor::run() {
+  pthread_setname_np(pthread_self(), "fl-ws-reactor");
   auto next_housekeeping = SteadyClock::now() + kHousekeepingEvery;
   while (!stopping_) {
     Poco::Net::PollSet::SocketModeMap ready;

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include <Poco/Data/RecordSet.h>
+#include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Data/Statement.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
@@ -131,10 +132,18 @@ NullableInt nullableId(const std::optional<std::int64_t>& v) {
 
 }  // namespace
 
-std::int64_t SqliteSession::lastInsertId() {
-  Poco::Int64 id = 0;
-  db_ << "SELECT last_insert_rowid()", into(id), now;
-  return id;
+SqliteSession::SqliteSession(Poco::Data::Session session)
+    : db_(std::move(session)), prepared_(Poco::Data::SQLite::Utility::dbHandle(db_)) {}
+
+std::int64_t SqliteSession::lastInsertId() { return sqlite3_last_insert_rowid(prepared_.db()); }
+
+std::vector<UserId> SqliteSession::participantIds(ConversationId id) {
+  auto query =
+      prepared_.use("SELECT user_id FROM participants WHERE conversation_id = ? ORDER BY user_id");
+  query.bind(1, id.value);
+  std::vector<UserId> ids;
+  while (query.step()) ids.emplace_back(query.int64(0));
+  return ids;
 }
 
 std::optional<User> SqliteSession::findUser(UserId id) {
@@ -235,10 +244,15 @@ std::optional<Message> SqliteSession::findMessage(MessageId id) {
 
 std::optional<Message> SqliteSession::findMessageByClientId(UserId sender,
                                                             const std::string& client_id) {
-  Statement st(db_);
-  st << kMessageColumns << "WHERE sender_id = ? AND client_id = ?",
-      bind(static_cast<Poco::Int64>(sender.value)), bind(client_id);
-  return firstOf(mapRows<Message>(st, messageFrom));
+  // Asked for every message that carries a client_id, and almost always absent.
+  std::optional<MessageId> found;
+  {
+    auto query = prepared_.use("SELECT id FROM messages WHERE sender_id = ? AND client_id = ?");
+    query.bind(1, sender.value).bind(2, client_id);
+    if (query.step()) found = MessageId(query.int64(0));
+  }
+  if (!found) return std::nullopt;
+  return findMessage(*found);
 }
 
 MessagePage SqliteSession::messages(ConversationId conversation, const MessageQuery& query) {
@@ -351,17 +365,26 @@ void SqliteSession::replaceParticipant(ConversationId conversation, UserId old_u
 }
 
 Message SqliteSession::insertMessage(const NewMessage& message) {
-  const NullableInt sender =
-      message.sender_id ? nullableId(message.sender_id->value) : NullableInt();
-  const Poco::Nullable<std::string> client_id =
-      message.client_id ? Poco::Nullable<std::string>(*message.client_id)
-                        : Poco::Nullable<std::string>();
-  db_ << "INSERT INTO messages (conversation_id, sender_id, message_type, content, attachments, "
-         "client_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      bind(static_cast<Poco::Int64>(message.conversation_id.value)), bind(sender),
-      bind(message.message_type), bind(toJsonText(message.content)),
-      bind(toJsonText(message.attachment_ids)), bind(client_id),
-      bind(static_cast<Poco::Int64>(toEpochMs(message.created_at))), now;
+  {
+    auto insert = prepared_.use(
+        "INSERT INTO messages (conversation_id, sender_id, message_type, content, attachments, "
+        "client_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    insert.bind(1, message.conversation_id.value);
+    if (message.sender_id)
+      insert.bind(2, message.sender_id->value);
+    else
+      insert.bindNull(2);
+    insert.bind(3, message.message_type);
+    insert.bind(4,
+                message.content_json.empty() ? toJsonText(message.content) : message.content_json);
+    insert.bind(5, toJsonText(message.attachment_ids));
+    if (message.client_id)
+      insert.bind(6, *message.client_id);
+    else
+      insert.bindNull(6);
+    insert.bind(7, toEpochMs(message.created_at));
+    insert.step();
+  }
   Message stored;
   stored.id = MessageId(lastInsertId());
   stored.conversation_id = message.conversation_id;

@@ -2,6 +2,7 @@
 
 #include <Poco/Data/Session.h>
 
+#include "store/sqlite/prepared_statements.hpp"
 #include "store/store.hpp"
 
 namespace fieldlink::sqlite {
@@ -9,7 +10,7 @@ namespace fieldlink::sqlite {
 // StoreSession over one SQLite connection. Not thread-safe: one thread uses it at a time.
 class SqliteSession final : public StoreSession {
  public:
-  explicit SqliteSession(Poco::Data::Session session) : db_(std::move(session)) {}
+  explicit SqliteSession(Poco::Data::Session session);
   Poco::Data::Session& connection() { return db_; }
 
   std::optional<User> findUser(UserId id) override;
@@ -17,6 +18,7 @@ class SqliteSession final : public StoreSession {
   std::optional<ServiceRequest> findRequest(RequestId id) override;
   std::vector<ServiceRequest> listRequests(const RequestFilter& filter) override;
   std::optional<Conversation> findConversation(ConversationId id) override;
+  std::vector<UserId> participantIds(ConversationId id) override;
   std::vector<ConversationSummary> conversationsOf(UserId user) override;
   std::optional<Message> findMessage(MessageId id) override;
   std::optional<Message> findMessageByClientId(UserId sender,
@@ -42,6 +44,7 @@ class SqliteSession final : public StoreSession {
                                       std::vector<Poco::Int64> params);
 
   Poco::Data::Session db_;
+  PreparedStatements prepared_;  // the message path's statements, on the same connection
 };
 
 }  // namespace fieldlink::sqlite

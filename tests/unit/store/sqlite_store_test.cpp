@@ -52,7 +52,7 @@ class SqliteStoreTest : public ::testing::Test {
   Message append(ConversationId c, UserId sender, const std::string& body,
                  std::optional<std::string> client_id = std::nullopt) {
     return store->write([&](StoreSession& s) {
-      return s.insertMessage({c, sender, "text", text(body), {}, client_id, nowMs()});
+      return s.insertMessage({c, sender, "text", text(body), "", {}, client_id, nowMs()});
     });
   }
 
@@ -169,7 +169,8 @@ TEST_F(SqliteStoreTest, AFailingWriteRollsBackAloneAndOthersInTheBatchCommit) {
     threads.emplace_back([&, t] {
       try {
         store->write([&](StoreSession& s) {
-          s.insertMessage({c, users[0], "text", text("x"), {}, "k" + std::to_string(t), nowMs()});
+          s.insertMessage(
+              {c, users[0], "text", text("x"), "", {}, "k" + std::to_string(t), nowMs()});
           if (t % 2 == 0) throw Conflict("refused on purpose");
         });
       } catch (const Conflict&) {

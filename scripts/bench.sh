@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Benchmarks a Release fieldlinkd on a fresh SQLite database with the shipped durability
+# settings (WAL, synchronous=FULL, group commit), load generator and server side by side.
+# Prints one JSON line per scenario.
+#
+#   scripts/bench.sh                  all scenarios
+#   scripts/bench.sh pairs idle       some of: pairs, latency, idle, history
+#
+# Knobs (environment): PAIRS=50 WINDOW=8 MESSAGES=2000 IDLE_CONNECTIONS=15000
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+scripts/build.sh release >/dev/null
+
+scenarios=("$@")
+[[ ${#scenarios[@]} -gt 0 ]] || scenarios=(pairs latency idle history)
+PAIRS=${PAIRS:-50} WINDOW=${WINDOW:-8} MESSAGES=${MESSAGES:-2000}
+IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-15000}
+
+ulimit -n "$(ulimit -Hn)"
+work=$(mktemp -d /tmp/fieldlink-bench-XXXXXX)
+server_pid=""
+cleanup() {
+  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+export FIELDLINK_AUTH_JWT_SECRET="bench-$(head -c 32 /dev/urandom | base64 -w0)"
+export FIELDLINK_HTTP_ADDRESS=127.0.0.1
+# Not durability: password hashing speed only slows the set-up of thousands of accounts,
+# and the per-connection limits are policy for people, not for a load generator.
+export FIELDLINK_AUTH_PBKDF2_ITERATIONS=1000
+export FIELDLINK_WS_MESSAGES_PER_SECOND=1000000 FIELDLINK_WS_MESSAGE_BURST=1000000
+export FIELDLINK_WS_MAX_CONNECTIONS_PER_USER=100000
+
+FIELDLINK_PASSWORD=bench-password-1 build/release/bin/fieldlinkd --data-dir="$work/data" \
+  --create-user=bench --role=dispatcher >/dev/null
+build/release/bin/fieldlinkd --data-dir="$work/data" --port="$port" >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do
+  curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+
+loadgen=(build/release/tests/fieldlink_loadgen --port="$port")
+max_rate=""
+for scenario in "${scenarios[@]}"; do
+  case "$scenario" in
+    pairs)
+      line=$("${loadgen[@]}" --scenario=pairs --pairs="$PAIRS" --window="$WINDOW" --messages="$MESSAGES" --tag=p)
+      echo "$line"
+      max_rate=$(python3 -c 'import json,sys; print(int(json.loads(sys.argv[1])["delivered_per_second"]))' "$line")
+      ;;
+    latency)
+      # At the old service's order of magnitude, then at half of fieldlink's measured maximum.
+      "${loadgen[@]}" --scenario=pairs --pairs="$PAIRS" --window="$WINDOW" --rate=75 --messages=30 --tag=l
+      if [[ -n "$max_rate" ]]; then
+        half=$((max_rate / 2))
+        per_client=$((half * 10 / PAIRS))
+        "${loadgen[@]}" --scenario=pairs --pairs="$PAIRS" --window="$WINDOW" --rate="$half" \
+          --messages="$per_client" --tag=h
+      fi
+      ;;
+    idle)
+      "${loadgen[@]}" --scenario=idle --connections="$IDLE_CONNECTIONS" --server-pid="$server_pid" --tag=i
+      ;;
+    history)
+      "${loadgen[@]}" --scenario=history --history=5000 --threads=4 --seconds=10 --tag=s
+      ;;
+    *)
+      echo "unknown scenario $scenario" >&2
+      exit 2
+      ;;
+  esac
+done
