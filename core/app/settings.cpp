@@ -35,7 +35,7 @@ const std::vector<SettingKey>& settingKeys() {
       {"data.dir", "./data", "folder of the SQLite database and attachments"},
       {"store.backend", "sqlite", "sqlite (embedded)"},
       {"store.sqlite.path", "", "database file; empty: <data.dir>/fieldlink.db"},
-      {"store.batch_max", "256", "most writes committed together in one transaction"},
+      {"store.batch_max", "1024", "most writes committed together in one transaction"},
       {"plugins.dir", "${application.dir}../plugins", "folder of plugin .so files"},
       {"plugins.enabled", "text", "comma-separated plugin names to load"},
       {"auth.jwt_secret", kPlaceholderSecret, "HS256 signing secret, at least 32 characters"},

@@ -31,7 +31,7 @@ struct Settings {
   std::size_t max_body_bytes = 1 << 20;
   std::string data_dir;
   std::string database_path;
-  std::size_t store_batch_max = 256;
+  std::size_t store_batch_max = 1024;
   std::string plugins_dir;
   std::vector<std::string> plugins_enabled;
   std::string jwt_secret;

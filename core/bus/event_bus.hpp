@@ -20,7 +20,7 @@ struct Routing {
 
 // In-process publish/subscribe for events of the core and of plugins. Handlers run on the
 // publishing thread, in subscription order, and must not block. Core events about messages
-// are published on the store's writer thread right after their commit, so they arrive in
+// are published on the store's completion thread right after their commit, so they arrive in
 // commit (= id) order. A Redis-backed bus for several nodes implements the same surface.
 class EventBus {
  public:

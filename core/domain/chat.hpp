@@ -45,7 +45,7 @@ class Chat {
   // commit. `origin_connection` names the WebSocket connection that sent it (0 for REST).
   SendResult send(const User& caller, const SendMessageInput& input);
   // The same without blocking: validation errors are thrown at once; the store's outcome is
-  // given to `done` on the store's writer thread (a SendResult, or the exception), before
+  // given to `done` on the store's completion thread (a SendResult, or the exception), before
   // message.created is published. For the WebSocket reactor, which must not wait.
   using SendDone = std::function<void(const SendResult*, std::exception_ptr)>;
   void sendAsync(const User& caller, const SendMessageInput& input, std::uint64_t origin_connection,

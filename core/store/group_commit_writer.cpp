@@ -10,7 +10,11 @@ namespace fieldlink {
 
 GroupCommitWriter::GroupCommitWriter(StoreSession& session, TransactionControl& control,
                                      std::size_t max_batch)
-    : session_(session), control_(control), max_batch_(max_batch), thread_([this] { loop(); }) {}
+    : session_(session),
+      control_(control),
+      max_batch_(max_batch),
+      thread_([this] { loop(); }),
+      completion_thread_([this] { completionLoop(); }) {}
 
 GroupCommitWriter::~GroupCommitWriter() {
   {
@@ -19,6 +23,35 @@ GroupCommitWriter::~GroupCommitWriter() {
   }
   wake_.notify_all();
   thread_.join();
+  {
+    std::lock_guard<std::mutex> lock(completed_mutex_);
+    writer_done_ = true;
+  }
+  completed_wake_.notify_all();
+  completion_thread_.join();
+}
+
+void GroupCommitWriter::completionLoop() {
+  pthread_setname_np(pthread_self(), "fl-store-done");
+  for (;;) {
+    std::pair<std::deque<Job>, std::exception_ptr> finished;
+    {
+      std::unique_lock<std::mutex> lock(completed_mutex_);
+      completed_wake_.wait(lock, [this] { return writer_done_ || !completed_.empty(); });
+      if (completed_.empty()) return;  // the writer stopped and everything is told
+      finished = std::move(completed_.front());
+      completed_.pop_front();
+    }
+    auto& [batch, batch_error] = finished;
+    for (auto& job : batch) {
+      try {
+        job.done(batch_error ? batch_error : job.error);
+      } catch (const std::exception& e) {
+        Poco::Logger::get("fieldlink.store")
+            .error("write completion threw: %s", std::string(e.what()));
+      }
+    }
+  }
 }
 
 void GroupCommitWriter::submit(Work work, Done done) {
@@ -64,7 +97,7 @@ void GroupCommitWriter::loop() {
       }
     }
     runBatch(batch);
-    batch.clear();
+    batch = std::deque<Job>();
   }
 }
 
@@ -94,14 +127,11 @@ void GroupCommitWriter::runBatch(std::deque<Job>& batch) {
           .error("rollback after failed batch: %s", std::string(e.what()));
     }
   }
-  for (auto& job : batch) {
-    try {
-      job.done(batch_error ? batch_error : job.error);
-    } catch (const std::exception& e) {
-      Poco::Logger::get("fieldlink.store")
-          .error("write completion threw: %s", std::string(e.what()));
-    }
+  {
+    std::lock_guard<std::mutex> lock(completed_mutex_);
+    completed_.emplace_back(std::move(batch), batch_error);
   }
+  completed_wake_.notify_one();
 }
 
 }  // namespace fieldlink

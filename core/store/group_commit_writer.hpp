@@ -25,7 +25,9 @@ class TransactionControl {
 };
 
 // One writer thread that drains queued units of work into a single transaction: one
-// durable commit (one fsync) for the whole batch instead of one per message.
+// durable commit (one fsync) for the whole batch instead of one per message. Completions
+// run on a second thread, batch after batch in commit order, so that what they do (acks,
+// fan-out) overlaps the next batch's commit instead of delaying it.
 class GroupCommitWriter {
  public:
   using Work = std::function<void(StoreSession&)>;
@@ -48,6 +50,7 @@ class GroupCommitWriter {
   };
   void loop();
   void runBatch(std::deque<Job>& batch);
+  void completionLoop();
 
   StoreSession& session_;
   TransactionControl& control_;
@@ -56,7 +59,14 @@ class GroupCommitWriter {
   std::condition_variable wake_;
   std::deque<Job> queue_;
   bool stopping_ = false;
+
+  std::mutex completed_mutex_;
+  std::condition_variable completed_wake_;
+  std::deque<std::pair<std::deque<Job>, std::exception_ptr>> completed_;
+  bool writer_done_ = false;
+
   std::thread thread_;
+  std::thread completion_thread_;
 };
 
 }  // namespace fieldlink

@@ -96,8 +96,8 @@ class Store {
     return invoke(std::forward<Work>(work), [this](const auto& fn) { runWrite(fn, nullptr); });
   }
 
-  // As write(), and runs `after_commit(result)` on the writer thread once the commit is
-  // durable, before the next batch: what it publishes goes out in commit order.
+  // As write(), and runs `after_commit(result)` on the store's completion thread once the
+  // commit is durable, in commit order: what it publishes goes out in commit order.
   template <class Work, class AfterCommit>
   auto write(Work&& work, AfterCommit&& after_commit) {
     using Result = std::invoke_result_t<Work, StoreSession&>;
@@ -107,8 +107,9 @@ class Store {
     return std::move(*result);
   }
 
-  // Asynchronous write: `done` is called on the store's writer thread after the commit (with
-  // a null exception) or the rollback. Keep `done` short: it delays the next batch.
+  // Asynchronous write: `done` is called on the store's completion thread after the commit
+  // (with a null exception) or the rollback, in commit order. Keep `done` short: every later
+  // completion waits behind it.
   virtual void writeAsync(std::function<void(StoreSession&)> work,
                           std::function<void(std::exception_ptr)> done) = 0;
 

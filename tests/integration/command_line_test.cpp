@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "support/scene.hpp"
+#include "support/ws_client.hpp"
 
 namespace fieldlink::testing {
 namespace {
@@ -96,8 +97,16 @@ namespace {
 // Under the asan preset this also fails on leaks or memory errors at shutdown.
 TEST(CommandLine, ServerStopsCleanlyOnSigterm) {
   Scene scene;
+  WsClient client(scene.server.port(), "/ws/?token=" + scene.client);
+  WsClient technician(scene.server.port(), "/ws/?token=" + scene.technician);
+  client.sendJson(
+      "{\"type\":\"message\",\"conversation_id\":" + std::to_string(scene.conversation_id) +
+      ",\"message_type\":\"text\",\"content\":{\"text\":\"bye\"}}");
+  ASSERT_TRUE(technician.nextOfType("message"));
   scene.api.sendText(scene.client, scene.conversation_id, "before shutdown");
   EXPECT_EQ(scene.server.stop(), 0) << scene.server.log();
+  // Open connections are told the server is going away.
+  EXPECT_EQ(client.awaitClose(), 1001);
 }
 
 }  // namespace

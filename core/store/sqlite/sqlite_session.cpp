@@ -119,6 +119,7 @@ std::string toJsonText(const Poco::JSON::Object::Ptr& object) {
 }
 
 std::string toJsonText(const std::vector<std::int64_t>& ids) {
+  if (ids.empty()) return "[]";  // nearly every message
   Poco::JSON::Array array;
   for (auto id : ids) array.add(static_cast<Poco::Int64>(id));
   std::ostringstream out;

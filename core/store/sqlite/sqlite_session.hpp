@@ -12,6 +12,9 @@ class SqliteSession final : public StoreSession {
  public:
   explicit SqliteSession(Poco::Data::Session session);
   Poco::Data::Session& connection() { return db_; }
+  // Runs a statement without parameters or results through the statement cache (`sql` must
+  // be a string literal). For the per-unit savepoints of group commit.
+  void execute(const char* sql) { prepared_.use(sql).step(); }
 
   std::optional<User> findUser(UserId id) override;
   std::optional<User> findUserByUsername(const std::string& username) override;

@@ -10,16 +10,16 @@ using namespace Poco::Data::Keywords;
 
 class SqliteStore::Transactions final : public TransactionControl {
  public:
-  explicit Transactions(Poco::Data::Session& db) : db_(db) {}
-  void begin() override { db_ << "BEGIN IMMEDIATE", now; }
-  void savepoint() override { db_ << "SAVEPOINT unit", now; }
-  void releaseSavepoint() override { db_ << "RELEASE unit", now; }
-  void rollbackToSavepoint() override { db_ << "ROLLBACK TO unit", now; }
-  void commit() override { db_ << "COMMIT", now; }
-  void rollback() override { db_ << "ROLLBACK", now; }
+  explicit Transactions(SqliteSession& session) : session_(session) {}
+  void begin() override { session_.execute("BEGIN IMMEDIATE"); }
+  void savepoint() override { session_.execute("SAVEPOINT unit"); }
+  void releaseSavepoint() override { session_.execute("RELEASE unit"); }
+  void rollbackToSavepoint() override { session_.execute("ROLLBACK TO unit"); }
+  void commit() override { session_.execute("COMMIT"); }
+  void rollback() override { session_.execute("ROLLBACK"); }
 
  private:
-  Poco::Data::Session& db_;
+  SqliteSession& session_;
 };
 
 SqliteStore::SqliteStore(const Options& options) : options_(options) {
@@ -28,7 +28,7 @@ SqliteStore::SqliteStore(const Options& options) : options_(options) {
   auto& db = writer_session_->connection();
   db << "PRAGMA journal_mode = WAL", now;
   migrate(db);
-  transactions_ = std::make_unique<Transactions>(db);
+  transactions_ = std::make_unique<Transactions>(*writer_session_);
   writer_ =
       std::make_unique<GroupCommitWriter>(*writer_session_, *transactions_, options_.max_batch);
 }

@@ -19,7 +19,7 @@ class SqliteStore final : public Store {
  public:
   struct Options {
     std::string path;
-    std::size_t max_batch = 256;
+    std::size_t max_batch = 1024;
   };
   explicit SqliteStore(const Options& options);
   ~SqliteStore() override;
