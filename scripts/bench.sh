@@ -6,7 +6,8 @@
 #   scripts/bench.sh                  all scenarios
 #   scripts/bench.sh pairs idle       some of: pairs, latency, idle, history
 #
-# Knobs (environment): PAIRS=50 WINDOW=8 MESSAGES=2000 IDLE_CONNECTIONS=15000
+# Knobs (environment): PAIRS=50 WINDOW=8 MESSAGES=2000 IDLE_CONNECTIONS=15000, and
+# FIELDLINK_BENCH_SERVER=build/asan/bin/fieldlinkd to drive another build of the server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -21,6 +22,10 @@ ulimit -n "$(ulimit -Hn)"
 work=$(mktemp -d /tmp/fieldlink-bench-XXXXXX)
 server_pid=""
 cleanup() {
+  if [[ -n "$server_pid" ]] && ! kill -0 "$server_pid" 2>/dev/null; then
+    echo "fieldlinkd died during the benchmark; its log:" >&2
+    tail -50 "$work/server.log" >&2
+  fi
   [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
   rm -rf "$work"
 }
@@ -35,9 +40,11 @@ export FIELDLINK_AUTH_PBKDF2_ITERATIONS=1000
 export FIELDLINK_WS_MESSAGES_PER_SECOND=1000000 FIELDLINK_WS_MESSAGE_BURST=1000000
 export FIELDLINK_WS_MAX_CONNECTIONS_PER_USER=100000
 
-FIELDLINK_PASSWORD=bench-password-1 build/release/bin/fieldlinkd --data-dir="$work/data" \
+server=${FIELDLINK_BENCH_SERVER:-build/release/bin/fieldlinkd}
+export LIBC_FATAL_STDERR_=1  # glibc's own fatal messages into the log, not the terminal
+FIELDLINK_PASSWORD=bench-password-1 "$server" --data-dir="$work/data" \
   --create-user=bench --role=dispatcher >/dev/null
-build/release/bin/fieldlinkd --data-dir="$work/data" --port="$port" >"$work/server.log" 2>&1 &
+"$server" --data-dir="$work/data" --port="$port" >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do
   curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break

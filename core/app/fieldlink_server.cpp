@@ -201,10 +201,13 @@ int FieldlinkServer::serve(const Settings& settings) {
   runtime.startHub();
 
   Router router = makeRoutes(runtime.services());
-  Poco::Net::ServerSocket socket(
-      Poco::Net::SocketAddress(settings.http_address,
-                               static_cast<Poco::UInt16>(settings.http_port)),
-      128);
+  // Poco's address constructor also sets SO_REUSEPORT, which would let a second server start
+  // on a port that is taken and silently split the traffic; bind without it so that fails.
+  Poco::Net::ServerSocket socket;
+  socket.bind(Poco::Net::SocketAddress(settings.http_address,
+                                       static_cast<Poco::UInt16>(settings.http_port)),
+              /*reuseAddress=*/true, /*reusePort=*/false);
+  socket.listen(128);
   Poco::AutoPtr<Poco::Net::HTTPServerParams> params(new Poco::Net::HTTPServerParams);
   params->setMaxThreads(settings.http_threads);
   params->setMaxQueued(settings.http_queue);

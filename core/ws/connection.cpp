@@ -68,7 +68,7 @@ void Connection::enqueue(std::string bytes) {
     std::lock_guard<std::mutex> lock(mutex_);
     enqueueLocked(std::move(bytes), schedule);
   }
-  if (schedule && reactor_) reactor_->scheduleFlush(shared_from_this());
+  requestFlushIf(schedule);
 }
 
 void Connection::close(std::uint16_t code, const std::string& reason) {
@@ -77,7 +77,7 @@ void Connection::close(std::uint16_t code, const std::string& reason) {
     std::lock_guard<std::mutex> lock(mutex_);
     queueCloseLocked(code, reason, schedule);
   }
-  if (schedule && reactor_) reactor_->scheduleFlush(shared_from_this());
+  requestFlushIf(schedule);
 }
 
 void Connection::deliverMessage(ConversationId conversation, std::int64_t message_id,
@@ -90,11 +90,20 @@ void Connection::deliverMessage(ConversationId conversation, std::int64_t messag
       resuming->second.held.emplace_back(message_id, encoded);
       return;
     }
-    first_live_id_.try_emplace(conversation.value, message_id);
-    std::int64_t& last = last_delivered_[conversation.value];
-    last = std::max(last, message_id);
-    enqueueLocked(encoded, schedule);
+    enqueueLiveLocked(conversation, message_id, encoded, schedule);
   }
+  requestFlushIf(schedule);
+}
+
+void Connection::enqueueLiveLocked(ConversationId conversation, std::int64_t message_id,
+                                   std::string frame, bool& schedule) {
+  first_live_id_.try_emplace(conversation.value, message_id);
+  std::int64_t& last = last_delivered_[conversation.value];
+  last = std::max(last, message_id);
+  enqueueLocked(std::move(frame), schedule);
+}
+
+void Connection::requestFlushIf(bool schedule) {
   if (schedule && reactor_) reactor_->scheduleFlush(shared_from_this());
 }
 
@@ -111,14 +120,9 @@ void Connection::abortResume(ConversationId conversation) {
     if (it == resuming_.end()) return;
     auto held = std::move(it->second.held);
     resuming_.erase(it);
-    for (auto& [id, frame] : held) {
-      first_live_id_.try_emplace(conversation.value, id);
-      std::int64_t& last = last_delivered_[conversation.value];
-      last = std::max(last, id);
-      enqueueLocked(std::move(frame), schedule);
-    }
+    for (auto& [id, frame] : held) enqueueLiveLocked(conversation, id, std::move(frame), schedule);
   }
-  if (schedule && reactor_) reactor_->scheduleFlush(shared_from_this());
+  requestFlushIf(schedule);
 }
 
 void Connection::finishResume(ConversationId conversation,
@@ -144,19 +148,15 @@ void Connection::finishResume(ConversationId conversation,
       last = std::max(last, id);
     }
     // Held back while resuming, in publish (= id) order; the replay may hold some already.
-    for (auto& [id, frame] : held) {
-      if (id <= replayed_up_to) continue;
-      first_live_id_.try_emplace(conversation.value, id);
-      enqueueLocked(std::move(frame), schedule);
-      last = std::max(last, id);
-    }
+    for (auto& [id, frame] : held)
+      if (id > replayed_up_to) enqueueLiveLocked(conversation, id, std::move(frame), schedule);
     std::string resumed =
         "{\"type\":\"resumed\",\"conversation_id\":" + std::to_string(conversation.value) +
         ",\"last_id\":" + std::to_string(last) + ",\"has_more\":" + (has_more ? "true" : "false") +
         "}";
     enqueueLocked(encodeFrame(Opcode::Text, resumed), schedule);
   }
-  if (schedule && reactor_) reactor_->scheduleFlush(shared_from_this());
+  requestFlushIf(schedule);
 }
 
 bool Connection::readAvailable(std::vector<std::string>& texts) {

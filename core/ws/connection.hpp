@@ -95,6 +95,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void enqueue(std::string bytes);
   void enqueueLocked(std::string bytes, bool& schedule);
   void queueCloseLocked(std::uint16_t code, const std::string& reason, bool& schedule);
+  // A message delivered live: remembered for resume, then queued.
+  void enqueueLiveLocked(ConversationId conversation, std::int64_t message_id, std::string frame,
+                         bool& schedule);
+  void requestFlushIf(bool schedule);
 
   const std::uint64_t id_;
   Poco::Net::StreamSocket socket_;

@@ -73,17 +73,36 @@ void Reactor::takeQueued() {
     woken_ = false;
   }
   for (auto& [connection, pending] : adopted) {
-    connection->attach(this);
-    connection->socket().setBlocking(false);
-    connections_[connection->socket().impl()] = connection;
-    ++count_;
-    poll_set_.add(connection->socket(), Poco::Net::PollSet::POLL_READ);
-    // Bytes the client sent right behind the upgrade request were read by the HTTP server.
-    if (!pending.empty()) connection->prefeed(pending);
-    serve(connection, 0);
+    guarded(connection, [&] {
+      connection->attach(this);
+      connections_[connection->socket().impl()] = connection;
+      ++count_;
+      connection->socket().setBlocking(false);
+      poll_set_.add(connection->socket(), Poco::Net::PollSet::POLL_READ);
+      // Bytes the client sent right behind the upgrade request were read by the HTTP server.
+      if (!pending.empty()) connection->prefeed(pending);
+      serve(connection, 0);
+    });
   }
   for (auto& connection : dirty) {
-    if (connections_.count(connection->socket().impl())) flush(connection);
+    if (connections_.count(connection->socket().impl()))
+      guarded(connection, [&] { flush(connection); });
+  }
+}
+
+template <class Work>
+void Reactor::guarded(const std::shared_ptr<Connection>& connection, Work&& work) {
+  try {
+    work();
+  } catch (const std::exception& e) {
+    // One connection's failure (a socket error the event loop did not expect) must not take
+    // the loop, and every other connection on it, down.
+    log().error("connection %s dropped: %s", std::to_string(connection->id()),
+                std::string(e.what()));
+    try {
+      drop(connection);
+    } catch (const std::exception&) {
+    }
   }
 }
 
@@ -117,7 +136,8 @@ void Reactor::drop(const std::shared_ptr<Connection>& connection) {
   if (it == connections_.end()) return;
   try {
     poll_set_.remove(connection->socket());
-  } catch (const Poco::Exception&) {
+  } catch (const std::exception&) {
+    // Never registered, or the descriptor is already gone: nothing to unregister.
   }
   connections_.erase(it);
   --count_;
@@ -167,10 +187,12 @@ void Reactor::run() {
       const auto it = connections_.find(socket.impl());
       if (it == connections_.end()) continue;
       const auto connection = it->second;  // keeps it alive through serve()
-      if (mode & Poco::Net::PollSet::POLL_ERROR)
-        drop(connection);
-      else
-        serve(connection, mode);
+      guarded(connection, [&] {
+        if (mode & Poco::Net::PollSet::POLL_ERROR)
+          drop(connection);
+        else
+          serve(connection, mode);
+      });
     }
     takeQueued();
     const auto now = SteadyClock::now();

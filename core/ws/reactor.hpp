@@ -48,6 +48,8 @@ class Reactor {
   void serve(const std::shared_ptr<Connection>& connection, int mode);
   void flush(const std::shared_ptr<Connection>& connection);
   void drop(const std::shared_ptr<Connection>& connection);
+  template <class Work>
+  void guarded(const std::shared_ptr<Connection>& connection, Work&& work);
   void housekeeping(SteadyClock::time_point now);
 
   ConnectionHandler& handler_;

@@ -67,6 +67,19 @@ TEST(CommandLine, ConfigFileIsReadAndCommandLineWins) {
       << output;
 }
 
+TEST(CommandLine, SecondServerOnATakenPortRefusesToStart) {
+  ServerProcess first;
+  TempDir dir;
+  std::string output;
+  // Without SO_REUSEPORT the kernel refuses the bind instead of splitting connections.
+  EXPECT_NE(ServerProcess::runCommand(
+                {"--data-dir=" + dir.file("data"), "--port=" + std::to_string(first.port())},
+                ServerProcess::baseEnvironment(), output),
+            0);
+  EXPECT_NE(output.find("Address already in use"), std::string::npos) << output;
+  EXPECT_TRUE(first.running());
+}
+
 TEST(CommandLine, HelpListsEveryKeyWithItsEnvironmentName) {
   std::string output;
   EXPECT_EQ(ServerProcess::runCommand({"--help"}, {}, output), 0);
