@@ -199,6 +199,7 @@ int FieldlinkServer::serve(const Settings& settings) {
   Runtime runtime(settings, config());
   runtime.loadPlugins();
   runtime.startHub();
+  runtime.startHousekeeping();
 
   Router router = makeRoutes(runtime.services());
   // Poco's address constructor also sets SO_REUSEPORT, which would let a second server start

@@ -14,10 +14,16 @@ Runtime::Runtime(const Settings& settings, const Poco::Util::AbstractConfigurati
       tokens_(TokenService::Options{settings.jwt_secret, settings.access_lifetime,
                                     settings.refresh_lifetime}),
       accounts_(std::make_unique<Accounts>(*store_, hasher_, tokens_)),
-      chat_(std::make_unique<Chat>(*store_, *plugins_, bus_)),
+      attachments_(std::make_unique<AttachmentService>(
+          *store_, *plugins_,
+          AttachmentSettings{settings.attachments_dir, settings.attachments_max_bytes,
+                             settings.attachments_unreferenced_ttl,
+                             settings.attachments_purge_interval})),
+      chat_(std::make_unique<Chat>(*store_, *plugins_, bus_, *attachments_)),
       requests_(std::make_unique<ServiceRequests>(*store_, *chat_)),
-      services_(std::make_unique<Services>(
-          Services{*store_, *accounts_, *requests_, *chat_, *plugins_, settings.max_body_bytes})) {}
+      services_(
+          std::make_unique<Services>(Services{*store_, *accounts_, *requests_, *chat_, *plugins_,
+                                              *attachments_, settings.max_body_bytes})) {}
 
 Runtime::~Runtime() {
   services_.reset();
@@ -26,6 +32,7 @@ Runtime::~Runtime() {
   store_->write([](StoreSession&) {});
   requests_.reset();
   chat_.reset();
+  attachments_.reset();
   accounts_.reset();
   plugins_.reset();  // plugins may hold the store reader: unload them before the store goes
   store_reader_.reset();
@@ -36,6 +43,8 @@ void Runtime::startHub() {
   hub_ = std::make_unique<ws::Hub>(*chat_, bus_, settings_.ws);
   services_->hub = hub_.get();
 }
+
+void Runtime::startHousekeeping() { attachments_->startPurging(); }
 
 void Runtime::loadPlugins() { plugins_->loadAll(settings_.plugins_dir, settings_.plugins_enabled); }
 

@@ -28,6 +28,8 @@ class Runtime {
   void loadPlugins();
   // Starts the WebSocket hub (reactor threads); only the serving server needs it.
   void startHub();
+  // Starts the timer that deletes uploads no message used (only the serving server).
+  void startHousekeeping();
   Services& services() { return *services_; }
   Accounts& accounts() { return *accounts_; }
   ServiceRequests& requests() { return *requests_; }
@@ -42,6 +44,7 @@ class Runtime {
   PasswordHasher hasher_;
   TokenService tokens_;
   std::unique_ptr<Accounts> accounts_;
+  std::unique_ptr<AttachmentService> attachments_;
   std::unique_ptr<Chat> chat_;
   std::unique_ptr<ServiceRequests> requests_;
   std::unique_ptr<ws::Hub> hub_;

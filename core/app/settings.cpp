@@ -36,8 +36,13 @@ const std::vector<SettingKey>& settingKeys() {
       {"store.backend", "sqlite", "sqlite (embedded)"},
       {"store.sqlite.path", "", "database file; empty: <data.dir>/fieldlink.db"},
       {"store.batch_max", "1024", "most writes committed together in one transaction"},
+      {"attachments.dir", "", "folder of uploaded files; empty: <data.dir>/attachments"},
+      {"attachments.max_bytes", "104857600", "largest upload of any type (413 beyond)"},
+      {"attachments.unreferenced_ttl", "86400",
+       "seconds before an upload no message uses is deleted"},
+      {"attachments.purge_interval", "600", "seconds between two purges of unused uploads"},
       {"plugins.dir", "${application.dir}../plugins", "folder of plugin .so files"},
-      {"plugins.enabled", "text", "comma-separated plugin names to load"},
+      {"plugins.enabled", "text,file,voice,video", "comma-separated plugin names to load"},
       {"auth.jwt_secret", kPlaceholderSecret, "HS256 signing secret, at least 32 characters"},
       {"auth.access_token_lifetime", "900", "access token lifetime, seconds"},
       {"auth.refresh_token_lifetime", "604800", "refresh token lifetime, seconds"},
@@ -81,6 +86,15 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
   if (s.database_path.empty())
     s.database_path = Poco::Path(s.data_dir).makeDirectory().setFileName("fieldlink.db").toString();
   s.store_batch_max = static_cast<std::size_t>(intIn(c, "store.batch_max", 1, 10000));
+  s.attachments_dir = c.getString("attachments.dir");
+  if (s.attachments_dir.empty())
+    s.attachments_dir =
+        Poco::Path(s.data_dir).makeDirectory().pushDirectory("attachments").toString();
+  s.attachments_max_bytes = intIn(c, "attachments.max_bytes", 1024, 2147483647);
+  s.attachments_unreferenced_ttl =
+      std::chrono::seconds(intIn(c, "attachments.unreferenced_ttl", 1, 365 * 86400));
+  s.attachments_purge_interval =
+      std::chrono::seconds(intIn(c, "attachments.purge_interval", 1, 86400));
   s.plugins_dir = c.getString("plugins.dir");
   Poco::StringTokenizer names(
       c.getString("plugins.enabled"), ",",

@@ -40,6 +40,10 @@ struct Settings {
   int pbkdf2_iterations = 600000;
   bool dev_mode = false;
   ws::WsSettings ws;
+  std::string attachments_dir;
+  std::int64_t attachments_max_bytes = 100 << 20;
+  std::chrono::seconds attachments_unreferenced_ttl{86400};
+  std::chrono::seconds attachments_purge_interval{600};
 
   // Throws Poco::InvalidArgumentException naming the key at fault.
   static Settings from(const Poco::Util::AbstractConfiguration& config);

@@ -36,10 +36,14 @@ std::vector<std::int64_t> participantIds(const Conversation& conversation) {
 
 NewMessage Chat::prepare(const User& caller, const SendMessageInput& input) const {
   if (input.client_id) rules::checkClientId(*input.client_id);
-  const sdk::ValidationResult validated = plugins_.validate(
-      input.message_type, *input.content, {input.conversation_id.value, caller.id.value});
+  sdk::MessageContext context{input.conversation_id.value, caller.id.value, {}};
+  context.attachments = attachments_.resolve(caller, input.message_type, *input.content);
+  const sdk::ValidationResult validated =
+      plugins_.validate(input.message_type, *input.content, context);
   if (!validated.ok()) throw InvalidInput("content." + validated.field(), validated.reason());
   NewMessage message;
+  for (const auto& attachment : context.attachments)
+    message.attachment_ids.push_back(attachment.id);
   message.conversation_id = input.conversation_id;
   message.sender_id = caller.id;
   message.message_type = input.message_type;
@@ -67,7 +71,11 @@ SendResult Chat::append(StoreSession& s, const User& caller, const NewMessage& m
       return SendResult{std::move(*first), false, std::move(participants)};
     }
   }
-  return SendResult{s.insertMessage(message), true, std::move(participants)};
+  Message stored = s.insertMessage(message);
+  for (const std::int64_t attachment : message.attachment_ids)
+    if (!s.linkAttachment(attachment, stored.id, stored.conversation_id))
+      throw Conflict("This attachment was already sent in another message.", "attachment_in_use");
+  return SendResult{std::move(stored), true, std::move(participants)};
 }
 
 SendResult Chat::send(const User& caller, const SendMessageInput& input) {

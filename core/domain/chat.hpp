@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "attachments/attachment_service.hpp"
 #include "bus/event_bus.hpp"
 #include "domain/model.hpp"
 #include "plugins/plugin_host.hpp"
@@ -35,8 +36,8 @@ std::vector<std::int64_t> participantIds(const Conversation& conversation);
 // Conversations and their messages, as seen by one participant.
 class Chat {
  public:
-  Chat(Store& store, const PluginHost& plugins, EventBus& bus)
-      : store_(store), plugins_(plugins), bus_(bus) {}
+  Chat(Store& store, const PluginHost& plugins, EventBus& bus, AttachmentService& attachments)
+      : store_(store), plugins_(plugins), bus_(bus), attachments_(attachments) {}
 
   std::vector<ConversationSummary> conversationsOf(const User& caller);
   // NotFound unless the caller takes part in it.
@@ -70,6 +71,7 @@ class Chat {
   Store& store_;
   const PluginHost& plugins_;
   EventBus& bus_;
+  AttachmentService& attachments_;
 };
 
 }  // namespace fieldlink

@@ -116,4 +116,19 @@ struct ConversationSummary {
   std::optional<Message> last_message;
 };
 
+// An uploaded file (its bytes live in the attachment store under sha256).
+struct AttachmentRecord {
+  std::int64_t id = 0;
+  UserId owner_id;
+  std::string sha256;
+  std::string content_type;
+  std::int64_t size = 0;
+  std::string name;
+  TimePoint created_at;
+  std::string message_type;             // the type that accepted the upload
+  std::string media_json = "{}";        // the probe's findings (sdk::MediaInfo as JSON)
+  std::optional<MessageId> message_id;  // the message that uses it, once sent
+  std::optional<ConversationId> conversation_id;
+};
+
 }  // namespace fieldlink

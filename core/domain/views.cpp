@@ -1,6 +1,7 @@
 #include "domain/views.hpp"
 
 #include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
 
 namespace fieldlink::views {
 namespace {
@@ -57,6 +58,20 @@ Poco::JSON::Object::Ptr message(const Message& m) {
   o->set("attachments", attachments);
   o->set("client_id", m.client_id ? Poco::Dynamic::Var(*m.client_id) : Poco::Dynamic::Var());
   o->set("created_at", formatRfc3339(m.created_at));
+  return o;
+}
+
+Poco::JSON::Object::Ptr attachment(const AttachmentRecord& a) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+  o->set("id", static_cast<Poco::Int64>(a.id));
+  o->set("content_type", a.content_type);
+  o->set("size", static_cast<Poco::Int64>(a.size));
+  o->set("sha256", a.sha256);
+  o->set("name", a.name);
+  o->set("message_type", a.message_type);
+  o->set("media", Poco::JSON::Parser().parse(a.media_json));
+  o->set("url", "/api/chat/attachments/" + std::to_string(a.id) + "/");
+  o->set("created_at", formatRfc3339(a.created_at));
   return o;
 }
 

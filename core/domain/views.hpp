@@ -11,6 +11,7 @@ namespace fieldlink::views {
 Poco::JSON::Object::Ptr user(const User& user);
 Poco::JSON::Object::Ptr request(const ServiceRequest& request);
 Poco::JSON::Object::Ptr message(const Message& message);
+Poco::JSON::Object::Ptr attachment(const AttachmentRecord& attachment);
 Poco::JSON::Object::Ptr conversation(const Conversation& conversation);
 Poco::JSON::Object::Ptr conversationSummary(const ConversationSummary& summary);
 

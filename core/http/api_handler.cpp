@@ -1,5 +1,7 @@
 #include "http/api_handler.hpp"
 
+#include <algorithm>
+#include <fstream>
 #include <optional>
 #include <sstream>
 
@@ -24,11 +26,29 @@ std::string bearerToken(const Poco::Net::HTTPServerRequest& request) {
   return header.substr(prefix.size());
 }
 
+void sendFile(Poco::Net::HTTPServerResponse& out, const FileBody& file) {
+  std::ifstream in(file.path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot open " + file.path);
+  in.seekg(file.offset);
+  out.setContentLength64(file.length);
+  std::ostream& body = out.send();
+  char buffer[65536];
+  std::int64_t left = file.length;
+  while (left > 0 && in.read(buffer, std::min<std::int64_t>(left, sizeof buffer))) {
+    body.write(buffer, in.gcount());
+    left -= in.gcount();
+  }
+}
+
 void send(Poco::Net::HTTPServerResponse& out, const ApiResponse& response) {
   out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
   out.set("Cache-Control", "no-store");
   out.set("X-Content-Type-Options", "nosniff");
   for (const auto& [name, value] : response.headers) out.set(name, value);
+  if (response.file) {
+    sendFile(out, *response.file);
+    return;
+  }
   if (response.body.isEmpty()) {
     out.setContentLength(0);
     out.send();

@@ -53,7 +53,7 @@ const std::string& ApiRequest::body() {
 }
 
 bool ApiRequest::bodyPending() const {
-  if (body_) return false;
+  if (body_ || body_streamed_) return false;
   return http_.getChunkedTransferEncoding() ||
          (http_.hasContentLength() && http_.getContentLength64() > 0);
 }

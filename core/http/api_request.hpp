@@ -34,6 +34,10 @@ class ApiRequest {
                                        std::int64_t max) const;
   // The raw body, read at most once, bounded by the size limit.
   const std::string& body();
+  // The body as a stream, for uploads too large to hold in memory; call bodyStreamed()
+  // once it has been read to its end.
+  std::istream& bodyStream() { return http_.stream(); }
+  void bodyStreamed() { body_streamed_ = true; }
   // Whether bytes of the body may still be waiting on the connection.
   bool bodyPending() const;
 
@@ -44,17 +48,26 @@ class ApiRequest {
   std::multimap<std::string, std::string> query_;
   std::optional<User> caller_;
   std::optional<std::string> body_;
+  bool body_streamed_ = false;
+};
+
+// Bytes of a file sent as the body (attachments), instead of JSON.
+struct FileBody {
+  std::string path;
+  std::int64_t offset = 0;
+  std::int64_t length = 0;
 };
 
 struct ApiResponse {
   int status = 200;
   Poco::Dynamic::Var body;  // empty: no body
   std::map<std::string, std::string> headers;
+  std::optional<FileBody> file;  // set: the body is these bytes, with headers' Content-Type
 
   static ApiResponse json(int status, Poco::Dynamic::Var body) {
-    return {status, std::move(body), {}};
+    return {status, std::move(body), {}, std::nullopt};
   }
-  static ApiResponse noContent() { return {204, Poco::Dynamic::Var(), {}}; }
+  static ApiResponse noContent() { return {204, Poco::Dynamic::Var(), {}, std::nullopt}; }
 };
 
 }  // namespace fieldlink

@@ -34,6 +34,9 @@ Router makeRoutes(Services& services) {
   add("GET", "/api/chat/messages/conversation_messages/", A::Authenticated,
       e::conversationMessages);
   add("POST", "/api/chat/messages/mark_read/", A::Authenticated, e::markRead);
+  add("POST", "/api/chat/messages/send_voice/", A::Authenticated, e::sendVoice);
+  add("POST", "/api/chat/attachments/", A::Authenticated, e::uploadAttachment);
+  add("GET", "/api/chat/attachments/{id}/", A::Authenticated, e::downloadAttachment);
 
   add("GET", "/api/plugins/", A::Authenticated, e::listPlugins);
   return router;

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 
+#include "attachments/attachment_service.hpp"
 #include "domain/accounts.hpp"
 #include "domain/chat.hpp"
 #include "domain/service_requests.hpp"
@@ -21,6 +22,7 @@ struct Services {
   ServiceRequests& requests;
   Chat& chat;
   PluginHost& plugins;
+  AttachmentService& attachments;
   std::size_t max_body_bytes = 1 << 20;
   ws::Hub* hub = nullptr;  // null: WebSocket paths answer 404
 };

@@ -152,6 +152,46 @@ sdk::ValidationResult PluginHost::validate(const std::string& type,
   throw PluginFailure("The " + type + " plugin failed to handle this message.");
 }
 
+const sdk::UploadPolicy& PluginHost::uploadPolicy(const std::string& type) const {
+  const Loaded* entry = messageTypeNamed(type);
+  if (!entry)
+    throw InvalidInput("message_type", "Unknown or disabled message type.", "unknown_message_type");
+  const sdk::UploadPolicy* policy = nullptr;
+  try {
+    policy = entry->message_type->uploads();
+  } catch (...) {
+    log().error("plugin %s threw from uploads()", type);
+    throw PluginFailure("The " + type + " plugin failed to handle this upload.");
+  }
+  if (!policy)
+    throw InvalidInput("message_type", "The " + type + " message type takes no files.",
+                       "no_uploads");
+  return *policy;
+}
+
+std::int64_t PluginHost::uploadLimit(const std::string& type) const {
+  const sdk::UploadPolicy& policy = uploadPolicy(type);
+  try {
+    return policy.maxBytes();
+  } catch (...) {
+    log().error("plugin %s threw from maxBytes()", type);
+  }
+  throw PluginFailure("The " + type + " plugin failed to handle this upload.");
+}
+
+sdk::UploadDecision PluginHost::reviewUpload(const std::string& type, const sdk::MediaInfo& media,
+                                             std::int64_t size) const {
+  const sdk::UploadPolicy& policy = uploadPolicy(type);
+  try {
+    return policy.review(media, size);
+  } catch (const std::exception& e) {
+    log().error("plugin %s threw from review(): %s", type, std::string(e.what()));
+  } catch (...) {
+    log().error("plugin %s threw from review()", type);
+  }
+  throw PluginFailure("The " + type + " plugin failed to handle this upload.");
+}
+
 std::string PluginHost::summary(const std::string& type, const Poco::JSON::Object& content) const {
   const Loaded* entry = messageTypeNamed(type);
   if (!entry) return "";

@@ -42,6 +42,11 @@ class PluginHost {
   sdk::ValidationResult validate(const std::string& type, const Poco::JSON::Object& content,
                                  const sdk::MessageContext& context) const;
   std::string summary(const std::string& type, const Poco::JSON::Object& content) const;
+  // The most bytes an upload for `type` may have, and the type's verdict on one. Both throw
+  // InvalidInput when the type is unknown or takes no files, PluginFailure when it throws.
+  std::int64_t uploadLimit(const std::string& type) const;
+  sdk::UploadDecision reviewUpload(const std::string& type, const sdk::MediaInfo& media,
+                                   std::int64_t size) const;
 
   std::vector<PluginStatus> status() const;
 
@@ -50,6 +55,7 @@ class PluginHost {
   void loadOne(const std::string& dir, const std::string& name);
   void deliverToStats(const sdk::Event& event) const;
   const Loaded* messageTypeNamed(const std::string& name) const;
+  const sdk::UploadPolicy& uploadPolicy(const std::string& type) const;
 
   const Poco::Util::AbstractConfiguration& config_;
   const sdk::StoreReader& store_;

@@ -27,16 +27,6 @@ struct MessagePage {
   bool has_more = false;
 };
 
-struct AttachmentRecord {
-  std::int64_t id = 0;
-  UserId owner_id;
-  std::string sha256;
-  std::string content_type;
-  std::int64_t size = 0;
-  std::string name;
-  TimePoint created_at;
-};
-
 // One connection's view of the store. Reads work everywhere; writes only inside
 // Store::write(), where they are part of one transaction.
 class StoreSession {
@@ -75,6 +65,15 @@ class StoreSession {
   // Moves the marker forward only; an older message id leaves it where it is.
   virtual void advanceReadMarker(ConversationId conversation, UserId user, MessageId upto) = 0;
   virtual AttachmentRecord insertAttachment(const AttachmentRecord& attachment) = 0;
+  // Ties an attachment to the message that uses it. False when it is gone or already used.
+  virtual bool linkAttachment(std::int64_t attachment_id, MessageId message,
+                              ConversationId conversation) = 0;
+  // Attachments no message uses, uploaded before `cutoff`, oldest first.
+  virtual std::vector<AttachmentRecord> unreferencedAttachments(TimePoint cutoff, int limit) = 0;
+  // Deletes it unless a message has started using it; true when deleted.
+  virtual bool deleteUnreferencedAttachment(std::int64_t id) = 0;
+  // Whether any attachment row still names these bytes.
+  virtual bool blobInUse(const std::string& sha256) = 0;
 };
 
 // The persistence boundary. Implementations: SqliteStore (embedded default).

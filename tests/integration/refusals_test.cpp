@@ -36,6 +36,9 @@ std::vector<Call> authenticatedCalls(const Scene& s) {
       {"GET", "/api/chat/messages/conversation_messages/?conversation_id=" + c, ""},
       {"POST", "/api/chat/messages/mark_read/", "{\"conversation_id\":" + c + ",\"message_id\":1}"},
       {"GET", "/api/plugins/", ""},
+      {"POST", "/api/chat/attachments/", ""},
+      {"GET", "/api/chat/attachments/1/", ""},
+      {"POST", "/api/chat/messages/send_voice/", ""},
   };
 }
 

@@ -48,7 +48,10 @@ HttpResult HttpClient::request(const std::string& method, const std::string& pat
   session.setTimeout(Poco::Timespan(10, 0));
   Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
   for (const auto& [name, value] : headers) req.set(name, value);
-  if (!body.empty() || method == "POST")
+  const auto encoding = headers.find("Transfer-Encoding");
+  if (encoding != headers.end() && encoding->second == "chunked")
+    req.setChunkedTransferEncoding(true);  // no length announced: the server must count
+  else if (!body.empty() || method == "POST")
     req.setContentLength64(static_cast<Poco::Int64>(body.size()));
   session.sendRequest(req) << body;
   Poco::Net::HTTPResponse response;

@@ -23,6 +23,9 @@ ApiResponse getConversation(Services& s, ApiRequest& r);
 ApiResponse sendMessage(Services& s, ApiRequest& r);
 ApiResponse conversationMessages(Services& s, ApiRequest& r);
 ApiResponse markRead(Services& s, ApiRequest& r);
+ApiResponse uploadAttachment(Services& s, ApiRequest& r);
+ApiResponse downloadAttachment(Services& s, ApiRequest& r);
+ApiResponse sendVoice(Services& s, ApiRequest& r);
 
 ApiResponse listPlugins(Services& s, ApiRequest& r);
 ApiResponse health(Services& s, ApiRequest& r);

@@ -78,6 +78,15 @@ const std::vector<Migration>& migrations() {
              name TEXT NOT NULL DEFAULT '',
              created_at INTEGER NOT NULL))",
         "CREATE INDEX attachments_sha256 ON attachments (sha256)"}},
+      {2,
+       {// The message type the upload was accepted for, what the probe found, and the one
+        // message that uses it (NULL until sent: such rows are purged after a while).
+        "ALTER TABLE attachments ADD COLUMN message_type TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE attachments ADD COLUMN media TEXT NOT NULL DEFAULT '{}'",
+        "ALTER TABLE attachments ADD COLUMN message_id INTEGER REFERENCES messages (id)",
+        "ALTER TABLE attachments ADD COLUMN conversation_id INTEGER REFERENCES conversations (id)",
+        "CREATE INDEX attachments_unreferenced ON attachments (created_at) "
+        "WHERE message_id IS NULL"}},
   };
   return all;
 }

@@ -58,6 +58,26 @@ std::optional<T> firstOf(std::vector<T>&& rows) {
   return std::move(rows.front());
 }
 
+constexpr const char* kAttachmentColumns =
+    "id, owner_id, sha256, content_type, size, name, created_at, message_type, media, "
+    "message_id, conversation_id";
+
+AttachmentRecord attachmentOf(const Row& row) {
+  AttachmentRecord a;
+  a.id = row.int64(0);
+  a.owner_id = UserId(row.int64(1));
+  a.sha256 = row.text(2);
+  a.content_type = row.text(3);
+  a.size = row.int64(4);
+  a.name = row.text(5);
+  a.created_at = row.time(6);
+  a.message_type = row.text(7);
+  a.media_json = row.text(8);
+  if (auto message = row.optInt64(9)) a.message_id = MessageId(*message);
+  if (auto conversation = row.optInt64(10)) a.conversation_id = ConversationId(*conversation);
+  return a;
+}
+
 constexpr const char* kUserColumns =
     "SELECT id, username, display_name, role, phone, password_hash, created_at FROM users ";
 
@@ -291,13 +311,9 @@ std::int64_t SqliteSession::unreadCount(ConversationId conversation, UserId user
 
 std::optional<AttachmentRecord> SqliteSession::findAttachment(std::int64_t id) {
   Statement st(db_);
-  st << "SELECT id, owner_id, sha256, content_type, size, name, created_at "
-        "FROM attachments WHERE id = ?",
+  st << "SELECT " << kAttachmentColumns << " FROM attachments WHERE id = ?",
       bind(static_cast<Poco::Int64>(id));
-  return firstOf(mapRows<AttachmentRecord>(st, [](const Row& row) {
-    return AttachmentRecord{row.int64(0), UserId(row.int64(1)), row.text(2), row.text(3),
-                            row.int64(4), row.text(5),          row.time(6)};
-  }));
+  return firstOf(mapRows<AttachmentRecord>(st, attachmentOf));
 }
 
 User SqliteSession::insertUser(const NewUser& user) {
@@ -407,12 +423,44 @@ void SqliteSession::advanceReadMarker(ConversationId conversation, UserId user, 
 }
 
 AttachmentRecord SqliteSession::insertAttachment(const AttachmentRecord& attachment) {
-  db_ << "INSERT INTO attachments (owner_id, sha256, content_type, size, name, created_at) "
-         "VALUES (?, ?, ?, ?, ?, ?)",
+  db_ << "INSERT INTO attachments (owner_id, sha256, content_type, size, name, created_at, "
+         "message_type, media) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       bind(static_cast<Poco::Int64>(attachment.owner_id.value)), bind(attachment.sha256),
       bind(attachment.content_type), bind(static_cast<Poco::Int64>(attachment.size)),
-      bind(attachment.name), bind(static_cast<Poco::Int64>(toEpochMs(attachment.created_at))), now;
+      bind(attachment.name), bind(static_cast<Poco::Int64>(toEpochMs(attachment.created_at))),
+      bind(attachment.message_type), bind(attachment.media_json), now;
   return *findAttachment(lastInsertId());
+}
+
+bool SqliteSession::linkAttachment(std::int64_t attachment_id, MessageId message,
+                                   ConversationId conversation) {
+  db_ << "UPDATE attachments SET message_id = ?, conversation_id = ? "
+         "WHERE id = ? AND message_id IS NULL",
+      bind(static_cast<Poco::Int64>(message.value)),
+      bind(static_cast<Poco::Int64>(conversation.value)),
+      bind(static_cast<Poco::Int64>(attachment_id)), now;
+  return sqlite3_changes(prepared_.db()) == 1;
+}
+
+std::vector<AttachmentRecord> SqliteSession::unreferencedAttachments(TimePoint cutoff, int limit) {
+  Statement st(db_);
+  st << "SELECT " << kAttachmentColumns
+     << " FROM attachments WHERE message_id IS NULL AND created_at < ? "
+        "ORDER BY created_at LIMIT ?",
+      bind(static_cast<Poco::Int64>(toEpochMs(cutoff))), bind(limit);
+  return mapRows<AttachmentRecord>(st, attachmentOf);
+}
+
+bool SqliteSession::deleteUnreferencedAttachment(std::int64_t id) {
+  db_ << "DELETE FROM attachments WHERE id = ? AND message_id IS NULL",
+      bind(static_cast<Poco::Int64>(id)), now;
+  return sqlite3_changes(prepared_.db()) == 1;
+}
+
+bool SqliteSession::blobInUse(const std::string& sha256) {
+  int count = 0;
+  db_ << "SELECT COUNT(*) FROM attachments WHERE sha256 = ?", bind(sha256), into(count), now;
+  return count > 0;
 }
 
 }  // namespace fieldlink::sqlite

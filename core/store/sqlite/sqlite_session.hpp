@@ -40,6 +40,11 @@ class SqliteSession final : public StoreSession {
   Message insertMessage(const NewMessage& message) override;
   void advanceReadMarker(ConversationId conversation, UserId user, MessageId upto) override;
   AttachmentRecord insertAttachment(const AttachmentRecord& attachment) override;
+  bool linkAttachment(std::int64_t attachment_id, MessageId message,
+                      ConversationId conversation) override;
+  std::vector<AttachmentRecord> unreferencedAttachments(TimePoint cutoff, int limit) override;
+  bool deleteUnreferencedAttachment(std::int64_t id) override;
+  bool blobInUse(const std::string& sha256) override;
 
  private:
   std::int64_t lastInsertId();

@@ -105,7 +105,7 @@ TEST_F(PluginHostTest, ThrowingPluginIsContained) {
   PluginHost host(*config, store, bus);
   host.loadAll(dir.path(), {"throwing"});
   Poco::JSON::Object content;
-  EXPECT_THROW(host.validate("throwing", content, {1, 1}), PluginFailure);
+  EXPECT_THROW(host.validate("throwing", content, {1, 1, {}}), PluginFailure);
   EXPECT_EQ(host.summary("throwing", content), "");
 }
 
@@ -113,7 +113,7 @@ TEST_F(PluginHostTest, UnknownTypeIsInvalidInputWithItsCode) {
   PluginHost host(*config, store, bus);
   Poco::JSON::Object content;
   try {
-    host.validate("text", content, {1, 1});
+    host.validate("text", content, {1, 1, {}});
     FAIL() << "expected InvalidInput";
   } catch (const InvalidInput& e) {
     EXPECT_EQ(e.code(), "unknown_message_type");

@@ -27,7 +27,7 @@ class TextPluginTest : public ::testing::Test {
   fieldlink::sdk::ValidationResult validate(const Poco::Dynamic::Var& text) {
     Poco::JSON::Object content;
     content.set("text", text);
-    return type->validate(content, {1, 1});
+    return type->validate(content, {1, 1, {}});
   }
   void TearDown() override { plugin.reset(); }
 
@@ -55,7 +55,7 @@ TEST_F(TextPluginTest, RejectsBlankMissingAndWrongType) {
   EXPECT_FALSE(validate(42).ok());
   EXPECT_FALSE(validate(true).ok());
   Poco::JSON::Object empty;
-  EXPECT_FALSE(type->validate(empty, {1, 1}).ok());
+  EXPECT_FALSE(type->validate(empty, {1, 1, {}}).ok());
 }
 
 TEST_F(TextPluginTest, RejectsInvalidUtf8) {

@@ -3,7 +3,8 @@
 // The SDK's API version. The host reads it from a plugin's manifest before it touches
 // anything else in the plugin, and refuses a plugin built against another version.
 // Bump it whenever a type or virtual function in these headers changes shape.
-#define FIELDLINK_SDK_API_VERSION 1
+// 2: uploads (media.hpp, MessageTypePlugin::uploads(), MessageContext::attachments).
+#define FIELDLINK_SDK_API_VERSION 2
 
 namespace fieldlink::sdk {
 inline constexpr int kApiVersion = FIELDLINK_SDK_API_VERSION;

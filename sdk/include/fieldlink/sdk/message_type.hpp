@@ -2,8 +2,11 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <Poco/JSON/Object.h>
+
+#include "fieldlink/sdk/media.hpp"
 
 namespace fieldlink::sdk {
 
@@ -39,6 +42,9 @@ class ValidationResult {
 struct MessageContext {
   std::int64_t conversation_id = 0;
   std::int64_t sender_id = 0;
+  // The upload named by `content.attachment_id`, already checked by the host: it exists,
+  // the sender uploaded it, and this message type accepted it. Empty when there is none.
+  std::vector<Attachment> attachments;
 };
 
 // A message type ("text", "voice", ...). The plugin's name is the `message_type` clients send.
@@ -52,6 +58,9 @@ class MessageTypePlugin {
                                     const MessageContext& context) const = 0;
   // A short plain-text line for previews and notifications.
   virtual std::string summary(const Poco::JSON::Object& content) const = 0;
+  // Non-null for types that carry an uploaded file: the host asks it about each upload
+  // meant for this type. It must live as long as the plugin.
+  virtual const UploadPolicy* uploads() const { return nullptr; }
 };
 
 }  // namespace fieldlink::sdk

@@ -1,0 +1,58 @@
+// The media probe on files written here in code.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "media/media_error.hpp"
+#include "media/media_probe.hpp"
+#include "support/media_fixtures.hpp"
+#include "support/temp_dir.hpp"
+
+namespace fieldlink::media {
+namespace {
+
+using testing::makeWav;
+using testing::TempDir;
+
+std::string writeFile(const TempDir& dir, const std::string& name, const std::string& bytes) {
+  std::ofstream(dir.file(name), std::ios::binary) << bytes;
+  return dir.file(name);
+}
+
+TEST(MediaProbe, MeasuresAWavFromItsSamples) {
+  TempDir dir;
+  const auto info = MediaProbe().probe(writeFile(dir, "a", makeWav(2500)));
+  EXPECT_EQ(info.content_type, "audio/wav");
+  EXPECT_EQ(info.container, "wav");
+  EXPECT_TRUE(info.has_audio);
+  EXPECT_FALSE(info.has_video);
+  ASSERT_TRUE(info.duration_ms);
+  EXPECT_EQ(*info.duration_ms, 2500);
+  EXPECT_EQ(info.codecs, std::vector<std::string>{"pcm_s16le"});
+}
+
+TEST(MediaProbe, RefusesAWavCutShort) {
+  TempDir dir;
+  const std::string wav = makeWav(2000);
+  EXPECT_THROW(MediaProbe().probe(writeFile(dir, "a", wav.substr(0, wav.size() / 2))),
+               MediaInvalid);
+}
+
+TEST(MediaProbe, NamesOtherBytesWithoutProbingThem) {
+  TempDir dir;
+  EXPECT_EQ(MediaProbe().probe(writeFile(dir, "t", "plain words\n")).content_type, "text/plain");
+  EXPECT_EQ(MediaProbe().probe(writeFile(dir, "p", "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")).content_type,
+            "application/pdf");
+}
+
+TEST(MediaProbe, AnImageThatIsNotOneIsInvalid) {
+  TempDir dir;
+  // A PNG signature and header chunk (enough for libmagic) describing a 0x0 picture.
+  const std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + std::string("\0\0\0\x0dIHDR", 8) +
+                          std::string(17, '\0');
+  EXPECT_EQ(ContentSniffer().contentType(writeFile(dir, "i", png)), "image/png");
+  EXPECT_THROW(MediaProbe().probe(dir.file("i")), MediaInvalid);
+}
+
+}  // namespace
+}  // namespace fieldlink::media
