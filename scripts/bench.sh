@@ -4,7 +4,7 @@
 # Prints one JSON line per scenario.
 #
 #   scripts/bench.sh                  all scenarios
-#   scripts/bench.sh pairs idle       some of: pairs, latency, idle, history
+#   scripts/bench.sh pairs idle       some of: pairs, latency, idle, history, uploads
 #
 # Knobs (environment): PAIRS=50 WINDOW=8 MESSAGES=2000 IDLE_CONNECTIONS=15000, and
 # FIELDLINK_BENCH_SERVER=build/asan/bin/fieldlinkd to drive another build of the server.
@@ -14,7 +14,7 @@ scripts/setup.sh
 scripts/build.sh release >/dev/null
 
 scenarios=("$@")
-[[ ${#scenarios[@]} -gt 0 ]] || scenarios=(pairs latency idle history)
+[[ ${#scenarios[@]} -gt 0 ]] || scenarios=(pairs latency idle history uploads)
 PAIRS=${PAIRS:-50} WINDOW=${WINDOW:-8} MESSAGES=${MESSAGES:-2000}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-15000}
 
@@ -75,6 +75,24 @@ for scenario in "${scenarios[@]}"; do
       ;;
     history)
       "${loadgen[@]}" --scenario=history --history=5000 --threads=4 --seconds=10 --tag=s
+      ;;
+    uploads)
+      # Real media made here: a one-minute voice note, a 12-megapixel photo carrying GPS
+      # coordinates, and a 30-second 720p clip; each uploaded by 4 clients for 10 s.
+      media="$work/media"
+      mkdir -p "$media"
+      ff=(ffmpeg -nostdin -loglevel error -y)
+      "${ff[@]}" -f lavfi -i "sine=frequency=440:duration=60" -c:a libopus "$media/voice.ogg"
+      "${ff[@]}" -f lavfi -i "mandelbrot=size=4000x3000" -frames:v 1 -q:v 3 "$media/photo.jpg"
+      exiftool -q -overwrite_original -GPSLatitude=48.85 -GPSLatitudeRef=N \
+        -GPSLongitude=2.29 -GPSLongitudeRef=E "$media/photo.jpg"
+      "${ff[@]}" -f lavfi -i "testsrc2=size=1280x720:rate=30:duration=30" \
+        -f lavfi -i "sine=duration=30" -pix_fmt yuv420p -c:v libx264 -c:a aac "$media/clip.mp4"
+      for upload in voice:voice.ogg file:photo.jpg video:clip.mp4; do
+        "${loadgen[@]}" --scenario=upload --message-type="${upload%%:*}" \
+          --file="$media/${upload#*:}" --threads=4 --seconds=10 --server-pid="$server_pid" \
+          --tag="u${upload%%:*}"
+      done
       ;;
     *)
       echo "unknown scenario $scenario" >&2

@@ -18,7 +18,8 @@ Runtime::Runtime(const Settings& settings, const Poco::Util::AbstractConfigurati
           *store_, *plugins_,
           AttachmentSettings{settings.attachments_dir, settings.attachments_max_bytes,
                              settings.attachments_unreferenced_ttl,
-                             settings.attachments_purge_interval})),
+                             settings.attachments_purge_interval,
+                             settings.attachments_concurrent_decodes})),
       chat_(std::make_unique<Chat>(*store_, *plugins_, bus_, *attachments_)),
       requests_(std::make_unique<ServiceRequests>(*store_, *chat_)),
       services_(

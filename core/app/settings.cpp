@@ -41,6 +41,8 @@ const std::vector<SettingKey>& settingKeys() {
       {"attachments.unreferenced_ttl", "86400",
        "seconds before an upload no message uses is deleted"},
       {"attachments.purge_interval", "600", "seconds between two purges of unused uploads"},
+      {"attachments.concurrent_decodes", "0",
+       "audio/video uploads decoded at once (0: one per core)"},
       {"plugins.dir", "${application.dir}../plugins", "folder of plugin .so files"},
       {"plugins.enabled", "text,file,voice,video", "comma-separated plugin names to load"},
       {"auth.jwt_secret", kPlaceholderSecret, "HS256 signing secret, at least 32 characters"},
@@ -95,6 +97,7 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
       std::chrono::seconds(intIn(c, "attachments.unreferenced_ttl", 1, 365 * 86400));
   s.attachments_purge_interval =
       std::chrono::seconds(intIn(c, "attachments.purge_interval", 1, 86400));
+  s.attachments_concurrent_decodes = intIn(c, "attachments.concurrent_decodes", 0, 256);
   s.plugins_dir = c.getString("plugins.dir");
   Poco::StringTokenizer names(
       c.getString("plugins.enabled"), ",",

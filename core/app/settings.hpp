@@ -44,6 +44,7 @@ struct Settings {
   std::int64_t attachments_max_bytes = 100 << 20;
   std::chrono::seconds attachments_unreferenced_ttl{86400};
   std::chrono::seconds attachments_purge_interval{600};
+  int attachments_concurrent_decodes = 0;
 
   // Throws Poco::InvalidArgumentException naming the key at fault.
   static Settings from(const Poco::Util::AbstractConfiguration& config);

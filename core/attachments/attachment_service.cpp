@@ -57,7 +57,11 @@ std::int64_t attachmentIdOf(const Poco::JSON::Object& content) {
 
 AttachmentService::AttachmentService(Store& store, const PluginHost& plugins,
                                      AttachmentSettings settings)
-    : store_(store), plugins_(plugins), settings_(std::move(settings)), blobs_(settings_.root) {}
+    : store_(store),
+      plugins_(plugins),
+      settings_(std::move(settings)),
+      blobs_(settings_.root),
+      probe_(settings_.concurrent_decodes) {}
 
 AttachmentService::~AttachmentService() {
   if (purge_timer_) purge_timer_->cancel(true);

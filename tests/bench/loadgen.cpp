@@ -4,6 +4,8 @@
 //   loadgen --port=N --scenario=pairs   --pairs=50 --messages=2000 --window=8 [--rate=R]
 //   loadgen --port=N --scenario=idle    --connections=15000 --server-pid=PID
 //   loadgen --port=N --scenario=history --history=5000 --threads=4 --seconds=10
+//   loadgen --port=N --scenario=upload  --file=PATH --message-type=voice --threads=4
+//           --seconds=10 --server-pid=PID
 //
 // Accounts are made through the REST API; the dispatcher `bench` must exist
 // (fieldlinkd --create-user=bench --role=dispatcher, password in FIELDLINK_PASSWORD).
@@ -19,6 +21,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <numeric>
@@ -380,7 +383,7 @@ std::map<std::string, long> procStatus(long pid) {
     const auto colon = line.find(':');
     if (colon == std::string::npos) continue;
     const std::string key = line.substr(0, colon);
-    if (key == "VmRSS" || key == "Threads") out[key] = std::stol(line.substr(colon + 1));
+    if (key == "VmRSS" || key == "VmHWM" || key == "Threads") out[key] = std::stol(line.substr(colon + 1));
   }
   return out;
 }
@@ -508,6 +511,65 @@ int historyScenario(int port) {
   return 0;
 }
 
+// The same file uploaded again and again: each upload is received, sniffed, probed (audio
+// and video decoded), hashed and recorded; the bytes are stored once.
+int uploadScenario(int port) {
+  const std::string path = arg("file", "");
+  const std::string type = arg("message-type", "file");
+  const int threads = static_cast<int>(argInt("threads", 4));
+  const double seconds = static_cast<double>(argInt("seconds", 10));
+  const long server_pid = argInt("server-pid", 0);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read --file=" + path);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string boundary = "fieldlink-bench-boundary";
+  const std::string body = "--" + boundary +
+                           "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bench\"\r\n"
+                           "Content-Type: application/octet-stream\r\n\r\n" +
+                           bytes + "\r\n--" + boundary + "--\r\n";
+  Http http{port};
+  const std::string token = makePairs(http, 1, arg("tag", "u"))[0].client_token;
+  const auto before = server_pid ? procStatus(server_pid) : std::map<std::string, long>{};
+
+  std::vector<std::vector<double>> per_thread(static_cast<std::size_t>(threads));
+  std::vector<std::thread> uploaders;
+  const auto deadline = Clock::now() + std::chrono::duration<double>(seconds);
+  for (int t = 0; t < threads; ++t)
+    uploaders.emplace_back([&, t] {
+      while (Clock::now() < deadline) {
+        Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
+        Poco::Net::HTTPRequest request("POST", "/api/chat/attachments/?message_type=" + type,
+                                       Poco::Net::HTTPMessage::HTTP_1_1);
+        request.set("Authorization", "Bearer " + token);
+        request.setContentType("multipart/form-data; boundary=" + boundary);
+        request.setContentLength64(static_cast<Poco::Int64>(body.size()));
+        const auto t0 = Clock::now();
+        session.sendRequest(request) << body;
+        Poco::Net::HTTPResponse response;
+        std::string answer;
+        Poco::StreamCopier::copyToString(session.receiveResponse(response), answer);
+        if (response.getStatus() != Poco::Net::HTTPResponse::HTTP_CREATED)
+          throw std::runtime_error("upload refused: " + answer);
+        per_thread[static_cast<std::size_t>(t)].push_back(
+            std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+      }
+    });
+  for (auto& u : uploaders) u.join();
+  std::vector<double> all;
+  for (auto& v : per_thread) all.insert(all.end(), v.begin(), v.end());
+  const auto after = server_pid ? procStatus(server_pid) : std::map<std::string, long>{};
+  std::printf(
+      "{\"scenario\":\"upload\",\"message_type\":\"%s\",\"file_bytes\":%zu,\"threads\":%d,"
+      "\"uploads\":%zu,\"uploads_per_second\":%.1f,\"mib_per_second\":%.1f,"
+      "\"latency_ms\":{\"p50\":%.1f,\"p99\":%.1f},\"server_rss_kib_before\":%ld,"
+      "\"server_rss_kib_after\":%ld,\"server_peak_rss_kib\":%ld}\n",
+      type.c_str(), bytes.size(), threads, all.size(), static_cast<double>(all.size()) / seconds,
+      static_cast<double>(all.size() * bytes.size()) / seconds / (1 << 20), percentile(all, 0.5),
+      percentile(all, 0.99), server_pid ? before.at("VmRSS") : 0L,
+      server_pid ? after.at("VmRSS") : 0L, server_pid ? after.at("VmHWM") : 0L);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -528,6 +590,7 @@ int main(int argc, char** argv) {
     if (scenario == "pairs") return pairsScenario(port);
     if (scenario == "idle") return idleScenario(port);
     if (scenario == "history") return historyScenario(port);
+    if (scenario == "upload") return uploadScenario(port);
     std::cerr << "unknown scenario " << scenario << "\n";
     return 2;
   } catch (const std::exception& e) {

@@ -191,10 +191,16 @@ TEST_F(Media, TruncatedAndCorruptMediaAreRefusedWithAClearError) {
     EXPECT_EQ(truncated.status, 400) << c.fixture << ": " << truncated.body;
     EXPECT_EQ(truncated.code(), "invalid_media") << c.fixture;
   }
-  for (const Case& c : {Case{"voice.ogg", "voice"}, Case{"clip.mp4", "video"}}) {
+  struct Damage {
+    std::string fixture, type;
+    std::size_t at;
+  };
+  // In the middle of the sound; in the clip's first (key) frame, just after the headers.
+  for (const Damage& c : {Damage{"voice.ogg", "voice", 0}, Damage{"voice.m4a", "voice", 0},
+                          Damage{"clip.mp4", "video", 200}, Damage{"clip.webm", "video", 400}}) {
     std::string damaged = fixtures->bytes(c.fixture);
-    for (std::size_t i = damaged.size() / 3; i < damaged.size() / 3 + 2000; ++i)
-      damaged[i] = static_cast<char>(i * 7919 % 251);
+    const std::size_t from = c.at ? c.at : damaged.size() / 3;
+    for (std::size_t i = from; i < from + 2000; ++i) damaged[i] = static_cast<char>(i * 7919 % 251);
     const auto corrupt = upload(s, s.client, damaged, c.fixture, c.type);
     EXPECT_EQ(corrupt.status, 400) << c.fixture << ": " << corrupt.body;
     EXPECT_EQ(corrupt.code(), "invalid_media") << c.fixture;
