@@ -383,7 +383,8 @@ std::map<std::string, long> procStatus(long pid) {
     const auto colon = line.find(':');
     if (colon == std::string::npos) continue;
     const std::string key = line.substr(0, colon);
-    if (key == "VmRSS" || key == "VmHWM" || key == "Threads") out[key] = std::stol(line.substr(colon + 1));
+    if (key == "VmRSS" || key == "VmHWM" || key == "Threads")
+      out[key] = std::stol(line.substr(colon + 1));
   }
   return out;
 }
@@ -523,10 +524,11 @@ int uploadScenario(int port) {
   if (!in) throw std::runtime_error("cannot read --file=" + path);
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const std::string boundary = "fieldlink-bench-boundary";
-  const std::string body = "--" + boundary +
-                           "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bench\"\r\n"
-                           "Content-Type: application/octet-stream\r\n\r\n" +
-                           bytes + "\r\n--" + boundary + "--\r\n";
+  const std::string body =
+      "--" + boundary +
+      "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bench\"\r\n"
+      "Content-Type: application/octet-stream\r\n\r\n" +
+      bytes + "\r\n--" + boundary + "--\r\n";
   Http http{port};
   const std::string token = makePairs(http, 1, arg("tag", "u"))[0].client_token;
   const auto before = server_pid ? procStatus(server_pid) : std::map<std::string, long>{};
