@@ -86,7 +86,7 @@ AttachmentRecord AttachmentService::accept(const User& uploader, const std::stri
     const sdk::UploadDecision decision = plugins_.reviewUpload(message_type, media, size);
     enforce(decision);
     if (decision.stripLocation() && media.has_location) {
-      media::stripLocation(received_path);
+      media::stripLocation(received_path, media.content_type);
       sdk::MediaInfo stripped;
       stripped.content_type = media.content_type;
       media::probeImage(received_path, stripped);

@@ -4,6 +4,7 @@
 
 #include <mutex>
 
+#include "media/heif_metadata.hpp"
 #include "media/media_error.hpp"
 
 namespace fieldlink::media {
@@ -15,7 +16,6 @@ std::mutex& exiv2Mutex() {
   static const bool initialised = [] {
     Exiv2::LogMsg::setLevel(Exiv2::LogMsg::mute);
     Exiv2::XmpParser::initialize();
-    Exiv2::enableBMFF(true);  // HEIC
     return true;
   }();
   (void)initialised;
@@ -39,14 +39,14 @@ void withImage(const std::string& path, Use&& use) {
 }  // namespace
 
 void probeImage(const std::string& path, sdk::MediaInfo& info) {
+  if (info.content_type == "image/heic") return probeHeif(path, info);
   std::lock_guard<std::mutex> lock(exiv2Mutex());
   withImage(path, [&](Exiv2::Image& image) {
     if (image.pixelWidth() > 0 && image.pixelHeight() > 0) {
       info.width = static_cast<int>(image.pixelWidth());
       info.height = static_cast<int>(image.pixelHeight());
-    } else if (info.content_type != "image/heic") {
-      // Every readable JPEG, PNG, GIF and WebP states its size; exiv2 may not find it in HEIC.
-      throw MediaInvalid("The image's dimensions cannot be read.");
+    } else {
+      throw MediaInvalid("The image's dimensions cannot be read.");  // every real one states them
     }
     for (const auto& datum : image.exifData())
       if (datum.groupName() == "GPSInfo") info.has_location = true;
@@ -55,7 +55,12 @@ void probeImage(const std::string& path, sdk::MediaInfo& info) {
   });
 }
 
-void stripLocation(const std::string& path) {
+void stripLocation(const std::string& path, const std::string& content_type) {
+  // Neither exiv2 0.27 nor libheif rewrites a HEIF file's metadata in place.
+  if (content_type == "image/heic")
+    throw MediaInvalid(
+        "This HEIC photo carries its location, which cannot be removed from HEIC here: send "
+        "it as JPEG, or without location.");
   std::lock_guard<std::mutex> lock(exiv2Mutex());
   withImage(path, [](Exiv2::Image& image) {
     Exiv2::ExifData& exif = image.exifData();

@@ -333,6 +333,20 @@ TEST_F(Media, GpsCoordinatesAreRemovedFromPhotosUnlessTheOperatorSaysOtherwise) 
   EXPECT_NE(stored(keeping).find("GPSLatitude"), std::string::npos);
 }
 
+TEST_F(Media, HeicPhotosAreAcceptedButNotWithALocationThatCannotBeRemoved) {
+  Scene stripping(mediaServer());
+  const auto plain = uploadFixture(stripping, stripping.client, "photo.heic", "file");
+  ASSERT_EQ(plain.status, 201) << plain.body;
+  EXPECT_EQ(plain.object()->getValue<std::string>("content_type"), "image/heic");
+  EXPECT_EQ(plain.object()->getObject("media")->getValue<int>("width"), 640);
+  const auto located = uploadFixture(stripping, stripping.client, "photo_gps.heic", "file");
+  EXPECT_EQ(located.status, 400) << located.body;
+  EXPECT_NE(located.body.find("send it as JPEG"), std::string::npos) << located.body;
+
+  Scene keeping(mediaServer({{"FIELDLINK_PLUGINS_FILE_STRIP_LOCATION", "false"}}));
+  EXPECT_EQ(uploadFixture(keeping, keeping.client, "photo_gps.heic", "file").status, 201);
+}
+
 TEST_F(Media, AnAttachmentBelongsToOneMessageOfItsOwnType) {
   Scene s(mediaServer());
   const auto id =

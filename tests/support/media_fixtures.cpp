@@ -8,6 +8,7 @@
 
 #include <Poco/Exception.h>
 #include <Poco/File.h>
+#include <Poco/Path.h>
 #include <Poco/Process.h>
 
 namespace fieldlink::testing {
@@ -68,18 +69,22 @@ int runShell(const std::string& command, std::string& output) {
 
 namespace {
 
-const char* const kFixtureNames[] = {"voice.wav",     "voice.ogg", "voice.webm", "voice.m4a",
-                                     "voice.mp3",     "clip.mp4",  "clip.webm",  "photo.png",
-                                     "photo_gps.jpg", "notes.txt"};
+const char* const kFixtureNames[] = {"voice.wav",     "voice.ogg",  "voice.webm",     "voice.m4a",
+                                     "voice.mp3",     "clip.mp4",   "clip.webm",      "photo.png",
+                                     "photo_gps.jpg", "photo.heic", "photo_gps.heic", "notes.txt"};
+// Bumped whenever the set above changes, so an older set in a build tree is not used.
+const char* const kFixtureVersion = "v2";
 
 }  // namespace
 
-MediaFixtures::MediaFixtures() : dir_(FIELDLINK_MEDIA_FIXTURE_DIR) {
+MediaFixtures::MediaFixtures()
+    : dir_(std::string(FIELDLINK_MEDIA_FIXTURE_DIR) + "/" + kFixtureVersion) {
   for (const char* name : kFixtureNames) paths_[name] = dir_ + "/" + name;
   if (Poco::File(dir_ + "/complete").exists()) return;
   // Made aside and renamed into place, so parallel test processes never see half of it.
   const std::string staging = dir_ + ".staging-" + std::to_string(Poco::Process::id());
   Poco::File(staging).createDirectories();
+  Poco::File(Poco::Path(dir_).parent()).createDirectories();
   generate(staging);
   std::ofstream(staging + "/complete") << "1\n";
   try {
@@ -108,6 +113,11 @@ void MediaFixtures::generate(const std::string& dir) {
       "exiftool -q -overwrite_original -GPSLatitude=48.8584 -GPSLatitudeRef=N "
       "-GPSLongitude=2.2945 -GPSLongitudeRef=E -Make=FieldlinkTest " +
       at("photo_gps.jpg"));
+  mustRun(ffmpeg + "-f lavfi -i testsrc=size=640x480 -frames:v 1 " + at("big.png"));
+  mustRun("heif-enc -q 50 " + at("big.png") + " -o " + at("photo.heic"));
+  mustRun("cp " + at("photo.heic") + " " + at("photo_gps.heic"));
+  mustRun("exiftool -q -overwrite_original -GPSLatitude=48.8584 -GPSLatitudeRef=N " +
+          at("photo_gps.heic"));
   writeFile(at("notes.txt"), "Boiler model X-200, serial 12345.\n");
 }
 

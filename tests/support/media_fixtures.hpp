@@ -16,7 +16,8 @@ class MediaFixtures {
   MediaFixtures();  // generates what is missing; throws if a tool fails
 
   // By name: "voice.wav", "voice.ogg", "voice.webm", "voice.m4a", "voice.mp3",
-  // "clip.mp4", "clip.webm", "photo.png", "photo_gps.jpg", "notes.txt".
+  // "clip.mp4", "clip.webm", "photo.png", "photo_gps.jpg", "photo.heic" (640x480),
+  // "photo_gps.heic", "notes.txt".
   const std::string& path(const std::string& name) const;
   std::string bytes(const std::string& name) const;
   // The true length of the sound in every audio file, and of the clips.
