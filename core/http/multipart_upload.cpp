@@ -26,7 +26,10 @@ class FileReceiver : public Poco::Net::PartHandler {
     Poco::Net::NameValueCollection params;
     Poco::Net::MessageHeader::splitParameters(header.get("Content-Disposition", ""), disposition,
                                               params);
-    if (params.get("name", "") != "file") return;  // some other file part: ignored, unread
+    // Another file part would be read through uncounted: refuse it rather than skip it.
+    if (params.get("name", "") != "file")
+      throw InvalidInput(params.get("name", "part"),
+                         "Only the part named 'file' may carry a file.");
     if (upload_.file) throw InvalidInput("file", "Send one file per upload.");
     const std::int64_t limit = limit_(upload_.form);
     upload_.client_name = params.get("filename", "");

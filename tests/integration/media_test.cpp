@@ -429,6 +429,13 @@ TEST_F(Media, UploadsNeedMultipartAndAKnownFileType) {
                                        {"multipart/form-data; boundary=x", "garbage"});
   EXPECT_EQ(malformed.status, 400) << malformed.body;
   EXPECT_EQ(upload(s, s.client, "", "empty.txt").status, 400);
+  const auto stray = postMultipart(
+      s.api.http(), "/api/chat/attachments/", s.client,
+      {"multipart/form-data; boundary=x",
+       "--x\r\nContent-Disposition: form-data; name=\"other\"; filename=\"a.txt\"\r\n\r\n"
+       "hello\r\n--x--\r\n"});
+  EXPECT_EQ(stray.status, 400) << stray.body;
+  EXPECT_EQ(storedFiles(attachmentsDir(s), true), 0);
 }
 
 }  // namespace
