@@ -44,7 +44,7 @@ const std::vector<SettingKey>& settingKeys() {
       {"attachments.concurrent_decodes", "0",
        "audio/video uploads decoded at once (0: one per core)"},
       {"plugins.dir", "${application.dir}../plugins", "folder of plugin .so files"},
-      {"plugins.enabled", "text,file,voice,video", "comma-separated plugin names to load"},
+      {"plugins.enabled", "text,file,voice,video,location", "comma-separated plugin names to load"},
       {"auth.jwt_secret", kPlaceholderSecret, "HS256 signing secret, at least 32 characters"},
       {"auth.access_token_lifetime", "900", "access token lifetime, seconds"},
       {"auth.refresh_token_lifetime", "604800", "refresh token lifetime, seconds"},

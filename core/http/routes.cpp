@@ -35,6 +35,7 @@ Router makeRoutes(Services& services) {
       e::conversationMessages);
   add("POST", "/api/chat/messages/mark_read/", A::Authenticated, e::markRead);
   add("POST", "/api/chat/messages/send_voice/", A::Authenticated, e::sendVoice);
+  add("POST", "/api/chat/messages/send_location/", A::Authenticated, e::sendLocation);
   add("POST", "/api/chat/attachments/", A::Authenticated, e::uploadAttachment);
   add("GET", "/api/chat/attachments/{id}/", A::Authenticated, e::downloadAttachment);
 

@@ -38,6 +38,20 @@ ApiResponse sendMessage(Services& s, ApiRequest& r) {
   return ApiResponse::json(result.created ? 201 : 200, views::message(result.message));
 }
 
+// The location fields of the body become the content; the location plugin checks them.
+ApiResponse sendLocation(Services& s, ApiRequest& r) {
+  const auto body = r.jsonBody();
+  SendMessageInput input;
+  input.conversation_id = ConversationId(json_input::requiredId(*body, "conversation_id"));
+  input.message_type = "location";
+  input.client_id = json_input::optionalString(*body, "client_id");
+  input.content = new Poco::JSON::Object;
+  for (const char* key : {"latitude", "longitude", "accuracy", "label"})
+    if (body->has(key)) input.content->set(key, body->get(key));
+  const SendResult result = s.chat.send(r.caller(), input);
+  return ApiResponse::json(result.created ? 201 : 200, views::message(result.message));
+}
+
 ApiResponse conversationMessages(Services& s, ApiRequest& r) {
   const auto conversation = r.queryInt("conversation_id", 1, kMaxId);
   if (!conversation) throw InvalidInput("conversation_id", "This query parameter is required.");

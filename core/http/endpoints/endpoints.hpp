@@ -26,6 +26,7 @@ ApiResponse markRead(Services& s, ApiRequest& r);
 ApiResponse uploadAttachment(Services& s, ApiRequest& r);
 ApiResponse downloadAttachment(Services& s, ApiRequest& r);
 ApiResponse sendVoice(Services& s, ApiRequest& r);
+ApiResponse sendLocation(Services& s, ApiRequest& r);
 
 ApiResponse listPlugins(Services& s, ApiRequest& r);
 ApiResponse health(Services& s, ApiRequest& r);
