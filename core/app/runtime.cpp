@@ -22,15 +22,17 @@ Runtime::Runtime(const Settings& settings, const Poco::Util::AbstractConfigurati
                              settings.attachments_concurrent_decodes})),
       chat_(std::make_unique<Chat>(*store_, *plugins_, bus_, *attachments_)),
       requests_(std::make_unique<ServiceRequests>(*store_, *chat_)),
-      services_(
-          std::make_unique<Services>(Services{*store_, *accounts_, *requests_, *chat_, *plugins_,
-                                              *attachments_, settings.max_body_bytes})) {}
+      tracker_(std::make_unique<Tracker>(*requests_, bus_, settings.tracking)),
+      services_(std::make_unique<Services>(Services{*store_, *accounts_, *requests_, *chat_,
+                                                    *plugins_, *attachments_, *tracker_,
+                                                    settings.max_body_bytes})) {}
 
 Runtime::~Runtime() {
   services_.reset();
   hub_.reset();  // closes the connections before the services they use go
   // Writes still queued complete (and call back into chat) before anything else goes.
   store_->write([](StoreSession&) {});
+  tracker_.reset();
   requests_.reset();
   chat_.reset();
   attachments_.reset();
@@ -41,7 +43,7 @@ Runtime::~Runtime() {
 }
 
 void Runtime::startHub() {
-  hub_ = std::make_unique<ws::Hub>(*chat_, bus_, settings_.ws);
+  hub_ = std::make_unique<ws::Hub>(*chat_, *tracker_, bus_, settings_.ws);
   services_->hub = hub_.get();
 }
 

@@ -23,6 +23,20 @@ int intIn(const Poco::Util::AbstractConfiguration& c, const std::string& key, in
   return value;
 }
 
+double doubleIn(const Poco::Util::AbstractConfiguration& c, const std::string& key, double min,
+                double max) {
+  double value = 0;
+  try {
+    value = c.getDouble(key);
+  } catch (const Poco::Exception&) {
+    throw Poco::InvalidArgumentException(key + " must be a number");
+  }
+  if (!(value >= min && value <= max))
+    throw Poco::InvalidArgumentException(key + " must be between " + std::to_string(min) + " and " +
+                                         std::to_string(max));
+  return value;
+}
+
 }  // namespace
 
 const std::vector<SettingKey>& settingKeys() {
@@ -43,6 +57,14 @@ const std::vector<SettingKey>& settingKeys() {
       {"attachments.purge_interval", "600", "seconds between two purges of unused uploads"},
       {"attachments.concurrent_decodes", "0",
        "audio/video uploads decoded at once (0: one per core)"},
+      {"tracking.trail_max", "200", "positions kept per request"},
+      {"tracking.road_factor", "1.3", "road distance / great-circle distance, for the ETA"},
+      {"tracking.typical_speed_mps", "8.3", "speed assumed when stopped or unknown (m/s)"},
+      {"tracking.stopped_below_mps", "1.0", "slower than this counts as stopped (m/s)"},
+      {"tracking.max_speed_mps", "70", "faster than this between two fixes: ignored (m/s)"},
+      {"tracking.publish_interval_ms", "2000", "least time between two tracking frames"},
+      {"tracking.publish_min_distance_m", "25", "distance change that is worth a frame"},
+      {"tracking.publish_min_eta_change_s", "15", "ETA change that is worth a frame"},
       {"plugins.dir", "${application.dir}../plugins", "folder of plugin .so files"},
       {"plugins.enabled", "text,file,voice,video,location", "comma-separated plugin names to load"},
       {"auth.jwt_secret", kPlaceholderSecret, "HS256 signing secret, at least 32 characters"},
@@ -98,6 +120,14 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
   s.attachments_purge_interval =
       std::chrono::seconds(intIn(c, "attachments.purge_interval", 1, 86400));
   s.attachments_concurrent_decodes = intIn(c, "attachments.concurrent_decodes", 0, 256);
+  s.tracking.trail_max = static_cast<std::size_t>(intIn(c, "tracking.trail_max", 2, 100000));
+  s.tracking.road_factor = doubleIn(c, "tracking.road_factor", 1.0, 5.0);
+  s.tracking.typical_speed_mps = doubleIn(c, "tracking.typical_speed_mps", 0.5, 100);
+  s.tracking.stopped_below_mps = doubleIn(c, "tracking.stopped_below_mps", 0, 20);
+  s.tracking.max_speed_mps = doubleIn(c, "tracking.max_speed_mps", 5, 400);
+  s.tracking.publish_interval_ms = intIn(c, "tracking.publish_interval_ms", 0, 600000);
+  s.tracking.publish_min_distance_m = doubleIn(c, "tracking.publish_min_distance_m", 0, 100000);
+  s.tracking.publish_min_eta_change_s = doubleIn(c, "tracking.publish_min_eta_change_s", 0, 86400);
   s.plugins_dir = c.getString("plugins.dir");
   Poco::StringTokenizer names(
       c.getString("plugins.enabled"), ",",

@@ -6,6 +6,7 @@
 
 #include <Poco/Util/AbstractConfiguration.h>
 
+#include "tracking/trail.hpp"
 #include "ws/ws_settings.hpp"
 
 namespace fieldlink {
@@ -45,6 +46,7 @@ struct Settings {
   std::chrono::seconds attachments_unreferenced_ttl{86400};
   std::chrono::seconds attachments_purge_interval{600};
   int attachments_concurrent_decodes = 0;
+  tracking::TrackingSettings tracking;
 
   // Throws Poco::InvalidArgumentException naming the key at fault.
   static Settings from(const Poco::Util::AbstractConfiguration& config);

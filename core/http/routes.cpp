@@ -39,6 +39,8 @@ Router makeRoutes(Services& services) {
   add("POST", "/api/chat/attachments/", A::Authenticated, e::uploadAttachment);
   add("GET", "/api/chat/attachments/{id}/", A::Authenticated, e::downloadAttachment);
 
+  add("POST", "/api/tracking/{id}/position/", A::Authenticated, e::postPosition);
+  add("GET", "/api/tracking/{id}/", A::Authenticated, e::getTracking);
   add("GET", "/api/plugins/", A::Authenticated, e::listPlugins);
   return router;
 }

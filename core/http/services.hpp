@@ -8,6 +8,7 @@
 #include "domain/service_requests.hpp"
 #include "plugins/plugin_host.hpp"
 #include "store/store.hpp"
+#include "tracking/tracker.hpp"
 
 namespace fieldlink::ws {
 class Hub;
@@ -23,6 +24,7 @@ struct Services {
   Chat& chat;
   PluginHost& plugins;
   AttachmentService& attachments;
+  Tracker& tracker;
   std::size_t max_body_bytes = 1 << 20;
   ws::Hub* hub = nullptr;  // null: WebSocket paths answer 404
 };

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace fieldlink {
@@ -19,5 +20,7 @@ inline TimePoint fromEpochMs(std::int64_t ms) { return TimePoint(std::chrono::mi
 
 // "2026-11-24T10:15:30.123Z"
 std::string formatRfc3339(TimePoint t);
+// An RFC 3339 / ISO 8601 time with a zone; nothing when it is not one.
+std::optional<TimePoint> parseRfc3339(const std::string& text);
 
 }  // namespace fieldlink

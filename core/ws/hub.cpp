@@ -7,6 +7,7 @@
 
 #include "domain/errors.hpp"
 #include "domain/views.hpp"
+#include "tracking/position_input.hpp"
 #include "ws/error_frame.hpp"
 
 namespace fieldlink::ws {
@@ -47,8 +48,12 @@ sdk::Event event(const std::string& type, std::int64_t conversation, std::int64_
 
 }  // namespace
 
-Hub::Hub(Chat& chat, EventBus& bus, const WsSettings& settings)
-    : chat_(chat), bus_(bus), settings_(settings), blocking_work_(settings.worker_threads) {
+Hub::Hub(Chat& chat, Tracker& tracker, EventBus& bus, const WsSettings& settings)
+    : chat_(chat),
+      tracker_(tracker),
+      bus_(bus),
+      settings_(settings),
+      blocking_work_(settings.worker_threads) {
   for (int i = 0; i < settings.reactor_threads; ++i)
     reactors_.push_back(std::make_unique<Reactor>(*this, settings_));
   subscription_ = bus_.subscribe([this](const sdk::Event& e, const Routing& r) { onEvent(e, r); });
@@ -236,6 +241,11 @@ void Hub::onEvent(const sdk::Event& e, const Routing& routing) {
         ",\"is_typing\":" + (e.data->getValue<bool>("is_typing") ? "true" : "false") + "}";
     for (const auto& c : receivers(routing.audience, e.conversation_id, 0, e.user_id.value_or(0)))
       c->sendText(text);
+  } else if (e.type == "tracking") {
+    Poco::JSON::Object frame(*e.data);
+    frame.set("type", "tracking");
+    const std::string text = toText(frame);
+    for (const auto& c : receivers(routing.audience, e.conversation_id, 0, 0)) c->sendText(text);
   } else if (e.type == "presence") {
     const std::int64_t user = e.user_id.value_or(0);
     const std::string text =
@@ -295,10 +305,12 @@ void Hub::onText(const std::shared_ptr<Connection>& c, std::string text) {
       handleRead(c, *frame);
     else if (type == "resume")
       handleResume(c, *frame);
+    else if (type == "position")
+      handlePosition(c, *frame);
     else if (type == "ping")
       c->sendText("{\"type\":\"pong\"}");
     else
-      throw InvalidInput("type", "One of message, typing, read, resume, ping.",
+      throw InvalidInput("type", "One of message, typing, read, resume, position, ping.",
                          "unknown_frame_type");
   } catch (...) {
     c->sendText(errorFrame(std::current_exception(), client_id));
@@ -376,6 +388,22 @@ void Hub::handleRead(const std::shared_ptr<Connection>& c, const Poco::JSON::Obj
     if (!connection) return;
     try {
       chat_.markRead(connection->user(), conversation, message, connection->id());
+    } catch (...) {
+      connection->sendText(errorFrame(std::current_exception(), std::nullopt));
+    }
+  });
+}
+
+void Hub::handlePosition(const std::shared_ptr<Connection>& c, const Poco::JSON::Object& frame) {
+  const RequestId request(intField(frame, "request_id", 1));
+  const tracking::TrackPoint point = tracking::readTrackPoint(frame, nowMs());
+  std::weak_ptr<Connection> weak = c;
+  // The request's assignment is read from the store: not on the reactor thread.
+  blocking_work_.post([this, weak, request, point] {
+    const auto connection = weak.lock();
+    if (!connection) return;
+    try {
+      tracker_.post(connection->user(), request, point);
     } catch (...) {
       connection->sendText(errorFrame(std::current_exception(), std::nullopt));
     }

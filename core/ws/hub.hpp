@@ -10,6 +10,7 @@
 
 #include "bus/event_bus.hpp"
 #include "domain/chat.hpp"
+#include "tracking/tracker.hpp"
 #include "util/work_queue.hpp"
 #include "ws/reactor.hpp"
 
@@ -20,7 +21,7 @@ namespace fieldlink::ws {
 // each event's audience. Owns the reactors.
 class Hub final : public ConnectionHandler {
  public:
-  Hub(Chat& chat, EventBus& bus, const WsSettings& settings);
+  Hub(Chat& chat, Tracker& tracker, EventBus& bus, const WsSettings& settings);
   ~Hub() override;
 
   // Registers an authenticated connection before the handshake is answered, so that no event
@@ -65,11 +66,13 @@ class Hub final : public ConnectionHandler {
   void handleTyping(const std::shared_ptr<Connection>& c, const Poco::JSON::Object& frame);
   void handleRead(const std::shared_ptr<Connection>& c, const Poco::JSON::Object& frame);
   void handleResume(const std::shared_ptr<Connection>& c, const Poco::JSON::Object& frame);
+  void handlePosition(const std::shared_ptr<Connection>& c, const Poco::JSON::Object& frame);
   // The frame's conversation: its conversation_id, or the connection's own on /ws/chat/{id}/.
   // NotFound unless the connection follows it and its user takes part in it.
   ConversationId conversationOf(const Connection& c, const Poco::JSON::Object& frame) const;
 
   Chat& chat_;
+  Tracker& tracker_;
   EventBus& bus_;
   const WsSettings& settings_;
   WorkQueue blocking_work_;

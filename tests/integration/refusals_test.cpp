@@ -39,6 +39,8 @@ std::vector<Call> authenticatedCalls(const Scene& s) {
       {"POST", "/api/chat/attachments/", ""},
       {"GET", "/api/chat/attachments/1/", ""},
       {"POST", "/api/chat/messages/send_voice/", ""},
+      {"POST", "/api/tracking/" + r + "/position/", R"({"latitude":1,"longitude":1})"},
+      {"GET", "/api/tracking/" + r + "/", ""},
       {"POST", "/api/chat/messages/send_location/",
        "{\"conversation_id\":" + c + R"(,"latitude":1,"longitude":1})"},
   };

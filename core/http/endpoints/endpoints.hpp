@@ -27,6 +27,8 @@ ApiResponse uploadAttachment(Services& s, ApiRequest& r);
 ApiResponse downloadAttachment(Services& s, ApiRequest& r);
 ApiResponse sendVoice(Services& s, ApiRequest& r);
 ApiResponse sendLocation(Services& s, ApiRequest& r);
+ApiResponse postPosition(Services& s, ApiRequest& r);
+ApiResponse getTracking(Services& s, ApiRequest& r);
 
 ApiResponse listPlugins(Services& s, ApiRequest& r);
 ApiResponse health(Services& s, ApiRequest& r);

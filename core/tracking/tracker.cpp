@@ -1,0 +1,118 @@
+#include "tracking/tracker.hpp"
+
+#include <chrono>
+#include <cmath>
+
+#include <Poco/JSON/Array.h>
+
+#include "domain/errors.hpp"
+
+namespace fieldlink {
+namespace {
+
+bool tracked(RequestStatus status) {
+  return status == RequestStatus::Assigned || status == RequestStatus::EnRoute ||
+         status == RequestStatus::OnSite;
+}
+
+Poco::JSON::Object::Ptr point(const GeoPoint& p) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+  o->set("latitude", p.latitude);
+  o->set("longitude", p.longitude);
+  return o;
+}
+
+}  // namespace
+
+void Tracker::post(const User& caller, RequestId id, const tracking::TrackPoint& position) {
+  const ServiceRequest request = requests_.get(caller, id);  // NotFound for outsiders
+  if (!request.technician_id || *request.technician_id != caller.id)
+    throw Forbidden("Only the technician assigned to this request shares positions.");
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!tracked(request.status)) {
+    tracks_.erase(id.value);
+    throw Conflict("Tracking ended with the request (" + toString(request.status) + ").",
+                   "tracking_stopped");
+  }
+  Track& track = tracks_.try_emplace(id.value, settings_).first->second;
+  if (track.trail.add(position) != tracking::Trail::Outcome::Accepted) return;
+  std::optional<tracking::Estimate> estimate;
+  if (request.location) estimate = track.trail.estimateTo(*request.location);
+  const TimePoint now = nowMs();
+  if (!worthPublishing(track, estimate, now) || !request.conversation_id) return;
+  track.published_at = now;
+  track.published = estimate;
+  sdk::Event event;
+  event.type = "tracking";
+  event.conversation_id = request.conversation_id->value;
+  event.user_id = caller.id.value;
+  event.data = describe(request, &track, false);
+  event.at = now;
+  std::vector<std::int64_t> audience{request.client_id.value, caller.id.value};
+  bus_.publish(event, Routing{audience, 0});
+}
+
+bool Tracker::worthPublishing(const Track& track, const std::optional<tracking::Estimate>& estimate,
+                              TimePoint now) const {
+  if (!track.published_at) return true;
+  if (now - *track.published_at < std::chrono::milliseconds(settings_.publish_interval_ms))
+    return false;
+  if (!estimate || !track.published) return estimate.has_value() != track.published.has_value();
+  return std::abs(estimate->distance_m - track.published->distance_m) >=
+             settings_.publish_min_distance_m ||
+         std::abs(estimate->eta_seconds - track.published->eta_seconds) >=
+             settings_.publish_min_eta_change_s;
+}
+
+Poco::JSON::Object::Ptr Tracker::view(const User& caller, RequestId id) {
+  const ServiceRequest request = requests_.get(caller, id);
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!tracked(request.status)) tracks_.erase(id.value);
+  const auto it = tracks_.find(id.value);
+  return describe(request, it == tracks_.end() ? nullptr : &it->second, true);
+}
+
+Poco::JSON::Object::Ptr Tracker::describe(const ServiceRequest& request, const Track* track,
+                                          bool with_trail) const {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+  o->set("request_id", static_cast<Poco::Int64>(request.id.value));
+  o->set("active", tracked(request.status));
+  o->set("destination",
+         request.location ? Poco::Dynamic::Var(point(*request.location)) : Poco::Dynamic::Var());
+  Poco::Dynamic::Var technician, distance, eta, eta_at, speed;
+  Poco::JSON::Array::Ptr trail = new Poco::JSON::Array;
+  int ignored = 0;
+  if (track && !track->trail.points().empty()) {
+    const tracking::TrackPoint& last = track->trail.points().back();
+    auto where = point(last.position);
+    where->set("recorded_at", formatRfc3339(last.recorded_at));
+    if (last.accuracy) where->set("accuracy", *last.accuracy);
+    if (last.heading) where->set("heading", *last.heading);
+    technician = where;
+    for (const auto& p : track->trail.points()) {
+      Poco::JSON::Array::Ptr pair = new Poco::JSON::Array;
+      pair->add(p.position.latitude);
+      pair->add(p.position.longitude);
+      trail->add(pair);
+    }
+    ignored = track->trail.ignored();
+    if (request.location) {
+      const auto e = *track->trail.estimateTo(*request.location);
+      distance = std::round(e.distance_m);
+      eta = static_cast<Poco::Int64>(std::lround(e.eta_seconds));
+      speed = std::round(e.speed_mps * 10) / 10;
+      eta_at = formatRfc3339(last.recorded_at +
+                             std::chrono::milliseconds(std::llround(e.eta_seconds * 1000)));
+    }
+  }
+  o->set("technician", technician);
+  o->set("distance_m", distance);
+  o->set("eta_seconds", eta);
+  o->set("eta_at", eta_at);
+  o->set("speed_mps", speed);
+  if (with_trail) o->set("trail", trail);
+  o->set("ignored_positions", ignored);
+  return o;
+}
+
+}  // namespace fieldlink

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <map>
+#include <mutex>
+
+#include <Poco/JSON/Object.h>
+
+#include "bus/event_bus.hpp"
+#include "domain/model.hpp"
+#include "domain/service_requests.hpp"
+#include "tracking/trail.hpp"
+
+namespace fieldlink {
+
+// Live positions of the technician assigned to each request, the distance and ETA they give,
+// and `tracking` events to the request's participants when those change enough. Kept in
+// memory: a restart starts every trail afresh.
+class Tracker {
+ public:
+  Tracker(ServiceRequests& requests, EventBus& bus, tracking::TrackingSettings settings)
+      : requests_(requests), bus_(bus), settings_(settings) {}
+
+  // NotFound unless the caller sees the request; Forbidden unless they are its technician;
+  // Conflict("tracking_stopped") once it is completed or cancelled. An implausible or late
+  // position is counted and ignored, not refused.
+  void post(const User& caller, RequestId id, const tracking::TrackPoint& point);
+  // The latest position, destination, distance and ETA (nulls while unknown).
+  Poco::JSON::Object::Ptr view(const User& caller, RequestId id);
+
+ private:
+  struct Track {
+    explicit Track(const tracking::TrackingSettings& settings) : trail(settings) {}
+    tracking::Trail trail;
+    std::optional<TimePoint> published_at;
+    std::optional<tracking::Estimate> published;
+  };
+  // The trail goes to GET only: frames stay small.
+  Poco::JSON::Object::Ptr describe(const ServiceRequest& request, const Track* track,
+                                   bool with_trail) const;
+  bool worthPublishing(const Track& track, const std::optional<tracking::Estimate>& now_estimate,
+                       TimePoint now) const;
+
+  ServiceRequests& requests_;
+  EventBus& bus_;
+  const tracking::TrackingSettings settings_;
+  std::mutex mutex_;
+  std::map<std::int64_t, Track> tracks_;  // by request id
+};
+
+}  // namespace fieldlink
