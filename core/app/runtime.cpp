@@ -23,15 +23,18 @@ Runtime::Runtime(const Settings& settings, const Poco::Util::AbstractConfigurati
       chat_(std::make_unique<Chat>(*store_, *plugins_, bus_, *attachments_)),
       requests_(std::make_unique<ServiceRequests>(*store_, *chat_)),
       tracker_(std::make_unique<Tracker>(*requests_, bus_, settings.tracking)),
+      notifications_(std::make_unique<Notifications>(*store_, bus_, *plugins_)),
       services_(std::make_unique<Services>(Services{*store_, *accounts_, *requests_, *chat_,
                                                     *plugins_, *attachments_, *tracker_,
-                                                    settings.max_body_bytes})) {}
+                                                    *notifications_, settings.max_body_bytes})) {}
 
 Runtime::~Runtime() {
   services_.reset();
-  hub_.reset();  // closes the connections before the services they use go
+  notifications_->setPresence(nullptr);  // the hub goes first
+  hub_.reset();                          // closes the connections before the services they use go
   // Writes still queued complete (and call back into chat) before anything else goes.
   store_->write([](StoreSession&) {});
+  notifications_.reset();
   tracker_.reset();
   requests_.reset();
   chat_.reset();
@@ -45,6 +48,8 @@ Runtime::~Runtime() {
 void Runtime::startHub() {
   hub_ = std::make_unique<ws::Hub>(*chat_, *tracker_, bus_, settings_.ws);
   services_->hub = hub_.get();
+  ws::Hub* hub = hub_.get();
+  notifications_->setPresence([hub](std::int64_t user) { return hub->online(user); });
 }
 
 void Runtime::startHousekeeping() { attachments_->startPurging(); }

@@ -15,6 +15,7 @@
 #include "plugins/plugin_host.hpp"
 #include "plugins/plugin_store_reader.hpp"
 #include "store/store.hpp"
+#include "notifications/notifications.hpp"
 #include "tracking/tracker.hpp"
 #include "ws/hub.hpp"
 
@@ -49,6 +50,7 @@ class Runtime {
   std::unique_ptr<Chat> chat_;
   std::unique_ptr<ServiceRequests> requests_;
   std::unique_ptr<Tracker> tracker_;
+  std::unique_ptr<Notifications> notifications_;
   std::unique_ptr<ws::Hub> hub_;
   std::unique_ptr<Services> services_;
 };

@@ -65,6 +65,8 @@ const std::vector<SettingKey>& settingKeys() {
       {"tracking.publish_interval_ms", "2000", "least time between two tracking frames"},
       {"tracking.publish_min_distance_m", "25", "distance change that is worth a frame"},
       {"tracking.publish_min_eta_change_s", "15", "ETA change that is worth a frame"},
+      {"tracking.arriving_soon_seconds", "300", "notify the client once the ETA falls to this"},
+      {"tracking.geofence_m", "150", "notify 'arrived' within this distance of the job"},
       {"plugins.dir", "${application.dir}../plugins", "folder of plugin .so files"},
       {"plugins.enabled", "text,file,voice,video,location", "comma-separated plugin names to load"},
       {"auth.jwt_secret", kPlaceholderSecret, "HS256 signing secret, at least 32 characters"},
@@ -128,6 +130,8 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
   s.tracking.publish_interval_ms = intIn(c, "tracking.publish_interval_ms", 0, 600000);
   s.tracking.publish_min_distance_m = doubleIn(c, "tracking.publish_min_distance_m", 0, 100000);
   s.tracking.publish_min_eta_change_s = doubleIn(c, "tracking.publish_min_eta_change_s", 0, 86400);
+  s.tracking.arriving_soon_s = doubleIn(c, "tracking.arriving_soon_seconds", 0, 86400);
+  s.tracking.geofence_m = doubleIn(c, "tracking.geofence_m", 5, 100000);
   s.plugins_dir = c.getString("plugins.dir");
   Poco::StringTokenizer names(
       c.getString("plugins.enabled"), ",",

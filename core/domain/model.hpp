@@ -131,4 +131,18 @@ struct AttachmentRecord {
   std::optional<ConversationId> conversation_id;
 };
 
+// Something a user is told about (assignment, a status change, an arriving technician...).
+struct Notification {
+  std::int64_t id = 0;
+  UserId user_id;
+  std::string kind;
+  std::string title;
+  std::string body;
+  std::string data_json = "{}";
+  std::optional<RequestId> request_id;
+  std::optional<ConversationId> conversation_id;
+  TimePoint created_at;
+  std::optional<TimePoint> read_at;
+};
+
 }  // namespace fieldlink

@@ -75,6 +75,20 @@ Poco::JSON::Object::Ptr attachment(const AttachmentRecord& a) {
   return o;
 }
 
+Poco::JSON::Object::Ptr notification(const Notification& n) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+  o->set("id", static_cast<Poco::Int64>(n.id));
+  o->set("kind", n.kind);
+  o->set("title", n.title);
+  o->set("body", n.body);
+  o->set("data", Poco::JSON::Parser().parse(n.data_json));
+  o->set("request_id", idOrNull(n.request_id));
+  o->set("conversation_id", idOrNull(n.conversation_id));
+  o->set("created_at", formatRfc3339(n.created_at));
+  o->set("read", n.read_at.has_value());
+  return o;
+}
+
 Poco::JSON::Object::Ptr conversation(const Conversation& c) {
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
   o->set("id", static_cast<Poco::Int64>(c.id.value));

@@ -12,6 +12,7 @@ Poco::JSON::Object::Ptr user(const User& user);
 Poco::JSON::Object::Ptr request(const ServiceRequest& request);
 Poco::JSON::Object::Ptr message(const Message& message);
 Poco::JSON::Object::Ptr attachment(const AttachmentRecord& attachment);
+Poco::JSON::Object::Ptr notification(const Notification& notification);
 Poco::JSON::Object::Ptr conversation(const Conversation& conversation);
 Poco::JSON::Object::Ptr conversationSummary(const ConversationSummary& summary);
 

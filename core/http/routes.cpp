@@ -41,6 +41,8 @@ Router makeRoutes(Services& services) {
 
   add("POST", "/api/tracking/{id}/position/", A::Authenticated, e::postPosition);
   add("GET", "/api/tracking/{id}/", A::Authenticated, e::getTracking);
+  add("GET", "/api/notifications/", A::Authenticated, e::listNotifications);
+  add("POST", "/api/notifications/{id}/read/", A::Authenticated, e::readNotification);
   add("GET", "/api/plugins/", A::Authenticated, e::listPlugins);
   return router;
 }

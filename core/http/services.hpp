@@ -6,6 +6,7 @@
 #include "domain/accounts.hpp"
 #include "domain/chat.hpp"
 #include "domain/service_requests.hpp"
+#include "notifications/notifications.hpp"
 #include "plugins/plugin_host.hpp"
 #include "store/store.hpp"
 #include "tracking/tracker.hpp"
@@ -25,6 +26,7 @@ struct Services {
   PluginHost& plugins;
   AttachmentService& attachments;
   Tracker& tracker;
+  Notifications& notifications;
   std::size_t max_body_bytes = 1 << 20;
   ws::Hub* hub = nullptr;  // null: WebSocket paths answer 404
 };

@@ -74,6 +74,11 @@ class StoreSession {
   virtual bool deleteUnreferencedAttachment(std::int64_t id) = 0;
   // Whether any attachment row still names these bytes.
   virtual bool blobInUse(const std::string& sha256) = 0;
+  virtual Notification insertNotification(const Notification& notification) = 0;
+  // The user's newest first, at most `limit`.
+  virtual std::vector<Notification> notificationsOf(UserId user, bool unread_only, int limit) = 0;
+  // False when it is not the user's (or does not exist). Reading twice is harmless.
+  virtual bool markNotificationRead(std::int64_t id, UserId user, TimePoint at) = 0;
 };
 
 // The persistence boundary. Implementations: SqliteStore (embedded default).

@@ -6,6 +6,7 @@
 #include <Poco/JSON/Array.h>
 
 #include "domain/errors.hpp"
+#include "tracking/geo.hpp"
 
 namespace fieldlink {
 namespace {
@@ -38,6 +39,7 @@ void Tracker::post(const User& caller, RequestId id, const tracking::TrackPoint&
   if (track.trail.add(position) != tracking::Trail::Outcome::Accepted) return;
   std::optional<tracking::Estimate> estimate;
   if (request.location) estimate = track.trail.estimateTo(*request.location);
+  tellMilestones(request, track, estimate);
   const TimePoint now = nowMs();
   if (!worthPublishing(track, estimate, now) || !request.conversation_id) return;
   track.published_at = now;
@@ -50,6 +52,35 @@ void Tracker::post(const User& caller, RequestId id, const tracking::TrackPoint&
   event.at = now;
   std::vector<std::int64_t> audience{request.client_id.value, caller.id.value};
   bus_.publish(event, Routing{audience, 0});
+}
+
+void Tracker::tellMilestones(const ServiceRequest& request, Track& track,
+                             const std::optional<tracking::Estimate>& estimate) {
+  if (!estimate || !request.conversation_id || !request.technician_id || track.arrived_told) return;
+  const double straight =
+      tracking::greatCircleMeters(track.trail.points().back().position, *request.location);
+  std::string milestone;
+  if (straight <= settings_.geofence_m) {
+    milestone = "tracking.arrived";
+    track.arrived_told = track.arriving_soon_told = true;
+  } else if (!track.arriving_soon_told && estimate->eta_seconds <= settings_.arriving_soon_s) {
+    milestone = "tracking.arriving_soon";
+    track.arriving_soon_told = true;
+  } else {
+    return;
+  }
+  sdk::Event event;
+  event.type = milestone;
+  event.conversation_id = request.conversation_id->value;
+  event.user_id = request.technician_id->value;
+  event.data = new Poco::JSON::Object;
+  event.data->set("request_id", static_cast<Poco::Int64>(request.id.value));
+  event.data->set("client_id", static_cast<Poco::Int64>(request.client_id.value));
+  event.data->set("technician_id", static_cast<Poco::Int64>(request.technician_id->value));
+  event.data->set("eta_seconds", static_cast<Poco::Int64>(std::lround(estimate->eta_seconds)));
+  event.data->set("distance_m", std::round(estimate->distance_m));
+  event.at = nowMs();
+  bus_.publish(event, Routing{{request.client_id.value, request.technician_id->value}, 0});
 }
 
 bool Tracker::worthPublishing(const Track& track, const std::optional<tracking::Estimate>& estimate,

@@ -33,7 +33,12 @@ class Tracker {
     tracking::Trail trail;
     std::optional<TimePoint> published_at;
     std::optional<tracking::Estimate> published;
+    // Each said once per job, however the fixes jitter around the threshold afterwards.
+    bool arriving_soon_told = false;
+    bool arrived_told = false;
   };
+  void tellMilestones(const ServiceRequest& request, Track& track,
+                      const std::optional<tracking::Estimate>& estimate);
   // The trail goes to GET only: frames stay small.
   Poco::JSON::Object::Ptr describe(const ServiceRequest& request, const Track* track,
                                    bool with_trail) const;

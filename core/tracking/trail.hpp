@@ -18,6 +18,8 @@ struct TrackingSettings {
   int publish_interval_ms = 2000;  // least time between two tracking frames
   double publish_min_distance_m = 25;
   double publish_min_eta_change_s = 15;
+  double arriving_soon_s = 300;  // "arriving soon" once the ETA falls to this
+  double geofence_m = 150;       // "arrived" within this straight-line distance
 };
 
 struct TrackPoint {

@@ -213,6 +213,12 @@ std::vector<std::shared_ptr<Connection>> Hub::receivers(const Audience& audience
   return out;
 }
 
+bool Hub::online(std::int64_t user) const {
+  std::shared_lock<std::shared_mutex> lock(index_mutex_);
+  const auto it = by_user_.find(user);
+  return it != by_user_.end() && !it->second.empty();
+}
+
 void Hub::onEvent(const sdk::Event& e, const Routing& routing) {
   if (e.type == "message.created") {
     learnParticipants(e.conversation_id, routing.audience);
@@ -246,6 +252,14 @@ void Hub::onEvent(const sdk::Event& e, const Routing& routing) {
     frame.set("type", "tracking");
     const std::string text = toText(frame);
     for (const auto& c : receivers(routing.audience, e.conversation_id, 0, 0)) c->sendText(text);
+  } else if (e.type == "notification") {
+    Poco::JSON::Object frame;
+    frame.set("type", "notification");
+    frame.set("notification", e.data);
+    const std::string text = toText(frame);
+    // On /ws/ only: a connection to one conversation is a chat window, not the user's inbox.
+    for (const auto& c : receivers(routing.audience, 0, 0, 0))
+      if (!c->identity().scope) c->sendText(text);
   } else if (e.type == "presence") {
     const std::int64_t user = e.user_id.value_or(0);
     const std::string text =

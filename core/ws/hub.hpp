@@ -31,6 +31,8 @@ class Hub final : public ConnectionHandler {
   std::shared_ptr<Connection> admit(
       Identity identity, const std::map<std::int64_t, std::vector<std::int64_t>>& conversations,
       std::uint16_t& refusal);
+  // Whether the user has an open connection.
+  bool online(std::int64_t user) const;
   // Starts serving an admitted connection on the socket the handshake detached.
   void start(const std::shared_ptr<Connection>& connection, Poco::Net::StreamSocket socket,
              std::string pending);

@@ -41,6 +41,8 @@ std::vector<Call> authenticatedCalls(const Scene& s) {
       {"POST", "/api/chat/messages/send_voice/", ""},
       {"POST", "/api/tracking/" + r + "/position/", R"({"latitude":1,"longitude":1})"},
       {"GET", "/api/tracking/" + r + "/", ""},
+      {"GET", "/api/notifications/", ""},
+      {"POST", "/api/notifications/1/read/", ""},
       {"POST", "/api/chat/messages/send_location/",
        "{\"conversation_id\":" + c + R"(,"latitude":1,"longitude":1})"},
   };

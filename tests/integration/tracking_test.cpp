@@ -2,8 +2,10 @@
 // tests/fixtures/tracks, positions posted over REST and over the WebSocket.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Timestamp.h>
@@ -104,6 +106,34 @@ TEST(Tracking, ASimulatedDriveBringsDistanceAndEtaDownAndIgnoresABadFix) {
   const auto final_view = s.api.http().get(s.path(), s.technician).object();
   EXPECT_EQ(final_view->getArray("trail")->size(), fixes.size() - 1);
   EXPECT_FALSE(final_view->getValue<std::string>("eta_at").empty());
+
+  // "Arriving soon" and "arrived" once each, to the client; the technician is asked to
+  // mark the job on site.
+  auto kinds = [&](const std::string& token, const std::string& kind) {
+    int count = 0;
+    const auto list = s.api.http().get("/api/notifications/", token).array();
+    for (std::size_t i = 0; i < list->size(); ++i)
+      if (list->getObject(i)->getValue<std::string>("kind") == kind) ++count;
+    return count;
+  };
+  auto settle = [&] { std::this_thread::sleep_for(std::chrono::milliseconds(300)); };
+  settle();
+  EXPECT_EQ(kinds(s.client, "arriving_soon"), 1);
+  EXPECT_EQ(kinds(s.client, "arrived"), 1);
+  EXPECT_EQ(kinds(s.technician, "arrived"), 1);
+  // Jitter around the geofence and the ETA threshold: nothing more.
+  const Fix& last = fixes.back();
+  for (int i = 1; i <= 6; ++i) {
+    Fix jitter = last;
+    jitter.second = last.second + 10 * i;
+    jitter.latitude = 48.8566 - (i % 2 ? 140.0 : 170.0) / 111195;
+    ASSERT_EQ(
+        s.api.http().post(s.path("position/"), positionBody(jitter, start_ms), s.technician).status,
+        202);
+  }
+  settle();
+  EXPECT_EQ(kinds(s.client, "arriving_soon"), 1);
+  EXPECT_EQ(kinds(s.client, "arrived"), 1);
 
   // The client heard about it live.
   const auto frames = client_ws.collect("tracking", 3);

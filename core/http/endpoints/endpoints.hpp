@@ -29,6 +29,8 @@ ApiResponse sendVoice(Services& s, ApiRequest& r);
 ApiResponse sendLocation(Services& s, ApiRequest& r);
 ApiResponse postPosition(Services& s, ApiRequest& r);
 ApiResponse getTracking(Services& s, ApiRequest& r);
+ApiResponse listNotifications(Services& s, ApiRequest& r);
+ApiResponse readNotification(Services& s, ApiRequest& r);
 
 ApiResponse listPlugins(Services& s, ApiRequest& r);
 ApiResponse health(Services& s, ApiRequest& r);

@@ -87,6 +87,19 @@ const std::vector<Migration>& migrations() {
         "ALTER TABLE attachments ADD COLUMN conversation_id INTEGER REFERENCES conversations (id)",
         "CREATE INDEX attachments_unreferenced ON attachments (created_at) "
         "WHERE message_id IS NULL"}},
+      {3,
+       {R"(CREATE TABLE notifications (
+             id INTEGER PRIMARY KEY AUTOINCREMENT,
+             user_id INTEGER NOT NULL REFERENCES users (id),
+             kind TEXT NOT NULL,
+             title TEXT NOT NULL,
+             body TEXT NOT NULL DEFAULT '',
+             data TEXT NOT NULL DEFAULT '{}',
+             request_id INTEGER REFERENCES service_requests (id),
+             conversation_id INTEGER REFERENCES conversations (id),
+             created_at INTEGER NOT NULL,
+             read_at INTEGER))",
+        "CREATE INDEX notifications_user ON notifications (user_id, id)"}},
   };
   return all;
 }

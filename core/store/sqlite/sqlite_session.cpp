@@ -463,4 +463,50 @@ bool SqliteSession::blobInUse(const std::string& sha256) {
   return count > 0;
 }
 
+Notification SqliteSession::insertNotification(const Notification& n) {
+  const Poco::Nullable<Poco::Int64> request = n.request_id
+                                                  ? Poco::Nullable<Poco::Int64>(n.request_id->value)
+                                                  : Poco::Nullable<Poco::Int64>();
+  const Poco::Nullable<Poco::Int64> conversation =
+      n.conversation_id ? Poco::Nullable<Poco::Int64>(n.conversation_id->value)
+                        : Poco::Nullable<Poco::Int64>();
+  db_ << "INSERT INTO notifications (user_id, kind, title, body, data, request_id, "
+         "conversation_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      bind(static_cast<Poco::Int64>(n.user_id.value)), bind(n.kind), bind(n.title), bind(n.body),
+      bind(n.data_json), bind(request), bind(conversation),
+      bind(static_cast<Poco::Int64>(toEpochMs(n.created_at))), now;
+  Notification stored = n;
+  stored.id = lastInsertId();
+  return stored;
+}
+
+std::vector<Notification> SqliteSession::notificationsOf(UserId user, bool unread_only, int limit) {
+  Statement st(db_);
+  st << "SELECT id, user_id, kind, title, body, data, request_id, conversation_id, created_at, "
+        "read_at FROM notifications WHERE user_id = ? "
+     << (unread_only ? "AND read_at IS NULL " : "") << "ORDER BY id DESC LIMIT ?",
+      bind(static_cast<Poco::Int64>(user.value)), bind(limit);
+  return mapRows<Notification>(st, [](const Row& row) {
+    Notification n;
+    n.id = row.int64(0);
+    n.user_id = UserId(row.int64(1));
+    n.kind = row.text(2);
+    n.title = row.text(3);
+    n.body = row.text(4);
+    n.data_json = row.text(5);
+    if (auto request = row.optInt64(6)) n.request_id = RequestId(*request);
+    if (auto conversation = row.optInt64(7)) n.conversation_id = ConversationId(*conversation);
+    n.created_at = row.time(8);
+    if (auto read = row.optInt64(9)) n.read_at = fromEpochMs(*read);
+    return n;
+  });
+}
+
+bool SqliteSession::markNotificationRead(std::int64_t id, UserId user, TimePoint at) {
+  db_ << "UPDATE notifications SET read_at = COALESCE(read_at, ?) WHERE id = ? AND user_id = ?",
+      bind(static_cast<Poco::Int64>(toEpochMs(at))), bind(static_cast<Poco::Int64>(id)),
+      bind(static_cast<Poco::Int64>(user.value)), now;
+  return sqlite3_changes(prepared_.db()) == 1;
+}
+
 }  // namespace fieldlink::sqlite

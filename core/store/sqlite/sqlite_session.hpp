@@ -45,6 +45,9 @@ class SqliteSession final : public StoreSession {
   std::vector<AttachmentRecord> unreferencedAttachments(TimePoint cutoff, int limit) override;
   bool deleteUnreferencedAttachment(std::int64_t id) override;
   bool blobInUse(const std::string& sha256) override;
+  Notification insertNotification(const Notification& notification) override;
+  std::vector<Notification> notificationsOf(UserId user, bool unread_only, int limit) override;
+  bool markNotificationRead(std::int64_t id, UserId user, TimePoint at) override;
 
  private:
   std::int64_t lastInsertId();

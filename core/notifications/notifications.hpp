@@ -1,0 +1,52 @@
+#pragma once
+
+#include <functional>
+#include <mutex>
+#include <vector>
+
+#include "bus/event_bus.hpp"
+#include "domain/model.hpp"
+#include "plugins/plugin_host.hpp"
+#include "store/store.hpp"
+
+namespace fieldlink {
+
+// Turns what happens into notifications for the people concerned, stores them, and
+// publishes each as a `notification` event to its user. Listens on the bus for:
+// system messages (assignment, status changes), messages to participants with no open
+// connection, and the tracker's `tracking.arriving_soon` and `tracking.arrived`.
+class Notifications {
+ public:
+  Notifications(Store& store, EventBus& bus, const PluginHost& plugins);
+  ~Notifications();  // unsubscribes, then waits for the notifications being stored
+  Notifications(const Notifications&) = delete;
+  Notifications& operator=(const Notifications&) = delete;
+
+  // Who has an open connection (the hub knows); until set, nobody does.
+  void setPresence(std::function<bool(std::int64_t user)> online);
+
+  std::vector<Notification> list(const User& caller, bool unread_only);
+  // NotFound unless it is the caller's.
+  void markRead(const User& caller, std::int64_t id);
+
+ private:
+  struct Draft {
+    std::int64_t user;
+    std::string kind, title, body;
+    Poco::JSON::Object::Ptr data;
+  };
+  void onEvent(const sdk::Event& event, const Routing& routing);
+  void fromMessage(const sdk::Event& event, const Routing& routing);
+  void fromTracking(const sdk::Event& event, const Routing& routing);
+  // Stores them without blocking the caller (a bus handler), then publishes each.
+  void deliver(std::vector<Draft> drafts, std::int64_t conversation);
+
+  Store& store_;
+  EventBus& bus_;
+  const PluginHost& plugins_;
+  std::mutex presence_mutex_;  // events arrive on other threads while the hub comes and goes
+  std::function<bool(std::int64_t)> online_;
+  std::size_t subscription_ = 0;
+};
+
+}  // namespace fieldlink
