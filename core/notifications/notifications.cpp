@@ -133,6 +133,9 @@ void Notifications::deliver(std::vector<Draft> drafts, std::int64_t conversation
           event.data = views::notification(n);
           event.at = n.created_at;
           bus_.publish(event, Routing{{n.user_id.value}, 0});
+          Poco::JSON::Object outside(*event.data);
+          outside.set("user_id", static_cast<Poco::Int64>(n.user_id.value));
+          plugins_.notify(outside);
         }
       });
 }

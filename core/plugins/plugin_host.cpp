@@ -19,6 +19,8 @@ std::string kindName(sdk::PluginKind kind) {
       return "message_type";
     case sdk::PluginKind::Stats:
       return "stats";
+    case sdk::PluginKind::Notifier:
+      return "notifier";
   }
   return "";
 }
@@ -40,6 +42,7 @@ struct PluginHost::Loaded {
   PluginStatus status;
   sdk::MessageTypePlugin* message_type = nullptr;
   sdk::StatsPlugin* stats = nullptr;
+  sdk::NotifierPlugin* notifier = nullptr;
 };
 
 PluginHost::PluginHost(const Poco::Util::AbstractConfiguration& config,
@@ -62,6 +65,7 @@ PluginHost::~PluginHost() {
     }
     entry.message_type = nullptr;
     entry.stats = nullptr;
+    entry.notifier = nullptr;
     entry.plugin.reset();
   }
   loaded_.clear();
@@ -109,8 +113,10 @@ void PluginHost::loadOne(const std::string& dir, const std::string& name) {
     if (!entry->plugin) return fail("factory returned nothing");
     entry->message_type = entry->plugin->message_type();
     entry->stats = entry->plugin->stats();
+    entry->notifier = entry->plugin->notifier();
     if ((manifest.kind == sdk::PluginKind::MessageType) != (entry->message_type != nullptr) ||
-        (manifest.kind == sdk::PluginKind::Stats) != (entry->stats != nullptr))
+        (manifest.kind == sdk::PluginKind::Stats) != (entry->stats != nullptr) ||
+        (manifest.kind == sdk::PluginKind::Notifier) != (entry->notifier != nullptr))
       return fail("the plugin does not implement the kind its manifest declares");
     entry->context = std::make_unique<PluginContext>(name, config_, store_, bus_);
     const sdk::StartResult started = entry->plugin->start(*entry->context);
@@ -210,6 +216,17 @@ void PluginHost::deliverToStats(const sdk::Event& event) const {
       entry->stats->on_event(event);
     } catch (...) {
       log().error("plugin %s threw from on_event(%s)", entry->status.name, event.type);
+    }
+  }
+}
+
+void PluginHost::notify(const Poco::JSON::Object& notification) const {
+  for (const auto& entry : loaded_) {
+    if (!entry->notifier) continue;
+    try {
+      entry->notifier->deliver(notification);
+    } catch (...) {
+      log().error("plugin %s threw from deliver()", entry->status.name);
     }
   }
 }

@@ -48,6 +48,9 @@ class PluginHost {
   sdk::UploadDecision reviewUpload(const std::string& type, const sdk::MediaInfo& media,
                                    std::int64_t size) const;
 
+  // Hands a stored notification to every notifier plugin.
+  void notify(const Poco::JSON::Object& notification) const;
+
   std::vector<PluginStatus> status() const;
 
  private:

@@ -4,7 +4,8 @@
 // anything else in the plugin, and refuses a plugin built against another version.
 // Bump it whenever a type or virtual function in these headers changes shape.
 // 2: uploads (media.hpp, MessageTypePlugin::uploads(), MessageContext::attachments).
-#define FIELDLINK_SDK_API_VERSION 2
+// 3: notifier plugins (notifier.hpp, PluginKind::Notifier, Plugin::notifier()).
+#define FIELDLINK_SDK_API_VERSION 3
 
 namespace fieldlink::sdk {
 inline constexpr int kApiVersion = FIELDLINK_SDK_API_VERSION;

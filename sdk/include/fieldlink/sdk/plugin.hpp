@@ -8,11 +8,12 @@
 #include "fieldlink/sdk/api_version.hpp"
 #include "fieldlink/sdk/host_context.hpp"
 #include "fieldlink/sdk/message_type.hpp"
+#include "fieldlink/sdk/notifier.hpp"
 #include "fieldlink/sdk/stats.hpp"
 
 namespace fieldlink::sdk {
 
-enum class PluginKind : int { MessageType = 1, Stats = 2 };
+enum class PluginKind : int { MessageType = 1, Stats = 2, Notifier = 3 };
 
 // The outcome of start(): empty error means the plugin is ready.
 struct StartResult {
@@ -32,6 +33,7 @@ class Plugin {
   // Exactly one of these is non-null, matching the manifest's kind.
   virtual MessageTypePlugin* message_type() { return nullptr; }
   virtual StatsPlugin* stats() { return nullptr; }
+  virtual NotifierPlugin* notifier() { return nullptr; }
 };
 
 // The one symbol a plugin exports (`fieldlink_plugin`). Its layout is frozen across API
