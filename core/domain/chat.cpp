@@ -136,6 +136,58 @@ std::int64_t Chat::markRead(const User& caller, ConversationId id, MessageId mes
   return result.unread_count;
 }
 
+Message Chat::updateLive(const User& caller, MessageId id, Poco::JSON::Object::Ptr content,
+                         bool stop, std::uint64_t origin_connection) {
+  auto message = store_.read([&](StoreSession& s) {
+    auto found = s.findMessage(id);
+    if (!found) throw NotFound("Message not found.");
+    requireParticipant(s, caller, found->conversation_id);
+    return std::move(*found);
+  });
+  if (!message.sender_id || *message.sender_id != caller.id)
+    throw Forbidden("Only its sender updates a message shared live.");
+  const std::string until_text = message.content->optValue<std::string>("live_until", "");
+  const auto until = parseRfc3339(until_text);
+  if (!until) throw Conflict("This message is not shared live.", "not_live");
+  if (nowMs() >= *until) throw Conflict("Live sharing of this message has ended.", "live_ended");
+
+  Poco::JSON::Object::Ptr updated;
+  if (stop) {
+    updated = new Poco::JSON::Object(*message.content);
+    updated->set("live_until", formatRfc3339(nowMs()));
+  } else {
+    Poco::JSON::Object::Ptr proposed = new Poco::JSON::Object(*content);
+    proposed->set("live_until", until_text);
+    sdk::MessageContext context{message.conversation_id.value, caller.id.value, {}};
+    const sdk::ValidationResult validated =
+        plugins_.validate(message.message_type, *proposed, context);
+    if (!validated.ok()) throw InvalidInput("content." + validated.field(), validated.reason());
+    updated = validated.content();
+    updated->set("live_until", until_text);  // the plugin may not extend it
+  }
+  std::ostringstream json;
+  updated->stringify(json);
+  message.content = updated;
+  store_.write(
+      [&](StoreSession& s) {
+        s.updateMessageContent(id, json.str());
+        std::vector<std::int64_t> audience;
+        for (const UserId user : s.participantIds(message.conversation_id))
+          audience.push_back(user.value);
+        return audience;
+      },
+      [&](const std::vector<std::int64_t>& audience) {
+        sdk::Event event;
+        event.type = "message.updated";
+        event.conversation_id = message.conversation_id.value;
+        event.user_id = caller.id.value;
+        event.data = views::message(message);
+        event.at = nowMs();
+        bus_.publish(event, Routing{audience, origin_connection});
+      });
+  return message;
+}
+
 Message Chat::appendSystemMessage(StoreSession& session, ConversationId conversation,
                                   Poco::JSON::Object::Ptr content, TimePoint at) {
   NewMessage message;

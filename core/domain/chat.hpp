@@ -52,6 +52,12 @@ class Chat {
   void sendAsync(const User& caller, const SendMessageInput& input, std::uint64_t origin_connection,
                  SendDone done);
   MessagePage history(const User& caller, ConversationId id, const MessageQuery& query);
+  // Updates a message shared live (content.live_until still ahead) by its sender: the new
+  // content goes through the type's plugin and keeps the original `live_until`; `stop` ends
+  // the sharing instead (live_until becomes now). Publishes message.updated. NotFound for
+  // outsiders, Forbidden for anyone but the sender, Conflict("not_live"/"live_ended").
+  Message updateLive(const User& caller, MessageId id, Poco::JSON::Object::Ptr content, bool stop,
+                     std::uint64_t origin_connection = 0);
   // Marks everything up to `message` read; returns the caller's unread count afterwards.
   std::int64_t markRead(const User& caller, ConversationId id, MessageId message,
                         std::uint64_t origin_connection = 0);

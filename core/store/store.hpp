@@ -62,6 +62,8 @@ class StoreSession {
                                   const Participant& new_participant) = 0;
   // Assigns the id. The caller has checked client_id uniqueness in the same transaction.
   virtual Message insertMessage(const NewMessage& message) = 0;
+  // Replaces a live message's content (a shared location's latest position).
+  virtual void updateMessageContent(MessageId id, const std::string& content_json) = 0;
   // Moves the marker forward only; an older message id leaves it where it is.
   virtual void advanceReadMarker(ConversationId conversation, UserId user, MessageId upto) = 0;
   virtual AttachmentRecord insertAttachment(const AttachmentRecord& attachment) = 0;

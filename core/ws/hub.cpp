@@ -247,6 +247,12 @@ void Hub::onEvent(const sdk::Event& e, const Routing& routing) {
         ",\"is_typing\":" + (e.data->getValue<bool>("is_typing") ? "true" : "false") + "}";
     for (const auto& c : receivers(routing.audience, e.conversation_id, 0, e.user_id.value_or(0)))
       c->sendText(text);
+  } else if (e.type == "message.updated") {
+    Poco::JSON::Object frame;
+    frame.set("type", "message.updated");
+    frame.set("message", e.data);
+    const std::string text = toText(frame);
+    for (const auto& c : receivers(routing.audience, e.conversation_id, 0, 0)) c->sendText(text);
   } else if (e.type == "tracking") {
     Poco::JSON::Object frame(*e.data);
     frame.set("type", "tracking");
@@ -321,10 +327,12 @@ void Hub::onText(const std::shared_ptr<Connection>& c, std::string text) {
       handleResume(c, *frame);
     else if (type == "position")
       handlePosition(c, *frame);
+    else if (type == "update")
+      handleUpdate(c, *frame);
     else if (type == "ping")
       c->sendText("{\"type\":\"pong\"}");
     else
-      throw InvalidInput("type", "One of message, typing, read, resume, position, ping.",
+      throw InvalidInput("type", "One of message, typing, read, resume, update, position, ping.",
                          "unknown_frame_type");
   } catch (...) {
     c->sendText(errorFrame(std::current_exception(), client_id));
@@ -418,6 +426,28 @@ void Hub::handlePosition(const std::shared_ptr<Connection>& c, const Poco::JSON:
     if (!connection) return;
     try {
       tracker_.post(connection->user(), request, point);
+    } catch (...) {
+      connection->sendText(errorFrame(std::current_exception(), std::nullopt));
+    }
+  });
+}
+
+void Hub::handleUpdate(const std::shared_ptr<Connection>& c, const Poco::JSON::Object& frame) {
+  const MessageId message(intField(frame, "message_id", 1));
+  const bool stop =
+      frame.has("stop") && frame.get("stop").isBoolean() && frame.getValue<bool>("stop");
+  Poco::JSON::Object::Ptr content = new Poco::JSON::Object;
+  if (!stop) {
+    if (!frame.has("content") || frame.get("content").type() != typeid(Poco::JSON::Object::Ptr))
+      throw InvalidInput("content", "Must be a JSON object.");
+    content = frame.getObject("content");
+  }
+  std::weak_ptr<Connection> weak = c;
+  blocking_work_.post([this, weak, message, content, stop] {
+    const auto connection = weak.lock();
+    if (!connection) return;
+    try {
+      chat_.updateLive(connection->user(), message, content, stop, connection->id());
     } catch (...) {
       connection->sendText(errorFrame(std::current_exception(), std::nullopt));
     }

@@ -69,6 +69,7 @@ class Hub final : public ConnectionHandler {
   void handleRead(const std::shared_ptr<Connection>& c, const Poco::JSON::Object& frame);
   void handleResume(const std::shared_ptr<Connection>& c, const Poco::JSON::Object& frame);
   void handlePosition(const std::shared_ptr<Connection>& c, const Poco::JSON::Object& frame);
+  void handleUpdate(const std::shared_ptr<Connection>& c, const Poco::JSON::Object& frame);
   // The frame's conversation: its conversation_id, or the connection's own on /ws/chat/{id}/.
   // NotFound unless the connection follows it and its user takes part in it.
   ConversationId conversationOf(const Connection& c, const Poco::JSON::Object& frame) const;

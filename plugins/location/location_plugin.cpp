@@ -1,6 +1,9 @@
 // The `location` message type: content {latitude, longitude, accuracy?, label?}, normalised
 // with a `map_url` to open it.
+#include <chrono>
+
 #include <fieldlink/sdk/plugin.hpp>
+#include <fieldlink/sdk/time.hpp>
 
 #include "coordinates.hpp"
 
@@ -15,7 +18,11 @@ constexpr std::size_t kMaxLabelBytes = 200;
 class LocationPlugin final : public sdk::Plugin, public sdk::MessageTypePlugin {
  public:
   sdk::StartResult start(sdk::HostContext& host) override {
+    host_ = &host;
     map_url_ = host.config().getString("map_url", kDefaultMap);
+    max_live_ = std::chrono::minutes(host.config().getInt("max_live_minutes", 480));
+    if (max_live_.count() < 1)
+      return sdk::StartResult::failed("plugins.location.max_live_minutes must be positive");
     if (map_url_.find("{lat}") == std::string::npos || map_url_.find("{lon}") == std::string::npos)
       return sdk::StartResult::failed("plugins.location.map_url must contain {lat} and {lon}");
     return sdk::StartResult::ok();
@@ -38,6 +45,18 @@ class LocationPlugin final : public sdk::Plugin, public sdk::MessageTypePlugin {
       out->set("label", label.extract<std::string>());
     }
     out->set("map_url", location::mapLink(map_url_, *read.position));
+    if (content.has("live_until") && !content.isNull("live_until")) {
+      // Shared live until then: the sender's later positions update this message.
+      const auto until = content.get("live_until");
+      const auto at =
+          until.isString() ? sdk::parseTime(until.extract<std::string>()) : std::nullopt;
+      const auto now = host_->now();
+      if (!at || *at <= now || *at > now + max_live_)
+        return sdk::ValidationResult::reject("live_until",
+                                             "Must be an RFC 3339 time within the next " +
+                                                 std::to_string(max_live_.count()) + " minutes.");
+      out->set("live_until", sdk::formatTime(*at));
+    }
     return sdk::ValidationResult::accept(out);
   }
 
@@ -48,7 +67,9 @@ class LocationPlugin final : public sdk::Plugin, public sdk::MessageTypePlugin {
   }
 
  private:
+  sdk::HostContext* host_ = nullptr;
   std::string map_url_ = kDefaultMap;
+  std::chrono::minutes max_live_{480};
 };
 
 }  // namespace

@@ -1,6 +1,10 @@
 // Location messages over REST and WebSocket against a running fieldlinkd.
 #include <gtest/gtest.h>
 
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/Timespan.h>
+#include <Poco/Timestamp.h>
+
 #include "support/scene.hpp"
 #include "support/ws_client.hpp"
 
@@ -83,6 +87,97 @@ TEST(Location, ALocationSentOverTheWebSocketReachesTheOtherSide) {
   const auto content = frame->getObject("message")->getObject("content");
   EXPECT_EQ(content->getValue<std::string>("label"), "Front door");
   EXPECT_DOUBLE_EQ(content->getValue<double>("longitude"), -73.6);
+}
+
+std::string inMinutes(int minutes) {
+  return Poco::DateTimeFormatter::format(Poco::Timestamp() + Poco::Timespan(minutes * 60, 0),
+                                         "%Y-%m-%dT%H:%M:%S.%iZ");
+}
+
+TEST(Location, ALiveLocationIsUpdatedInPlaceUntilItStops) {
+  Scene s(withLocation());
+  WsClient client(s.server.port(), "/ws/?token=" + s.client);
+  WsClient technician(s.server.port(), "/ws/?token=" + s.technician);
+  const auto shared = s.api.http().post(
+      "/api/chat/messages/send_location/",
+      locationBody(s.conversation_id,
+                   R"("latitude":48.80,"longitude":2.30,"live_until":")" + inMinutes(30) + "\""),
+      s.technician);
+  ASSERT_EQ(shared.status, 201) << shared.body;
+  const auto id = shared.object()->getValue<std::int64_t>("id");
+  const auto until = shared.object()->getObject("content")->getValue<std::string>("live_until");
+  ASSERT_TRUE(client.nextOfType("message"));
+
+  // Over REST, then over the WebSocket: the same message moves, no new one appears.
+  const auto moved = s.api.http().post(
+      "/api/chat/messages/send_location/",
+      "{\"message_id\":" + std::to_string(id) + R"(,"latitude":48.81,"longitude":2.31})",
+      s.technician);
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  auto update = client.nextOfType("message.updated");
+  ASSERT_TRUE(update);
+  EXPECT_DOUBLE_EQ(update->getObject("message")->getObject("content")->getValue<double>("latitude"),
+                   48.81);
+  EXPECT_EQ(update->getObject("message")->getObject("content")->getValue<std::string>("live_until"),
+            until);
+  technician.sendJson("{\"type\":\"update\",\"message_id\":" + std::to_string(id) +
+                      R"(,"content":{"latitude":48.82,"longitude":2.32}})");
+  update = client.nextOfType("message.updated");
+  ASSERT_TRUE(update);
+  EXPECT_EQ(update->getObject("message")->getValue<std::int64_t>("id"), id);
+  const auto history = s.api.http()
+                           .get("/api/chat/messages/conversation_messages/?conversation_id=" +
+                                    std::to_string(s.conversation_id),
+                                s.client)
+                           .object()
+                           ->getArray("results");
+  const auto latest = history->getObject(history->size() - 1);
+  EXPECT_EQ(latest->getValue<std::int64_t>("id"), id);
+  EXPECT_DOUBLE_EQ(latest->getObject("content")->getValue<double>("latitude"), 48.82);
+
+  // Only the sender moves it; bad coordinates are refused as on creation.
+  const std::string update_path = "/api/chat/messages/send_location/";
+  const std::string move =
+      "{\"message_id\":" + std::to_string(id) + R"(,"latitude":1,"longitude":1})";
+  EXPECT_EQ(s.api.http().post(update_path, move, s.client).status, 403);
+  EXPECT_EQ(s.api.http().post(update_path, move, s.outsider_client).status, 404);
+  EXPECT_EQ(s.api.http()
+                .post(update_path,
+                      "{\"message_id\":" + std::to_string(id) + R"(,"latitude":100,"longitude":1})",
+                      s.technician)
+                .status,
+            400);
+
+  // Stopping ends it: later positions are refused.
+  EXPECT_EQ(s.api.http()
+                .post(update_path, "{\"message_id\":" + std::to_string(id) + R"(,"stop":true})",
+                      s.technician)
+                .status,
+            200);
+  const auto late = s.api.http().post(update_path, move, s.technician);
+  EXPECT_EQ(late.status, 409);
+  EXPECT_EQ(late.code(), "live_ended");
+}
+
+TEST(Location, LiveUntilMustBeSoonAndOnlyLiveLocationsMove) {
+  Scene s(withLocation());
+  for (const std::string& until : {inMinutes(-1), inMinutes(60 * 24), std::string("soon")}) {
+    const auto refused = s.api.http().post(
+        "/api/chat/messages/send_location/",
+        locationBody(s.conversation_id,
+                     R"("latitude":1,"longitude":1,"live_until":")" + until + "\""),
+        s.technician);
+    EXPECT_EQ(refused.status, 400) << until << ": " << refused.body;
+  }
+  const auto still = s.api.http().post(
+      "/api/chat/messages/send_location/",
+      locationBody(s.conversation_id, R"("latitude":1,"longitude":1)"), s.technician);
+  const auto id = still.object()->getValue<std::int64_t>("id");
+  const auto refused = s.api.http().post(
+      "/api/chat/messages/send_location/",
+      "{\"message_id\":" + std::to_string(id) + R"(,"latitude":2,"longitude":2})", s.technician);
+  EXPECT_EQ(refused.status, 409);
+  EXPECT_EQ(refused.code(), "not_live");
 }
 
 }  // namespace

@@ -41,12 +41,21 @@ ApiResponse sendMessage(Services& s, ApiRequest& r) {
 // The location fields of the body become the content; the location plugin checks them.
 ApiResponse sendLocation(Services& s, ApiRequest& r) {
   const auto body = r.jsonBody();
+  if (body->has("message_id")) {
+    // A newer position for a location shared live, or the end of the sharing.
+    const MessageId id(json_input::requiredId(*body, "message_id"));
+    const bool stop = body->optValue<bool>("stop", false);
+    Poco::JSON::Object::Ptr content = new Poco::JSON::Object;
+    for (const char* key : {"latitude", "longitude", "accuracy", "label"})
+      if (body->has(key)) content->set(key, body->get(key));
+    return ApiResponse::json(200, views::message(s.chat.updateLive(r.caller(), id, content, stop)));
+  }
   SendMessageInput input;
   input.conversation_id = ConversationId(json_input::requiredId(*body, "conversation_id"));
   input.message_type = "location";
   input.client_id = json_input::optionalString(*body, "client_id");
   input.content = new Poco::JSON::Object;
-  for (const char* key : {"latitude", "longitude", "accuracy", "label"})
+  for (const char* key : {"latitude", "longitude", "accuracy", "label", "live_until"})
     if (body->has(key)) input.content->set(key, body->get(key));
   const SendResult result = s.chat.send(r.caller(), input);
   return ApiResponse::json(result.created ? 201 : 200, views::message(result.message));

@@ -414,6 +414,11 @@ Message SqliteSession::insertMessage(const NewMessage& message) {
   return stored;
 }
 
+void SqliteSession::updateMessageContent(MessageId id, const std::string& content_json) {
+  db_ << "UPDATE messages SET content = ? WHERE id = ?", bind(content_json),
+      bind(static_cast<Poco::Int64>(id.value)), now;
+}
+
 void SqliteSession::advanceReadMarker(ConversationId conversation, UserId user, MessageId upto) {
   db_ << "UPDATE participants SET last_read_message_id = MAX(last_read_message_id, ?) "
          "WHERE conversation_id = ? AND user_id = ?",

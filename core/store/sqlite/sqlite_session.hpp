@@ -38,6 +38,7 @@ class SqliteSession final : public StoreSession {
   void replaceParticipant(ConversationId conversation, UserId old_user,
                           const Participant& new_participant) override;
   Message insertMessage(const NewMessage& message) override;
+  void updateMessageContent(MessageId id, const std::string& content_json) override;
   void advanceReadMarker(ConversationId conversation, UserId user, MessageId upto) override;
   AttachmentRecord insertAttachment(const AttachmentRecord& attachment) override;
   bool linkAttachment(std::int64_t attachment_id, MessageId message,
