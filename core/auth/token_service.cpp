@@ -1,5 +1,6 @@
 #include "auth/token_service.hpp"
 
+#include <Poco/Crypto/OpenSSLInitializer.h>
 #include <Poco/Exception.h>
 #include <Poco/JWT/Signer.h>
 #include <Poco/JWT/Token.h>
@@ -17,6 +18,15 @@ Poco::Timestamp toTimestamp(TimePoint t) {
 }
 
 }  // namespace
+
+TokenService::TokenService(Options options) : options_(std::move(options)) {
+  // Poco::JWT's digests each hold an OpenSSLInitializer; when the last one goes, Poco tears
+  // OpenSSL's lock table down while another thread may be setting it up again, which crashed
+  // the server under load (a backtrace through OpenSSLInitializer::uninitialize). One held
+  // until the process exits keeps the count above zero.
+  static const Poco::Crypto::OpenSSLInitializer keep_openssl_initialised;
+  (void)keep_openssl_initialised;
+}
 
 std::string TokenService::issue(UserId user, TokenKind kind, TimePoint now) const {
   Poco::JWT::Token token;

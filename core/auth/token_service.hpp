@@ -24,7 +24,7 @@ class TokenService {
     std::chrono::seconds access_lifetime{900};
     std::chrono::seconds refresh_lifetime{7 * 24 * 3600};
   };
-  explicit TokenService(Options options) : options_(std::move(options)) {}
+  explicit TokenService(Options options);
 
   std::string issue(UserId user, TokenKind kind, TimePoint now) const;
   // Throws Unauthorized for a malformed, tampered, foreign, expired or wrong-kind token.

@@ -1,5 +1,6 @@
 #include "notifications/notifications.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include "domain/errors.hpp"
@@ -68,17 +69,34 @@ void Notifications::fromMessage(const sdk::Event& event, const Routing& routing)
       drafts.push_back({user, what, title, content->optValue<std::string>("text", ""), data});
     }
   } else {
-    // A message for someone who is not connected: they would not know otherwise.
+    // A message for a client or technician who is not connected: they would not know
+    // otherwise.
     std::lock_guard<std::mutex> lock(presence_mutex_);
     for (const std::int64_t user : routing.audience) {
       if (event.user_id && user == *event.user_id) continue;
       if (online_ && online_(user)) continue;
+      if (isDispatcherIn(event.conversation_id, user)) continue;
       drafts.push_back({user, "message", "New message", plugins_.summary(type, *content),
                         dataWith({{"message_id", event.data->get("id")},
                                   {"sender_id", event.data->get("sender_id")}})});
     }
   }
   if (!drafts.empty()) deliver(std::move(drafts), event.conversation_id);
+}
+
+bool Notifications::isDispatcherIn(std::int64_t conversation, std::int64_t user) {
+  std::lock_guard<std::mutex> lock(dispatchers_mutex_);
+  auto it = dispatchers_.find(conversation);
+  if (it == dispatchers_.end()) {
+    std::vector<std::int64_t> found;
+    store_.read([&](StoreSession& s) {
+      if (const auto c = s.findConversation(ConversationId(conversation)))
+        for (const auto& p : c->participants)
+          if (p.role == Role::Dispatcher) found.push_back(p.user_id.value);
+    });
+    it = dispatchers_.emplace(conversation, std::move(found)).first;
+  }
+  return std::find(it->second.begin(), it->second.end(), user) != it->second.end();
 }
 
 void Notifications::fromTracking(const sdk::Event& event, const Routing& routing) {

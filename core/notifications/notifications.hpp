@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <mutex>
+#include <unordered_map>
 #include <vector>
 
 #include "bus/event_bus.hpp"
@@ -44,8 +45,14 @@ class Notifications {
   Store& store_;
   EventBus& bus_;
   const PluginHost& plugins_;
+  // The dispatchers taking part in a conversation: they follow jobs on their dashboard and
+  // are not told of every message. Learned once per conversation (dispatchers stay).
+  bool isDispatcherIn(std::int64_t conversation, std::int64_t user);
+
   std::mutex presence_mutex_;  // events arrive on other threads while the hub comes and goes
   std::function<bool(std::int64_t)> online_;
+  std::mutex dispatchers_mutex_;
+  std::unordered_map<std::int64_t, std::vector<std::int64_t>> dispatchers_;
   std::size_t subscription_ = 0;
 };
 

@@ -56,6 +56,8 @@ TEST(Notifications, MessagesNotifyOnlyParticipantsWithNoOpenConnection) {
   ASSERT_EQ(offline.size(), 1u);
   EXPECT_EQ(offline[0]->getValue<std::string>("body"), "Water everywhere");
   EXPECT_TRUE(notificationsOf(s, s.client, "message").empty());  // not for the sender
+  // Nor for the dispatcher, though a participant: dispatchers follow jobs on the dashboard.
+  EXPECT_TRUE(notificationsOf(s, s.dispatcher, "message").empty());
 
   WsClient technician(s.server.port(), "/ws/?token=" + s.technician);
   ASSERT_EQ(s.api.sendText(s.client, s.conversation_id, "Hello?").status, 201);
