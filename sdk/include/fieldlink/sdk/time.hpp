@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <optional>
+#include <regex>
 #include <string>
 
 #include <Poco/DateTimeFormat.h>
@@ -20,14 +21,28 @@ inline std::string formatTime(std::chrono::system_clock::time_point at) {
   return Poco::DateTimeFormatter::format(Poco::Timestamp(ms * 1000), "%Y-%m-%dT%H:%M:%S.%iZ");
 }
 
-// Any ISO 8601 time with a zone (fractions optional); nothing when it is not one.
+namespace detail {
+
+// Poco's parser alone is lenient: it reads "yesterday" as a date in year 0.
+inline bool looksLikeRfc3339(const std::string& text) {
+  static const std::regex shape(
+      R"(\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2}))");
+  return std::regex_match(text, shape);
+}
+
+}  // namespace detail
+
+// An RFC 3339 time with a zone, between 1970 and 2199; nothing otherwise.
 inline std::optional<std::chrono::system_clock::time_point> parseTime(const std::string& text) {
+  if (!detail::looksLikeRfc3339(text)) return std::nullopt;
   Poco::DateTime parsed;
   int zone = 0;
   if (!Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT, text, parsed,
                                       zone))
     return std::nullopt;
   parsed.makeUTC(zone);
+  // The system clock counts nanoseconds in 64 bits: beyond 2262 it would overflow.
+  if (parsed.year() < 1970 || parsed.year() >= 2200) return std::nullopt;
   return std::chrono::system_clock::time_point(
       std::chrono::duration_cast<std::chrono::system_clock::duration>(
           std::chrono::microseconds(parsed.timestamp().epochMicroseconds())));
