@@ -23,6 +23,7 @@
 #include "domain/errors.hpp"
 #include "http/api_handler.hpp"
 #include "http/routes.hpp"
+#include "logging/log_line_formatter.hpp"
 
 namespace fieldlink {
 namespace {
@@ -131,6 +132,7 @@ void FieldlinkServer::initialize(Poco::Util::Application& self) {
   addPluginEnvironment(config(), *environment);
 
   for (const auto& [key, value] : command_line_) config().setString(key, value);
+  logging::LogLineFormatter::registerClass();  // before the logging subsystem reads logging.*
   ServerApplication::initialize(self);
 }
 

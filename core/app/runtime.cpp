@@ -6,10 +6,11 @@ namespace fieldlink {
 
 Runtime::Runtime(const Settings& settings, const Poco::Util::AbstractConfiguration& config)
     : settings_(settings),
-      store_(std::make_unique<sqlite::SqliteStore>(
-          sqlite::SqliteStore::Options{settings.database_path, settings.store_batch_max})),
+      store_(std::make_unique<sqlite::SqliteStore>(sqlite::SqliteStore::Options{
+          settings.database_path, settings.store_batch_max, &metrics_.store_write_seconds,
+          &metrics_.store_read_seconds})),
       store_reader_(std::make_unique<PluginStoreReader>(*store_)),
-      plugins_(std::make_unique<PluginHost>(config, *store_reader_, bus_)),
+      plugins_(std::make_unique<PluginHost>(config, *store_reader_, bus_, &metrics_.plugin_errors)),
       hasher_(settings.pbkdf2_iterations),
       tokens_(TokenService::Options{settings.jwt_secret, settings.access_lifetime,
                                     settings.refresh_lifetime}),
@@ -24,14 +25,20 @@ Runtime::Runtime(const Settings& settings, const Poco::Util::AbstractConfigurati
       requests_(std::make_unique<ServiceRequests>(*store_, *chat_)),
       tracker_(std::make_unique<Tracker>(*requests_, bus_, settings.tracking)),
       notifications_(std::make_unique<Notifications>(*store_, bus_, *plugins_)),
-      services_(std::make_unique<Services>(Services{*store_, *accounts_, *requests_, *chat_,
-                                                    *plugins_, *attachments_, *tracker_,
-                                                    *notifications_, settings.max_body_bytes})) {}
+      services_(std::make_unique<Services>(
+          Services{*store_, *accounts_, *requests_, *chat_, *plugins_, *attachments_, *tracker_,
+                   *notifications_, metrics_, settings.monitoring, settings.max_body_bytes})) {
+  counting_subscription_ = bus_.subscribe([this](const sdk::Event& event, const Routing&) {
+    if (event.type == "message.created") metrics_.messages_received.add();
+  });
+}
 
 Runtime::~Runtime() {
+  bus_.unsubscribe(counting_subscription_);
   services_.reset();
   notifications_->setPresence(nullptr);  // the hub goes first
-  hub_.reset();                          // closes the connections before the services they use go
+  metrics_.websocket_connections = nullptr;
+  hub_.reset();  // closes the connections before the services they use go
   // Writes still queued complete (and call back into chat) before anything else goes.
   store_->write([](StoreSession&) {});
   notifications_.reset();
@@ -46,9 +53,11 @@ Runtime::~Runtime() {
 }
 
 void Runtime::startHub() {
-  hub_ = std::make_unique<ws::Hub>(*chat_, *tracker_, bus_, settings_.ws);
+  hub_ =
+      std::make_unique<ws::Hub>(*chat_, *tracker_, bus_, settings_.ws, metrics_.messages_delivered);
   services_->hub = hub_.get();
   ws::Hub* hub = hub_.get();
+  metrics_.websocket_connections = [hub] { return hub->connectionCount(); };
   notifications_->setPresence([hub](std::int64_t user) { return hub->online(user); });
 }
 

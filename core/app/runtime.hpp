@@ -12,10 +12,11 @@
 #include "domain/chat.hpp"
 #include "domain/service_requests.hpp"
 #include "http/services.hpp"
+#include "metrics/server_metrics.hpp"
+#include "notifications/notifications.hpp"
 #include "plugins/plugin_host.hpp"
 #include "plugins/plugin_store_reader.hpp"
 #include "store/store.hpp"
-#include "notifications/notifications.hpp"
 #include "tracking/tracker.hpp"
 #include "ws/hub.hpp"
 
@@ -39,8 +40,10 @@ class Runtime {
 
  private:
   const Settings& settings_;
+  metrics::ServerMetrics metrics_;
   std::unique_ptr<Store> store_;
   EventBus bus_;
+  std::size_t counting_subscription_ = 0;
   std::unique_ptr<PluginStoreReader> store_reader_;
   std::unique_ptr<PluginHost> plugins_;
   PasswordHasher hasher_;

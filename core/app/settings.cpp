@@ -67,8 +67,14 @@ const std::vector<SettingKey>& settingKeys() {
       {"tracking.publish_min_eta_change_s", "15", "ETA change that is worth a frame"},
       {"tracking.arriving_soon_seconds", "300", "notify the client once the ETA falls to this"},
       {"tracking.geofence_m", "150", "notify 'arrived' within this distance of the job"},
+      {"metrics.allow", "127.0.0.1,::1",
+       "addresses or networks (such as 10.0.0.0/8) allowed to read /metrics"},
+      {"metrics.token", "",
+       "bearer token that opens /metrics from anywhere (16+ chars; empty: none)"},
       {"plugins.dir", "${application.dir}../plugins", "folder of plugin .so files"},
-      {"plugins.enabled", "text,file,voice,video,location", "comma-separated plugin names to load"},
+      {"plugins.enabled",
+       "text,file,voice,video,location,stats_messages,stats_response_time,stats_activity",
+       "comma-separated plugin names to load"},
       {"auth.jwt_secret", kPlaceholderSecret, "HS256 signing secret, at least 32 characters"},
       {"auth.access_token_lifetime", "900", "access token lifetime, seconds"},
       {"auth.refresh_token_lifetime", "604800", "refresh token lifetime, seconds"},
@@ -86,6 +92,13 @@ const std::vector<SettingKey>& settingKeys() {
       {"ws.typing_timeout_ms", "5000", "a typing indicator ends by itself after this long"},
       {"ws.typing_throttle_ms", "2000", "least time between two relayed 'typing' frames"},
       {"ws.resume_max_messages", "5000", "most messages one resume replays (has_more beyond)"},
+      // Poco's logging configuration, so that a server started without a file logs the same.
+      {"logging.loggers.root.channel", "console", "where log lines go (a logging.channels name)"},
+      {"logging.loggers.root.level", "information", "least important level logged"},
+      {"logging.channels.console.class", "ConsoleChannel", "the console channel"},
+      {"logging.channels.console.formatter.class", "LogLineFormatter",
+       "fieldlink's formatter: request ids on every line"},
+      {"logging.channels.console.formatter.format", "text", "text, or json for JSON lines"},
   };
   return keys;
 }
@@ -132,6 +145,8 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
   s.tracking.publish_min_eta_change_s = doubleIn(c, "tracking.publish_min_eta_change_s", 0, 86400);
   s.tracking.arriving_soon_s = doubleIn(c, "tracking.arriving_soon_seconds", 0, 86400);
   s.tracking.geofence_m = doubleIn(c, "tracking.geofence_m", 5, 100000);
+  s.monitoring =
+      metrics::MonitoringAccess(c.getString("metrics.allow"), c.getString("metrics.token"));
   s.plugins_dir = c.getString("plugins.dir");
   Poco::StringTokenizer names(
       c.getString("plugins.enabled"), ",",

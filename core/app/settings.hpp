@@ -6,6 +6,7 @@
 
 #include <Poco/Util/AbstractConfiguration.h>
 
+#include "metrics/monitoring_access.hpp"
 #include "tracking/trail.hpp"
 #include "ws/ws_settings.hpp"
 
@@ -47,6 +48,7 @@ struct Settings {
   std::chrono::seconds attachments_purge_interval{600};
   int attachments_concurrent_decodes = 0;
   tracking::TrackingSettings tracking;
+  metrics::MonitoringAccess monitoring;
 
   // Throws Poco::InvalidArgumentException naming the key at fault.
   static Settings from(const Poco::Util::AbstractConfiguration& config);

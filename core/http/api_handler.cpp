@@ -13,6 +13,8 @@
 
 #include "domain/errors.hpp"
 #include "http/error_response.hpp"
+#include "logging/access_log.hpp"
+#include "logging/request_context.hpp"
 #include "ws/upgrade_handler.hpp"
 
 namespace fieldlink {
@@ -26,7 +28,7 @@ std::string bearerToken(const Poco::Net::HTTPServerRequest& request) {
   return header.substr(prefix.size());
 }
 
-void sendFile(Poco::Net::HTTPServerResponse& out, const FileBody& file) {
+std::int64_t sendFile(Poco::Net::HTTPServerResponse& out, const FileBody& file) {
   std::ifstream in(file.path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot open " + file.path);
   in.seekg(file.offset);
@@ -38,21 +40,25 @@ void sendFile(Poco::Net::HTTPServerResponse& out, const FileBody& file) {
     body.write(buffer, in.gcount());
     left -= in.gcount();
   }
+  return file.length - left;
 }
 
-void send(Poco::Net::HTTPServerResponse& out, const ApiResponse& response) {
+// Returns the body bytes sent.
+std::int64_t send(Poco::Net::HTTPServerResponse& out, const ApiResponse& response) {
   out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
   out.set("Cache-Control", "no-store");
   out.set("X-Content-Type-Options", "nosniff");
   for (const auto& [name, value] : response.headers) out.set(name, value);
-  if (response.file) {
-    sendFile(out, *response.file);
-    return;
+  if (response.file) return sendFile(out, *response.file);
+  if (response.text) {
+    out.setContentLength64(static_cast<Poco::Int64>(response.text->size()));
+    out.send() << *response.text;
+    return static_cast<std::int64_t>(response.text->size());
   }
   if (response.body.isEmpty()) {
     out.setContentLength(0);
     out.send();
-    return;
+    return 0;
   }
   std::ostringstream json;
   Poco::JSON::Stringifier::stringify(response.body, json);
@@ -60,6 +66,7 @@ void send(Poco::Net::HTTPServerResponse& out, const ApiResponse& response) {
   out.setContentType("application/json; charset=utf-8");
   out.setContentLength64(static_cast<Poco::Int64>(text.size()));
   out.send() << text;
+  return static_cast<std::int64_t>(text.size());
 }
 
 // Reads and discards what is left of a refused body, up to a bound, so that the client,
@@ -83,6 +90,9 @@ Poco::Net::HTTPRequestHandler* ApiHandlerFactory::createRequestHandler(
 
 void ApiHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
                                Poco::Net::HTTPServerResponse& response) {
+  const auto started = std::chrono::steady_clock::now();
+  logging::RequestIdScope request_id(logging::requestIdFrom(request.get("X-Request-Id", "")));
+  response.set("X-Request-Id", logging::currentRequestId());
   ApiResponse result;
   std::optional<ApiRequest> api;
   try {
@@ -99,12 +109,18 @@ void ApiHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
   // An unread body would be taken for the next request on a keep-alive connection.
   const bool body_pending = !api || api->bodyPending();
   if (body_pending) response.setKeepAlive(false);
+  logging::AccessRecord record;
+  record.status = result.status;
+  if (api) record.user_id = api->callerId();
   try {
-    send(response, result);
+    record.bytes = send(response, result);
     if (body_pending) drainUnreadBody(request);
   } catch (const std::exception&) {
     // The client went away mid-answer; nothing more to do.
   }
+  services_.metrics.http_responses.add(result.status);
+  record.took = std::chrono::steady_clock::now() - started;
+  logging::logAccess(request, record);
 }
 
 }  // namespace fieldlink

@@ -23,6 +23,11 @@ class ApiRequest {
   void setCaller(User user) { caller_ = std::move(user); }
 
   const User& caller() const;
+  // The authenticated caller's id, if the request has one (for the access log).
+  std::optional<std::int64_t> callerId() const {
+    if (!caller_) return std::nullopt;
+    return caller_->id.value;
+  }
   // A positive integer path parameter such as {id}; NotFound for anything else.
   std::int64_t pathId(const std::string& name) const;
   // The body parsed as a JSON object. 415 unless the Content-Type is JSON, 413 when over
@@ -62,12 +67,22 @@ struct ApiResponse {
   int status = 200;
   Poco::Dynamic::Var body;  // empty: no body
   std::map<std::string, std::string> headers;
-  std::optional<FileBody> file;  // set: the body is these bytes, with headers' Content-Type
+  std::optional<FileBody> file;     // set: the body is these bytes, with headers' Content-Type
+  std::optional<std::string> text;  // set: the body is this text, with headers' Content-Type
 
   static ApiResponse json(int status, Poco::Dynamic::Var body) {
-    return {status, std::move(body), {}, std::nullopt};
+    return {status, std::move(body), {}, std::nullopt, std::nullopt};
   }
-  static ApiResponse noContent() { return {204, Poco::Dynamic::Var(), {}, std::nullopt}; }
+  static ApiResponse noContent() {
+    return {204, Poco::Dynamic::Var(), {}, std::nullopt, std::nullopt};
+  }
+  static ApiResponse plainText(int status, const std::string& content_type, std::string text) {
+    return {status,
+            Poco::Dynamic::Var(),
+            {{"Content-Type", content_type}},
+            std::nullopt,
+            std::move(text)};
+  }
 };
 
 }  // namespace fieldlink

@@ -15,6 +15,8 @@ Router makeRoutes(Services& services) {
   namespace e = endpoints;
 
   add("GET", "/healthz", A::Public, e::health);
+  add("GET", "/readyz", A::Public, e::ready);
+  add("GET", "/metrics", A::Public, e::metricsText);  // address or token checked inside
 
   add("POST", "/api/auth/register/", A::Public, e::registerAccount);
   add("POST", "/api/token/", A::Public, e::obtainToken);
@@ -36,6 +38,8 @@ Router makeRoutes(Services& services) {
   add("POST", "/api/chat/messages/mark_read/", A::Authenticated, e::markRead);
   add("POST", "/api/chat/messages/send_voice/", A::Authenticated, e::sendVoice);
   add("POST", "/api/chat/messages/send_location/", A::Authenticated, e::sendLocation);
+  add("GET", "/api/chat/stats/", A::Authenticated, e::requestStats);
+  add("GET", "/api/chat/dashboard/", A::Authenticated, e::dashboard);
   add("POST", "/api/chat/attachments/", A::Authenticated, e::uploadAttachment);
   add("GET", "/api/chat/attachments/{id}/", A::Authenticated, e::downloadAttachment);
 

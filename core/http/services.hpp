@@ -6,6 +6,8 @@
 #include "domain/accounts.hpp"
 #include "domain/chat.hpp"
 #include "domain/service_requests.hpp"
+#include "metrics/monitoring_access.hpp"
+#include "metrics/server_metrics.hpp"
 #include "notifications/notifications.hpp"
 #include "plugins/plugin_host.hpp"
 #include "store/store.hpp"
@@ -27,6 +29,8 @@ struct Services {
   AttachmentService& attachments;
   Tracker& tracker;
   Notifications& notifications;
+  metrics::ServerMetrics& metrics;
+  const metrics::MonitoringAccess& monitoring;
   std::size_t max_body_bytes = 1 << 20;
   ws::Hub* hub = nullptr;  // null: WebSocket paths answer 404
 };

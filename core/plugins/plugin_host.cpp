@@ -46,8 +46,9 @@ struct PluginHost::Loaded {
 };
 
 PluginHost::PluginHost(const Poco::Util::AbstractConfiguration& config,
-                       const sdk::StoreReader& store, EventBus& bus)
-    : config_(config), store_(store), bus_(bus) {
+                       const sdk::StoreReader& store, EventBus& bus,
+                       metrics::LabelledCounter* errors)
+    : config_(config), store_(store), bus_(bus), errors_(errors) {
   subscription_ =
       bus_.subscribe([this](const sdk::Event& event, const Routing&) { deliverToStats(event); });
 }
@@ -58,10 +59,8 @@ PluginHost::~PluginHost() {
     auto& entry = **it;
     try {
       entry.plugin->stop();
-    } catch (const std::exception& e) {
-      log().error("plugin %s threw from stop(): %s", entry.status.name, std::string(e.what()));
     } catch (...) {
-      log().error("plugin %s threw from stop()", entry.status.name);
+      recordEscape(entry.status.name, "stop()");
     }
     entry.message_type = nullptr;
     entry.stats = nullptr;
@@ -150,10 +149,8 @@ sdk::ValidationResult PluginHost::validate(const std::string& type,
     throw InvalidInput("message_type", "Unknown or disabled message type.", "unknown_message_type");
   try {
     return entry->message_type->validate(content, context);
-  } catch (const std::exception& e) {
-    log().error("plugin %s threw from validate(): %s", type, std::string(e.what()));
   } catch (...) {
-    log().error("plugin %s threw from validate()", type);
+    recordEscape(type, "validate()");
   }
   throw PluginFailure("The " + type + " plugin failed to handle this message.");
 }
@@ -166,7 +163,7 @@ const sdk::UploadPolicy& PluginHost::uploadPolicy(const std::string& type) const
   try {
     policy = entry->message_type->uploads();
   } catch (...) {
-    log().error("plugin %s threw from uploads()", type);
+    recordEscape(type, "uploads()");
     throw PluginFailure("The " + type + " plugin failed to handle this upload.");
   }
   if (!policy)
@@ -180,7 +177,7 @@ std::int64_t PluginHost::uploadLimit(const std::string& type) const {
   try {
     return policy.maxBytes();
   } catch (...) {
-    log().error("plugin %s threw from maxBytes()", type);
+    recordEscape(type, "maxBytes()");
   }
   throw PluginFailure("The " + type + " plugin failed to handle this upload.");
 }
@@ -190,10 +187,8 @@ sdk::UploadDecision PluginHost::reviewUpload(const std::string& type, const sdk:
   const sdk::UploadPolicy& policy = uploadPolicy(type);
   try {
     return policy.review(media, size);
-  } catch (const std::exception& e) {
-    log().error("plugin %s threw from review(): %s", type, std::string(e.what()));
   } catch (...) {
-    log().error("plugin %s threw from review()", type);
+    recordEscape(type, "review()");
   }
   throw PluginFailure("The " + type + " plugin failed to handle this upload.");
 }
@@ -204,7 +199,7 @@ std::string PluginHost::summary(const std::string& type, const Poco::JSON::Objec
   try {
     return entry->message_type->summary(content);
   } catch (...) {
-    log().error("plugin %s threw from summary()", type);
+    recordEscape(type, "summary()");
     return "";
   }
 }
@@ -215,8 +210,36 @@ void PluginHost::deliverToStats(const sdk::Event& event) const {
     try {
       entry->stats->on_event(event);
     } catch (...) {
-      log().error("plugin %s threw from on_event(%s)", entry->status.name, event.type);
+      recordEscape(entry->status.name, "on_event(" + event.type + ")");
     }
+  }
+}
+
+Poco::JSON::Object::Ptr PluginHost::stats(const sdk::StatsScope& scope) const {
+  Poco::JSON::Object::Ptr out = new Poco::JSON::Object;
+  for (const auto& entry : loaded_) {
+    if (!entry->stats) continue;
+    // Each plugin writes into its own object first, so one that throws halfway adds nothing.
+    Poco::JSON::Object part;
+    try {
+      entry->stats->query(scope, part);
+    } catch (...) {
+      recordEscape(entry->status.name, "query()");
+      continue;
+    }
+    for (const auto& [key, value] : part) out->set(key, value);
+  }
+  return out;
+}
+
+void PluginHost::recordEscape(const std::string& plugin, const std::string& call) const {
+  if (errors_) errors_->add(plugin);
+  try {
+    throw;
+  } catch (const std::exception& e) {
+    log().error("plugin %s threw from %s: %s", plugin, call, std::string(e.what()));
+  } catch (...) {
+    log().error("plugin %s threw from %s", plugin, call);
   }
 }
 
@@ -226,7 +249,7 @@ void PluginHost::notify(const Poco::JSON::Object& notification) const {
     try {
       entry->notifier->deliver(notification);
     } catch (...) {
-      log().error("plugin %s threw from deliver()", entry->status.name);
+      recordEscape(entry->status.name, "deliver()");
     }
   }
 }

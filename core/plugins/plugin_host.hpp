@@ -9,6 +9,7 @@
 #include <fieldlink/sdk/plugin.hpp>
 
 #include "bus/event_bus.hpp"
+#include "metrics/instruments.hpp"
 
 namespace fieldlink {
 
@@ -26,8 +27,9 @@ struct PluginStatus {
 // exception thrown by a plugin is logged by plugin name and never reaches the caller as such.
 class PluginHost {
  public:
+  // `errors` (may be null) counts the exceptions each plugin throws, by plugin name.
   PluginHost(const Poco::Util::AbstractConfiguration& config, const sdk::StoreReader& store,
-             EventBus& bus);
+             EventBus& bus, metrics::LabelledCounter* errors = nullptr);
   ~PluginHost();  // stops plugins, then unloads their libraries
   PluginHost(const PluginHost&) = delete;
   PluginHost& operator=(const PluginHost&) = delete;
@@ -48,6 +50,10 @@ class PluginHost {
   sdk::UploadDecision reviewUpload(const std::string& type, const sdk::MediaInfo& media,
                                    std::int64_t size) const;
 
+  // Every loaded stats plugin's keys for the scope, in one object. A plugin that throws adds
+  // nothing (and is counted), so its keys are absent as if it were disabled.
+  Poco::JSON::Object::Ptr stats(const sdk::StatsScope& scope) const;
+
   // Hands a stored notification to every notifier plugin.
   void notify(const Poco::JSON::Object& notification) const;
 
@@ -59,10 +65,13 @@ class PluginHost {
   void deliverToStats(const sdk::Event& event) const;
   const Loaded* messageTypeNamed(const std::string& name) const;
   const sdk::UploadPolicy& uploadPolicy(const std::string& type) const;
+  // Logs and counts an exception a plugin let escape from `call`; call it in a catch block.
+  void recordEscape(const std::string& plugin, const std::string& call) const;
 
   const Poco::Util::AbstractConfiguration& config_;
   const sdk::StoreReader& store_;
   EventBus& bus_;
+  metrics::LabelledCounter* errors_;
   std::size_t subscription_ = 0;
   std::vector<std::unique_ptr<Loaded>> loaded_;  // in load order; unloaded in reverse
   std::vector<PluginStatus> failures_;

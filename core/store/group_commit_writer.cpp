@@ -9,10 +9,11 @@
 namespace fieldlink {
 
 GroupCommitWriter::GroupCommitWriter(StoreSession& session, TransactionControl& control,
-                                     std::size_t max_batch)
+                                     std::size_t max_batch, metrics::Histogram* latency)
     : session_(session),
       control_(control),
       max_batch_(max_batch),
+      latency_(latency),
       thread_([this] { loop(); }),
       completion_thread_([this] { completionLoop(); }) {}
 
@@ -43,9 +44,12 @@ void GroupCommitWriter::completionLoop() {
       completed_.pop_front();
     }
     auto& [batch, batch_error] = finished;
+    const auto now = std::chrono::steady_clock::now();
     for (auto& job : batch) {
+      const std::exception_ptr error = batch_error ? batch_error : job.error;
+      if (latency_ && !error) latency_->observe(now - job.queued);
       try {
-        job.done(batch_error ? batch_error : job.error);
+        job.done(error);
       } catch (const std::exception& e) {
         Poco::Logger::get("fieldlink.store")
             .error("write completion threw: %s", std::string(e.what()));
@@ -57,7 +61,8 @@ void GroupCommitWriter::completionLoop() {
 void GroupCommitWriter::submit(Work work, Done done) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    queue_.push_back(Job{std::move(work), std::move(done), nullptr});
+    queue_.push_back(
+        Job{std::move(work), std::move(done), nullptr, std::chrono::steady_clock::now()});
   }
   wake_.notify_one();
 }

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "metrics/instruments.hpp"
 #include "store/store.hpp"
 
 namespace fieldlink {
@@ -33,8 +34,10 @@ class GroupCommitWriter {
   using Work = std::function<void(StoreSession&)>;
   using Done = std::function<void(std::exception_ptr)>;
 
-  // `session` and `control` belong to the writer thread from now on.
-  GroupCommitWriter(StoreSession& session, TransactionControl& control, std::size_t max_batch);
+  // `session` and `control` belong to the writer thread from now on. `latency` (may be
+  // null) observes each successful write from submission to durable commit.
+  GroupCommitWriter(StoreSession& session, TransactionControl& control, std::size_t max_batch,
+                    metrics::Histogram* latency = nullptr);
   ~GroupCommitWriter();  // finishes queued work, then stops
 
   void submit(Work work, Done done);
@@ -47,6 +50,7 @@ class GroupCommitWriter {
     Work work;
     Done done;
     std::exception_ptr error;
+    std::chrono::steady_clock::time_point queued;
   };
   void loop();
   void runBatch(std::deque<Job>& batch);
@@ -55,6 +59,7 @@ class GroupCommitWriter {
   StoreSession& session_;
   TransactionControl& control_;
   const std::size_t max_batch_;
+  metrics::Histogram* const latency_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Job> queue_;

@@ -41,6 +41,8 @@ class StoreSession {
   virtual std::optional<Conversation> findConversation(ConversationId id) = 0;
   // Just who takes part (user ids, ascending): the membership check on the message path.
   virtual std::vector<UserId> participantIds(ConversationId id) = 0;
+  // Ids of every conversation after `after`, ascending, at most `limit`: for paging.
+  virtual std::vector<ConversationId> conversationIds(ConversationId after, int limit) = 0;
   // The user's conversations, most recently active first.
   virtual std::vector<ConversationSummary> conversationsOf(UserId user) = 0;
   virtual std::optional<Message> findMessage(MessageId id) = 0;

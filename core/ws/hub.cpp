@@ -48,11 +48,13 @@ sdk::Event event(const std::string& type, std::int64_t conversation, std::int64_
 
 }  // namespace
 
-Hub::Hub(Chat& chat, Tracker& tracker, EventBus& bus, const WsSettings& settings)
+Hub::Hub(Chat& chat, Tracker& tracker, EventBus& bus, const WsSettings& settings,
+         metrics::Counter& delivered)
     : chat_(chat),
       tracker_(tracker),
       bus_(bus),
       settings_(settings),
+      delivered_(delivered),
       blocking_work_(settings.worker_threads) {
   for (int i = 0; i < settings.reactor_threads; ++i)
     reactors_.push_back(std::make_unique<Reactor>(*this, settings_));
@@ -227,9 +229,10 @@ void Hub::onEvent(const sdk::Event& e, const Routing& routing) {
     frame.set("message", e.data);
     const std::string encoded = encodeFrame(Opcode::Text, toText(frame));
     const std::int64_t id = e.data->getValue<Poco::Int64>("id");
-    for (const auto& c :
-         receivers(routing.audience, e.conversation_id, routing.origin_connection, 0))
-      c->deliverMessage(ConversationId(e.conversation_id), id, encoded);
+    const auto targets =
+        receivers(routing.audience, e.conversation_id, routing.origin_connection, 0);
+    for (const auto& c : targets) c->deliverMessage(ConversationId(e.conversation_id), id, encoded);
+    delivered_.add(targets.size());
   } else if (e.type == "message.read") {
     learnParticipants(e.conversation_id, routing.audience);
     const std::string text =

@@ -10,6 +10,7 @@
 
 #include "bus/event_bus.hpp"
 #include "domain/chat.hpp"
+#include "metrics/instruments.hpp"
 #include "tracking/tracker.hpp"
 #include "util/work_queue.hpp"
 #include "ws/reactor.hpp"
@@ -21,7 +22,9 @@ namespace fieldlink::ws {
 // each event's audience. Owns the reactors.
 class Hub final : public ConnectionHandler {
  public:
-  Hub(Chat& chat, Tracker& tracker, EventBus& bus, const WsSettings& settings);
+  // `delivered` counts the message frames queued to connections.
+  Hub(Chat& chat, Tracker& tracker, EventBus& bus, const WsSettings& settings,
+      metrics::Counter& delivered);
   ~Hub() override;
 
   // Registers an authenticated connection before the handshake is answered, so that no event
@@ -78,6 +81,7 @@ class Hub final : public ConnectionHandler {
   Tracker& tracker_;
   EventBus& bus_;
   const WsSettings& settings_;
+  metrics::Counter& delivered_;
   WorkQueue blocking_work_;
   std::atomic<std::uint64_t> next_id_{1};
   std::size_t subscription_ = 0;

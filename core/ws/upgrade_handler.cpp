@@ -14,6 +14,8 @@
 #include <Poco/URI.h>
 
 #include "domain/errors.hpp"
+#include "logging/access_log.hpp"
+#include "logging/request_context.hpp"
 
 namespace fieldlink::ws {
 namespace {
@@ -43,14 +45,15 @@ bool headerHasToken(const Poco::Net::HTTPServerRequest& request, const std::stri
   return false;
 }
 
-void refuseHttp(Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status,
-                const std::string& code, const std::string& detail) {
+int refuseHttp(Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status,
+               const std::string& code, const std::string& detail) {
   response.setStatus(status);
   response.setKeepAlive(false);
   const std::string body = "{\"detail\":\"" + detail + "\",\"code\":\"" + code + "\"}";
   response.setContentType("application/json; charset=utf-8");
   response.setContentLength(static_cast<std::streamsize>(body.size()));
   response.send() << body;
+  return status;
 }
 
 struct TokenChoice {
@@ -84,6 +87,18 @@ bool isWebSocketPath(const std::string& path) { return path.rfind("/ws/", 0) == 
 
 void UpgradeHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
                                    Poco::Net::HTTPServerResponse& response) {
+  const auto started = std::chrono::steady_clock::now();
+  logging::RequestIdScope request_id(logging::requestIdFrom(request.get("X-Request-Id", "")));
+  response.set("X-Request-Id", logging::currentRequestId());
+  logging::AccessRecord record;
+  record.status = upgrade(request, response, record.user_id);
+  record.took = std::chrono::steady_clock::now() - started;
+  logging::logAccess(request, record);
+}
+
+int UpgradeHandler::upgrade(Poco::Net::HTTPServerRequest& request,
+                            Poco::Net::HTTPServerResponse& response,
+                            std::optional<std::int64_t>& user_id) {
   using Status = Poco::Net::HTTPResponse::HTTPStatus;
   const std::string path = Poco::URI(request.getURI()).getPath();
   std::optional<ConversationId> scope;
@@ -115,6 +130,7 @@ void UpgradeHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
   try {
     if (token.token.empty()) throw Unauthorized("No token.");
     User user = accounts_.authenticate(token.token);
+    user_id = user.id.value;
     // The user's conversations and who is in each: for presence and to check membership
     // without asking the database on every frame.
     std::map<std::int64_t, std::vector<std::int64_t>> conversations;
@@ -152,8 +168,13 @@ void UpgradeHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
     if (connection) hub_.abandon(connection);
     throw;
   }
-  if (!connection) return hub_.refuse(std::move(socket), refusal, refusal_reason);
+  // A refused upgrade is still a 101: the refusal is the WebSocket close code that follows.
+  if (!connection) {
+    hub_.refuse(std::move(socket), refusal, refusal_reason);
+    return Status::HTTP_SWITCHING_PROTOCOLS;
+  }
   hub_.start(connection, std::move(socket), std::move(pending));
+  return Status::HTTP_SWITCHING_PROTOCOLS;
 }
 
 }  // namespace fieldlink::ws

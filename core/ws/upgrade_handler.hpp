@@ -22,6 +22,9 @@ class UpgradeHandler final : public Poco::Net::HTTPRequestHandler {
                      Poco::Net::HTTPServerResponse& response) override;
 
  private:
+  // The handshake; returns the HTTP status answered and sets `user_id` once authenticated.
+  int upgrade(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
+              std::optional<std::int64_t>& user_id);
   Hub& hub_;
   Accounts& accounts_;
   Store& store_;

@@ -45,16 +45,27 @@ ServerProcess::ServerProcess(Options options) : dir_(std::make_unique<TempDir>()
                    command_env, output) != 0)
       throw std::runtime_error("--create-user failed: " + output);
   }
-  // The shell only redirects output to the log file; exec leaves fieldlinkd as the child.
-  std::vector<std::string> args = {"-c", "exec \"$0\" \"$@\" >\"$FL_TEST_LOG\" 2>&1",
-                                   FIELDLINK_SERVER_BIN, "--port=" + std::to_string(port_),
-                                   "--data-dir=" + data_dir_};
-  args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
+  // The shell only redirects output to the log file (appending, so a restart keeps what
+  // was logged before); exec leaves fieldlinkd as the child.
+  launch_args_ = {"-c", "exec \"$0\" \"$@\" >>\"$FL_TEST_LOG\" 2>&1", FIELDLINK_SERVER_BIN,
+                  "--port=" + std::to_string(port_), "--data-dir=" + data_dir_};
+  launch_args_.insert(launch_args_.end(), options.extra_args.begin(), options.extra_args.end());
   env["FL_TEST_LOG"] = log_path_;
-  Poco::Process::Env process_env(env.begin(), env.end());
-  process_ = std::make_unique<Poco::ProcessHandle>(
-      Poco::Process::launch("/bin/sh", args, dir_->path(), nullptr, nullptr, nullptr, process_env));
+  launch_env_ = env;
+  launch();
+}
+
+void ServerProcess::launch() {
+  Poco::Process::Env process_env(launch_env_.begin(), launch_env_.end());
+  process_ = std::make_unique<Poco::ProcessHandle>(Poco::Process::launch(
+      "/bin/sh", launch_args_, dir_->path(), nullptr, nullptr, nullptr, process_env));
+  stopped_ = false;
   waitUntilReady();
+}
+
+void ServerProcess::restart() {
+  stop();
+  launch();
 }
 
 ServerProcess::~ServerProcess() {
@@ -88,7 +99,7 @@ void ServerProcess::waitUntilReady() {
     try {
       Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port_));
       session.setTimeout(Poco::Timespan(1, 0));
-      Poco::Net::HTTPRequest request("GET", "/healthz", Poco::Net::HTTPMessage::HTTP_1_1);
+      Poco::Net::HTTPRequest request("GET", "/readyz", Poco::Net::HTTPMessage::HTTP_1_1);
       session.sendRequest(request);
       Poco::Net::HTTPResponse response;
       session.receiveResponse(response);

@@ -35,6 +35,8 @@ class ServerProcess {
   bool running() const;
   // Stops with SIGTERM and returns the exit code.
   int stop();
+  // Stops, then starts again on the same port and data.
+  void restart();
 
   // Runs fieldlinkd to completion with these arguments (for one-off commands); returns the
   // exit code and puts what it printed in `output`.
@@ -44,12 +46,15 @@ class ServerProcess {
   static std::map<std::string, std::string> baseEnvironment();
 
  private:
+  void launch();
   void waitUntilReady();
 
   std::unique_ptr<TempDir> dir_;
   std::string data_dir_;
   std::string log_path_;
   int port_ = 0;
+  std::vector<std::string> launch_args_;
+  std::map<std::string, std::string> launch_env_;
   std::unique_ptr<Poco::ProcessHandle> process_;
   bool stopped_ = false;
 };

@@ -22,12 +22,4 @@ ApiResponse listPlugins(Services& s, ApiRequest& r) {
   return ApiResponse::json(200, out);
 }
 
-ApiResponse health(Services& s, ApiRequest&) {
-  // Ready means the store answers a query.
-  s.store.read([](StoreSession& session) { session.findUser(UserId(1)); });
-  Poco::JSON::Object::Ptr out = new Poco::JSON::Object;
-  out->set("status", "ok");
-  return ApiResponse::json(200, out);
-}
-
 }  // namespace fieldlink::endpoints

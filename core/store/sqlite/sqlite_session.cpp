@@ -220,6 +220,13 @@ std::optional<Conversation> SqliteSession::findConversation(ConversationId id) {
   return conversation;
 }
 
+std::vector<ConversationId> SqliteSession::conversationIds(ConversationId after, int limit) {
+  Statement st(db_);
+  st << "SELECT id FROM conversations WHERE id > ? ORDER BY id LIMIT ?",
+      bind(static_cast<Poco::Int64>(after.value)), bind(limit);
+  return mapRows<ConversationId>(st, [](const Row& row) { return ConversationId(row.int64(0)); });
+}
+
 std::vector<ConversationSummary> SqliteSession::conversationsOf(UserId user) {
   Statement st(db_);
   st << "SELECT p.conversation_id, "

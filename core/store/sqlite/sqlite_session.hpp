@@ -22,6 +22,7 @@ class SqliteSession final : public StoreSession {
   std::vector<ServiceRequest> listRequests(const RequestFilter& filter) override;
   std::optional<Conversation> findConversation(ConversationId id) override;
   std::vector<UserId> participantIds(ConversationId id) override;
+  std::vector<ConversationId> conversationIds(ConversationId after, int limit) override;
   std::vector<ConversationSummary> conversationsOf(UserId user) override;
   std::optional<Message> findMessage(MessageId id) override;
   std::optional<Message> findMessageByClientId(UserId sender,

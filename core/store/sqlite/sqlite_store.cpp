@@ -29,8 +29,8 @@ SqliteStore::SqliteStore(const Options& options) : options_(options) {
   db << "PRAGMA journal_mode = WAL", now;
   migrate(db);
   transactions_ = std::make_unique<Transactions>(*writer_session_);
-  writer_ =
-      std::make_unique<GroupCommitWriter>(*writer_session_, *transactions_, options_.max_batch);
+  writer_ = std::make_unique<GroupCommitWriter>(*writer_session_, *transactions_,
+                                                options_.max_batch, options_.write_latency);
 }
 
 SqliteStore::~SqliteStore() {
@@ -66,6 +66,7 @@ void SqliteStore::releaseReader(std::unique_ptr<SqliteSession> reader) {
 }
 
 void SqliteStore::runRead(const std::function<void(StoreSession&)>& work) {
+  const auto started = std::chrono::steady_clock::now();
   auto reader = acquireReader();
   try {
     work(*reader);
@@ -74,6 +75,8 @@ void SqliteStore::runRead(const std::function<void(StoreSession&)>& work) {
     throw;
   }
   releaseReader(std::move(reader));
+  if (options_.read_latency)
+    options_.read_latency->observe(std::chrono::steady_clock::now() - started);
 }
 
 void SqliteStore::runWrite(const std::function<void(StoreSession&)>& work,

@@ -20,6 +20,8 @@ class SqliteStore final : public Store {
   struct Options {
     std::string path;
     std::size_t max_batch = 1024;
+    metrics::Histogram* write_latency = nullptr;  // optional: submission to durable commit
+    metrics::Histogram* read_latency = nullptr;   // optional
   };
   explicit SqliteStore(const Options& options);
   ~SqliteStore() override;

@@ -5,7 +5,9 @@
 // Bump it whenever a type or virtual function in these headers changes shape.
 // 2: uploads (media.hpp, MessageTypePlugin::uploads(), MessageContext::attachments).
 // 3: notifier plugins (notifier.hpp, PluginKind::Notifier, Plugin::notifier()).
-#define FIELDLINK_SDK_API_VERSION 3
+// 4: statistics (StoreReader::conversations(), ParticipantView and request_status in
+//    ConversationView, StatsScope::conversation_ids).
+#define FIELDLINK_SDK_API_VERSION 4
 
 namespace fieldlink::sdk {
 inline constexpr int kApiVersion = FIELDLINK_SDK_API_VERSION;

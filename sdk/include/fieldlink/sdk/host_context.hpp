@@ -24,10 +24,18 @@ struct MessageView {
   Clock::time_point created_at;
 };
 
+struct ParticipantView {
+  std::int64_t user_id = 0;
+  std::string role;                       // "client", "technician" or "dispatcher"
+  std::int64_t last_read_message_id = 0;  // 0 when nothing was read
+};
+
 struct ConversationView {
   std::int64_t id = 0;
   std::int64_t request_id = 0;
-  std::vector<std::int64_t> participant_ids;
+  // The request's status now: "assigned", "en_route", "on_site", "completed", "cancelled".
+  std::string request_status;
+  std::vector<ParticipantView> participants;
   Clock::time_point created_at;
 };
 
@@ -37,6 +45,8 @@ class StoreReader {
  public:
   virtual ~StoreReader() = default;
   virtual std::optional<ConversationView> conversation(std::int64_t conversation_id) const = 0;
+  // Conversations with id > after_id, in id order, at most `limit`: page through them all.
+  virtual std::vector<ConversationView> conversations(std::int64_t after_id, int limit) const = 0;
   // Messages with id > after_id, oldest first, at most `limit`.
   virtual std::vector<MessageView> messages(std::int64_t conversation_id, std::int64_t after_id,
                                             int limit) const = 0;

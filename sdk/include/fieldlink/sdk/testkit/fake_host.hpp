@@ -16,18 +16,25 @@ namespace fieldlink::sdk::testkit {
 
 class FakeStore : public StoreReader {
  public:
-  std::map<std::int64_t, ConversationView> conversations;
-  std::vector<MessageView> all_messages;
+  std::map<std::int64_t, ConversationView> stored_conversations;
+  std::vector<MessageView> stored_messages;
 
   std::optional<ConversationView> conversation(std::int64_t id) const override {
-    auto it = conversations.find(id);
-    if (it == conversations.end()) return std::nullopt;
+    auto it = stored_conversations.find(id);
+    if (it == stored_conversations.end()) return std::nullopt;
     return it->second;
+  }
+  std::vector<ConversationView> conversations(std::int64_t after_id, int limit) const override {
+    std::vector<ConversationView> out;
+    for (auto it = stored_conversations.upper_bound(after_id);
+         it != stored_conversations.end() && static_cast<int>(out.size()) < limit; ++it)
+      out.push_back(it->second);
+    return out;
   }
   std::vector<MessageView> messages(std::int64_t conversation_id, std::int64_t after_id,
                                     int limit) const override {
     std::vector<MessageView> out;
-    for (const auto& m : all_messages) {
+    for (const auto& m : stored_messages) {
       if (m.conversation_id == conversation_id && m.id > after_id &&
           static_cast<int>(out.size()) < limit)
         out.push_back(m);

@@ -1,0 +1,50 @@
+#include <Poco/JSON/Array.h>
+
+#include "domain/errors.hpp"
+#include "http/endpoints/endpoints.hpp"
+
+namespace fieldlink::endpoints {
+
+// The figures of one request's conversation, as the enabled stats plugins compute them.
+ApiResponse requestStats(Services& s, ApiRequest& r) {
+  const auto request_id = r.queryInt("request_id", 1, std::numeric_limits<std::int64_t>::max());
+  if (!request_id) throw InvalidInput("request_id", "This query parameter is required.");
+  const ServiceRequest request = s.requests.get(r.caller(), RequestId(*request_id));
+  if (!request.conversation_id)
+    throw NotFound("This request has no conversation yet: it is not assigned.", "no_conversation");
+  sdk::StatsScope scope;
+  scope.kind = sdk::StatsScope::Kind::Conversation;
+  scope.conversation_ids = {request.conversation_id->value};
+  scope.caller_id = r.caller().id.value;
+  Poco::JSON::Object::Ptr out = s.plugins.stats(scope);
+  out->set("request_id", static_cast<Poco::Int64>(request.id.value));
+  out->set("conversation_id", static_cast<Poco::Int64>(request.conversation_id->value));
+  return ApiResponse::json(200, out);
+}
+
+// The caller's overview: the figures of all their conversations together, then each one's.
+ApiResponse dashboard(Services& s, ApiRequest& r) {
+  const std::int64_t caller = r.caller().id.value;
+  sdk::StatsScope row_scope;
+  row_scope.kind = sdk::StatsScope::Kind::Conversation;
+  row_scope.caller_id = caller;
+  sdk::StatsScope all;
+  all.kind = sdk::StatsScope::Kind::Dashboard;
+  all.caller_id = caller;
+  Poco::JSON::Array::Ptr rows = new Poco::JSON::Array;
+  for (const auto& summary : s.chat.conversationsOf(r.caller())) {
+    const std::int64_t id = summary.conversation.id.value;
+    all.conversation_ids.push_back(id);
+    row_scope.conversation_ids = {id};
+    Poco::JSON::Object::Ptr row = s.plugins.stats(row_scope);
+    row->set("conversation_id", static_cast<Poco::Int64>(id));
+    row->set("request_id", static_cast<Poco::Int64>(summary.conversation.request_id.value));
+    rows->add(row);
+  }
+  Poco::JSON::Object::Ptr out = s.plugins.stats(all);
+  out->set("conversation_count", static_cast<Poco::Int64>(all.conversation_ids.size()));
+  out->set("conversations", rows);
+  return ApiResponse::json(200, out);
+}
+
+}  // namespace fieldlink::endpoints

@@ -1,0 +1,38 @@
+#include "logging/access_log.hpp"
+
+#include <Poco/Logger.h>
+#include <Poco/Message.h>
+#include <Poco/NumberFormatter.h>
+#include <Poco/URI.h>
+
+namespace fieldlink::logging {
+
+void logAccess(const Poco::Net::HTTPServerRequest& request, const AccessRecord& record) {
+  static Poco::Logger& logger = Poco::Logger::get("fieldlink.access");
+  if (!logger.information()) return;
+  std::string path;
+  try {
+    path = Poco::URI(request.getURI()).getPath();
+  } catch (const Poco::Exception&) {
+    path = "(unparsable)";
+  }
+  const double ms = std::chrono::duration<double, std::milli>(record.took).count();
+  const std::string remote = request.clientAddress().host().toString();
+  const std::string duration = Poco::NumberFormatter::format(ms, 3);
+  std::string text = request.getMethod() + " " + path + " " + std::to_string(record.status);
+  if (record.bytes >= 0) text += " " + std::to_string(record.bytes) + "B";
+  text += " " + duration + "ms " + remote;
+  if (record.user_id) text += " user=" + std::to_string(*record.user_id);
+
+  Poco::Message line(logger.name(), text, Poco::Message::PRIO_INFORMATION);
+  line.set("method", request.getMethod());
+  line.set("path", path);
+  line.set("status", std::to_string(record.status));
+  if (record.bytes >= 0) line.set("bytes", std::to_string(record.bytes));
+  line.set("duration_ms", duration);
+  line.set("remote", remote);
+  if (record.user_id) line.set("user_id", std::to_string(*record.user_id));
+  logger.log(line);
+}
+
+}  // namespace fieldlink::logging

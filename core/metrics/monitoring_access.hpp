@@ -1,0 +1,31 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <Poco/Net/IPAddress.h>
+
+namespace fieldlink::metrics {
+
+// Who may read /metrics: clients from allowed networks, or anyone presenting the token.
+class MonitoringAccess {
+ public:
+  MonitoringAccess() = default;
+  // `allow`: comma-separated addresses or networks ("127.0.0.1", "10.0.0.0/8", "::1");
+  // `token`: empty, or at least 16 characters. Throws Poco::InvalidArgumentException.
+  MonitoringAccess(const std::string& allow, std::string token);
+
+  bool permits(const Poco::Net::IPAddress& client, const std::string& authorization) const;
+
+ private:
+  struct Network {
+    Poco::Net::IPAddress address;
+    unsigned prefix = 0;
+  };
+  static bool contains(const Network& network, const Poco::Net::IPAddress& client);
+
+  std::vector<Network> allowed_;
+  std::string token_;
+};
+
+}  // namespace fieldlink::metrics
