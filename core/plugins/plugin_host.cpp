@@ -102,6 +102,16 @@ void PluginHost::loadOne(const std::string& dir, const std::string& name) {
       return fail("built for SDK API version " + std::to_string(manifest.api_version) +
                   ", this server speaks " + std::to_string(sdk::kApiVersion) +
                   ": rebuild the plugin against this server's SDK");
+    if (!entry->library.has("fieldlink_plugin_build"))
+      return fail(
+          "no build record (fieldlink_plugin_build): rebuild the plugin with "
+          "FIELDLINK_PLUGIN against this server's SDK");
+    const auto& built = entry->library.get_alias<const sdk::BuildRecord>("fieldlink_plugin_build");
+    const sdk::BuildRecord& host = sdk::kThisBuild;
+    if (std::string(built.compiler) != host.compiler || std::string(built.stdlib) != host.stdlib)
+      return fail(std::string("built with ") + built.compiler + " and " + built.stdlib +
+                  ", this server with " + host.compiler + " and " + host.stdlib +
+                  ": rebuild the plugin with the server's compiler and standard library");
     status.kind = kindName(manifest.kind);
     status.version = manifest.version ? manifest.version : "";
     if (status.kind.empty()) return fail("unknown plugin kind");

@@ -19,7 +19,8 @@ class PluginHostTest : public ::testing::Test {
   PluginHostTest() : config(new Poco::Util::MapConfiguration) {
     // The real text plugin and the misbehaving fixtures, side by side in one folder.
     copy(std::string(FIELDLINK_PLUGIN_DIR) + "/text.so");
-    for (const char* name : {"wrong_version", "throwing", "start_fails", "misnamed"})
+    for (const char* name :
+         {"wrong_version", "other_compiler", "throwing", "start_fails", "misnamed"})
       copy(std::string(FIELDLINK_FIXTURE_PLUGIN_DIR) + "/" + name + ".so");
     std::ofstream(dir.file("garbage.so")) << "this is not an ELF file";
   }
@@ -67,6 +68,17 @@ TEST_F(PluginHostTest, WrongApiVersionIsRefusedBeforeAnythingIsCalled) {
   EXPECT_EQ(status->state, "failed");
   EXPECT_NE(status->error.find("API version"), std::string::npos) << status->error;
   EXPECT_NE(status->error.find("rebuild"), std::string::npos);
+}
+
+TEST_F(PluginHostTest, PluginBuiltWithAnotherCompilerIsRefusedUncalled) {
+  PluginHost host(*config, store, bus);
+  host.loadAll(dir.path(), {"other_compiler"});  // its factory aborts if called
+  const auto* status = statusOf(host, "other_compiler");
+  ASSERT_TRUE(status);
+  EXPECT_EQ(status->state, "failed");
+  EXPECT_NE(status->error.find("gcc 4 and libstdc++ 20080306"), std::string::npos) << status->error;
+  EXPECT_NE(status->error.find(sdk::kThisBuild.compiler), std::string::npos);
+  EXPECT_NE(status->error.find("rebuild the plugin"), std::string::npos);
 }
 
 TEST_F(PluginHostTest, MissingFileIsReported) {

@@ -7,7 +7,8 @@
 // 3: notifier plugins (notifier.hpp, PluginKind::Notifier, Plugin::notifier()).
 // 4: statistics (StoreReader::conversations(), ParticipantView and request_status in
 //    ConversationView, StatsScope::conversation_ids).
-#define FIELDLINK_SDK_API_VERSION 4
+// 5: the build record (build_record.hpp, the fieldlink_plugin_build symbol).
+#define FIELDLINK_SDK_API_VERSION 5
 
 namespace fieldlink::sdk {
 inline constexpr int kApiVersion = FIELDLINK_SDK_API_VERSION;

@@ -6,6 +6,7 @@
 #include <boost/dll/alias.hpp>
 
 #include "fieldlink/sdk/api_version.hpp"
+#include "fieldlink/sdk/build_record.hpp"
 #include "fieldlink/sdk/host_context.hpp"
 #include "fieldlink/sdk/message_type.hpp"
 #include "fieldlink/sdk/notifier.hpp"
@@ -48,14 +49,17 @@ struct PluginManifest {
 
 }  // namespace fieldlink::sdk
 
-// Declares the plugin in a .so: FIELDLINK_PLUGIN(TextPlugin, "text", "1.0.0", MessageType)
-#define FIELDLINK_PLUGIN(CLASS, NAME, VERSION, KIND)                                \
-  namespace {                                                                       \
-  std::shared_ptr<::fieldlink::sdk::Plugin> fieldlink_create_plugin() {             \
-    return std::make_shared<CLASS>();                                               \
-  }                                                                                 \
-  const ::fieldlink::sdk::PluginManifest fieldlink_manifest{                        \
-      FIELDLINK_SDK_API_VERSION, NAME, VERSION, ::fieldlink::sdk::PluginKind::KIND, \
-      &fieldlink_create_plugin};                                                    \
-  }                                                                                 \
-  BOOST_DLL_ALIAS(fieldlink_manifest, fieldlink_plugin)
+// Declares the plugin in a .so: FIELDLINK_PLUGIN(TextPlugin, "text", "1.0.0", MessageType).
+// Exports the manifest and the build record.
+#define FIELDLINK_PLUGIN(CLASS, NAME, VERSION, KIND)                                  \
+  namespace {                                                                         \
+  std::shared_ptr<::fieldlink::sdk::Plugin> fieldlink_create_plugin() {               \
+    return std::make_shared<CLASS>();                                                 \
+  }                                                                                   \
+  const ::fieldlink::sdk::PluginManifest fieldlink_manifest{                          \
+      FIELDLINK_SDK_API_VERSION, NAME, VERSION, ::fieldlink::sdk::PluginKind::KIND,   \
+      &fieldlink_create_plugin};                                                      \
+  const ::fieldlink::sdk::BuildRecord fieldlink_build = ::fieldlink::sdk::kThisBuild; \
+  }                                                                                   \
+  BOOST_DLL_ALIAS(fieldlink_manifest, fieldlink_plugin)                               \
+  BOOST_DLL_ALIAS(fieldlink_build, fieldlink_plugin_build)
