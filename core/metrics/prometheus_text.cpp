@@ -2,7 +2,6 @@
 #include <fstream>
 #include <sstream>
 
-
 #include <unistd.h>
 
 #include "metrics/server_metrics.hpp"
