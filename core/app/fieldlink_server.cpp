@@ -12,9 +12,12 @@
 #include <Poco/StringTokenizer.h>
 #include <Poco/ThreadPool.h>
 #include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/LayeredConfiguration.h>
 #include <Poco/Util/MapConfiguration.h>
 #include <Poco/Util/PropertyFileConfiguration.h>
 
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "app/demo_seed.hpp"
@@ -33,6 +36,7 @@ using Poco::Util::Option;
 // Layer priorities: a lower number wins. Poco's own command-line layer is PRIO_APPLICATION.
 constexpr int kDefaultsPriority = 200;
 constexpr int kEnvironmentPriority = -50;
+constexpr int kCommandLinePriority = -100;  // for reloads, which have no Application layer
 
 void collectKeys(const Poco::Util::AbstractConfiguration& config, const std::string& base,
                  std::vector<std::string>& out) {
@@ -109,14 +113,21 @@ void FieldlinkServer::handleOption(const std::string& name, const std::string& v
 }
 
 void FieldlinkServer::initialize(Poco::Util::Application& self) {
+  addLayers(config());
+  for (const auto& [key, value] : command_line_) config().setString(key, value);
+  logging::LogLineFormatter::registerClass();  // before the logging subsystem reads logging.*
+  ServerApplication::initialize(self);
+}
+
+void FieldlinkServer::addLayers(Poco::Util::LayeredConfiguration& target) const {
   Poco::AutoPtr<Poco::Util::MapConfiguration> defaults(new Poco::Util::MapConfiguration);
   for (const auto& key : settingKeys()) defaults->setString(key.key, key.default_value);
-  config().add(defaults, kDefaultsPriority);
+  target.add(defaults, kDefaultsPriority);
 
   Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> file;
   if (!config_file_.empty()) {
     file = new Poco::Util::PropertyFileConfiguration(config_file_);
-    config().add(file, PRIO_DEFAULT);
+    target.add(file, Poco::Util::Application::PRIO_DEFAULT);
   }
 
   // FIELDLINK_<KEY> for every known key and every key the file mentions (plugin sections).
@@ -128,12 +139,8 @@ void FieldlinkServer::initialize(Poco::Util::Application& self) {
     const std::string name = environmentNameOf(key);
     if (Poco::Environment::has(name)) environment->setString(key, Poco::Environment::get(name));
   }
-  config().add(environment, kEnvironmentPriority);
-  addPluginEnvironment(config(), *environment);
-
-  for (const auto& [key, value] : command_line_) config().setString(key, value);
-  logging::LogLineFormatter::registerClass();  // before the logging subsystem reads logging.*
-  ServerApplication::initialize(self);
+  target.add(environment, kEnvironmentPriority);
+  addPluginEnvironment(target, *environment);
 }
 
 void FieldlinkServer::printHelp() const {
@@ -198,6 +205,13 @@ int FieldlinkServer::createUser(const Settings& settings) {
 }
 
 int FieldlinkServer::serve(const Settings& settings) {
+  // Blocked before any thread starts, so every thread inherits the mask and these signals
+  // reach only the sigwait() below.
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (int signal_number : {SIGHUP, SIGINT, SIGQUIT, SIGTERM}) sigaddset(&signals, signal_number);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
   Runtime runtime(settings, config());
   runtime.loadPlugins();
   runtime.startHub();
@@ -230,11 +244,33 @@ int FieldlinkServer::serve(const Settings& settings) {
   std::cout << "fieldlinkd listening on " << url << std::endl;
   logger().information("listening on %s", socket.address().toString());
 
-  waitForTerminationRequest();
+  for (;;) {
+    int received = 0;
+    if (sigwait(&signals, &received) != 0) continue;
+    if (received != SIGHUP) break;
+    reloadPlugins(runtime);
+  }
   logger().information("shutting down");
   server.stopAll(false);
   workers.stopAll();
   return EXIT_OK;
+}
+
+void FieldlinkServer::reloadPlugins(Runtime& runtime) {
+  logger().notice("SIGHUP: reloading the plugin list from the configuration");
+  std::vector<std::string> enabled;
+  Poco::AutoPtr<Poco::Util::LayeredConfiguration> fresh(new Poco::Util::LayeredConfiguration);
+  try {
+    addLayers(*fresh);
+    Poco::AutoPtr<Poco::Util::MapConfiguration> command_line(new Poco::Util::MapConfiguration);
+    for (const auto& [key, value] : command_line_) command_line->setString(key, value);
+    fresh->add(command_line, kCommandLinePriority);
+    enabled = enabledPlugins(*fresh);
+  } catch (const Poco::Exception& e) {
+    logger().error("configuration not reloaded, plugins unchanged: %s", e.displayText());
+    return;
+  }
+  runtime.plugins().apply(enabled, *fresh);
 }
 
 }  // namespace fieldlink

@@ -18,6 +18,10 @@ class FieldlinkServer final : public Poco::Util::ServerApplication {
 
  private:
   void printHelp() const;
+  // Built-in defaults < config file < FIELDLINK_* environment, into `target`.
+  void addLayers(Poco::Util::LayeredConfiguration& target) const;
+  // SIGHUP: reads the layers again and makes the loaded plugins match plugins.enabled.
+  void reloadPlugins(class Runtime& runtime);
   int createUser(const struct Settings& settings);
   int serve(const struct Settings& settings);
 

@@ -37,6 +37,7 @@ class Runtime {
   Accounts& accounts() { return *accounts_; }
   ServiceRequests& requests() { return *requests_; }
   Store& store() { return *store_; }
+  PluginHost& plugins() { return *plugins_; }
 
  private:
   const Settings& settings_;

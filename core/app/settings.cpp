@@ -110,6 +110,13 @@ std::string environmentNameOf(const std::string& key) {
   return name;
 }
 
+std::vector<std::string> enabledPlugins(const Poco::Util::AbstractConfiguration& config) {
+  Poco::StringTokenizer names(
+      config.getString("plugins.enabled"), ",",
+      Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+  return {names.begin(), names.end()};
+}
+
 Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
   Settings s;
   s.http_address = c.getString("http.address");
@@ -148,10 +155,7 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
   s.monitoring =
       metrics::MonitoringAccess(c.getString("metrics.allow"), c.getString("metrics.token"));
   s.plugins_dir = c.getString("plugins.dir");
-  Poco::StringTokenizer names(
-      c.getString("plugins.enabled"), ",",
-      Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
-  s.plugins_enabled.assign(names.begin(), names.end());
+  s.plugins_enabled = enabledPlugins(c);
   s.jwt_secret = c.getString("auth.jwt_secret");
   s.access_lifetime = std::chrono::seconds(intIn(c, "auth.access_token_lifetime", 10, 86400));
   s.refresh_lifetime =

@@ -54,4 +54,7 @@ struct Settings {
   static Settings from(const Poco::Util::AbstractConfiguration& config);
 };
 
+// plugins.enabled as a list of names.
+std::vector<std::string> enabledPlugins(const Poco::Util::AbstractConfiguration& config);
+
 }  // namespace fieldlink

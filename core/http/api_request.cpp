@@ -33,6 +33,12 @@ std::int64_t ApiRequest::pathId(const std::string& name) const {
   return value;
 }
 
+const std::string& ApiRequest::pathText(const std::string& name) const {
+  const auto it = params_.find(name);
+  if (it == params_.end()) throw NotFound("Not found.");
+  return it->second;
+}
+
 const std::string& ApiRequest::body() {
   if (body_) return *body_;
   if (http_.hasContentLength() &&

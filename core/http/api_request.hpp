@@ -30,6 +30,8 @@ class ApiRequest {
   }
   // A positive integer path parameter such as {id}; NotFound for anything else.
   std::int64_t pathId(const std::string& name) const;
+  // A path parameter as text, such as a plugin's {name}; the router has already decoded it.
+  const std::string& pathText(const std::string& name) const;
   // The body parsed as a JSON object. 415 unless the Content-Type is JSON, 413 when over
   // the size limit, 400 when not a JSON object.
   Poco::JSON::Object::Ptr jsonBody();

@@ -48,6 +48,8 @@ Router makeRoutes(Services& services) {
   add("GET", "/api/notifications/", A::Authenticated, e::listNotifications);
   add("POST", "/api/notifications/{id}/read/", A::Authenticated, e::readNotification);
   add("GET", "/api/plugins/", A::Authenticated, e::listPlugins);
+  add("POST", "/api/plugins/{name}/enable/", A::Authenticated, e::enablePlugin);
+  add("POST", "/api/plugins/{name}/disable/", A::Authenticated, e::disablePlugin);
   return router;
 }
 

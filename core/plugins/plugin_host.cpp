@@ -1,29 +1,18 @@
 #include "plugins/plugin_host.hpp"
 
-#include <boost/dll/shared_library.hpp>
+#include <algorithm>
+#include <set>
+
 #include <boost/filesystem.hpp>
 
 #include <Poco/Logger.h>
 
 #include "domain/errors.hpp"
-#include "plugins/plugin_context.hpp"
 
 namespace fieldlink {
 namespace {
 
 Poco::Logger& log() { return Poco::Logger::get("fieldlink.plugins"); }
-
-std::string kindName(sdk::PluginKind kind) {
-  switch (kind) {
-    case sdk::PluginKind::MessageType:
-      return "message_type";
-    case sdk::PluginKind::Stats:
-      return "stats";
-    case sdk::PluginKind::Notifier:
-      return "notifier";
-  }
-  return "";
-}
 
 bool isPlainName(const std::string& name) {
   if (name.empty() || name.size() > 64) return false;
@@ -32,119 +21,200 @@ bool isPlainName(const std::string& name) {
   return true;
 }
 
-}  // namespace
+// The plugin names the folder offers: every `<name>.so` with a plain name.
+std::vector<std::string> filesIn(const std::string& dir) {
+  std::vector<std::string> names;
+  boost::system::error_code error;
+  for (boost::filesystem::directory_iterator it(dir, error), end; !error && it != end;
+       it.increment(error)) {
+    const auto& path = it->path();
+    if (path.extension() == ".so" && isPlainName(path.stem().string()))
+      names.push_back(path.stem().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
 
-// Member order matters: the plugin object is destroyed before the library holding its code.
-struct PluginHost::Loaded {
-  boost::dll::shared_library library;
-  std::unique_ptr<PluginContext> context;
-  std::shared_ptr<sdk::Plugin> plugin;
-  PluginStatus status;
-  sdk::MessageTypePlugin* message_type = nullptr;
-  sdk::StatsPlugin* stats = nullptr;
-  sdk::NotifierPlugin* notifier = nullptr;
-};
+const sdk::UploadPolicy& uploadPolicyOf(LoadedPlugin& plugin) {
+  const sdk::UploadPolicy* policy = nullptr;
+  try {
+    policy = plugin.messageType()->uploads();
+  } catch (...) {
+    plugin.recordEscape("uploads()");
+    throw PluginFailure("The " + plugin.name() + " plugin failed to handle this upload.");
+  }
+  if (!policy)
+    throw InvalidInput("message_type", "The " + plugin.name() + " message type takes no files.",
+                       "no_uploads");
+  return *policy;
+}
+
+}  // namespace
 
 PluginHost::PluginHost(const Poco::Util::AbstractConfiguration& config,
                        const sdk::StoreReader& store, EventBus& bus,
                        metrics::LabelledCounter* errors)
-    : config_(config), store_(store), bus_(bus), errors_(errors) {
+    : store_(store),
+      bus_(bus),
+      errors_(errors),
+      config_(const_cast<Poco::Util::AbstractConfiguration*>(&config), /*shared=*/true),
+      loaded_(std::make_shared<const Plugins>()) {
   subscription_ =
       bus_.subscribe([this](const sdk::Event& event, const Routing&) { deliverToStats(event); });
 }
 
 PluginHost::~PluginHost() {
   bus_.unsubscribe(subscription_);
-  for (auto it = loaded_.rbegin(); it != loaded_.rend(); ++it) {
-    auto& entry = **it;
-    try {
-      entry.plugin->stop();
-    } catch (...) {
-      recordEscape(entry.status.name, "stop()");
-    }
-    entry.message_type = nullptr;
-    entry.stats = nullptr;
-    entry.notifier = nullptr;
-    entry.plugin.reset();
-  }
-  loaded_.clear();
+  std::lock_guard<std::mutex> admin(admin_mutex_);
+  Plugins plugins = *current();
+  publish(std::make_shared<const Plugins>());
+  while (!plugins.empty()) plugins.pop_back();  // reverse load order
+}
+
+std::shared_ptr<const PluginHost::Plugins> PluginHost::current() const {
+  std::lock_guard<std::mutex> lock(list_mutex_);
+  return loaded_;
+}
+
+void PluginHost::publish(std::shared_ptr<const Plugins> next) {
+  std::lock_guard<std::mutex> lock(list_mutex_);
+  loaded_ = std::move(next);
 }
 
 void PluginHost::loadAll(const std::string& dir, const std::vector<std::string>& enabled) {
-  for (const auto& name : enabled) loadOne(dir, name);
-}
-
-void PluginHost::loadOne(const std::string& dir, const std::string& name) {
-  PluginStatus status;
-  status.name = name;
-  status.state = "failed";
-  auto fail = [&](const std::string& why) {
-    status.error = why;
-    log().error("plugin %s not loaded: %s", name, why);
-    failures_.push_back(status);
-  };
-  if (!isPlainName(name)) return fail("plugin names are letters, digits, '_' and '-'");
-  for (const auto& entry : loaded_)
-    if (entry->status.name == name) return fail("enabled twice");
-  for (const auto& failed : failures_)
-    if (failed.name == name) return fail("enabled twice");
-
-  const boost::filesystem::path path = boost::filesystem::path(dir) / (name + ".so");
-  auto entry = std::make_unique<Loaded>();
-  try {
-    if (!boost::filesystem::exists(path)) return fail("no file " + path.string());
-    entry->library.load(path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
-    if (!entry->library.has("fieldlink_plugin"))
-      return fail(path.string() + " is not a fieldlink plugin (no fieldlink_plugin symbol)");
-    const auto& manifest = entry->library.get_alias<const sdk::PluginManifest>("fieldlink_plugin");
-    status.api_version = manifest.api_version;
-    if (manifest.api_version != sdk::kApiVersion)
-      return fail("built for SDK API version " + std::to_string(manifest.api_version) +
-                  ", this server speaks " + std::to_string(sdk::kApiVersion) +
-                  ": rebuild the plugin against this server's SDK");
-    if (!entry->library.has("fieldlink_plugin_build"))
-      return fail(
-          "no build record (fieldlink_plugin_build): rebuild the plugin with "
-          "FIELDLINK_PLUGIN against this server's SDK");
-    const auto& built = entry->library.get_alias<const sdk::BuildRecord>("fieldlink_plugin_build");
-    const sdk::BuildRecord& host = sdk::kThisBuild;
-    if (std::string(built.compiler) != host.compiler || std::string(built.stdlib) != host.stdlib)
-      return fail(std::string("built with ") + built.compiler + " and " + built.stdlib +
-                  ", this server with " + host.compiler + " and " + host.stdlib +
-                  ": rebuild the plugin with the server's compiler and standard library");
-    status.kind = kindName(manifest.kind);
-    status.version = manifest.version ? manifest.version : "";
-    if (status.kind.empty()) return fail("unknown plugin kind");
-    if (!manifest.name || name != manifest.name)
-      return fail(std::string("file declares the name '") + (manifest.name ? manifest.name : "") +
-                  "'");
-    entry->plugin = manifest.create();
-    if (!entry->plugin) return fail("factory returned nothing");
-    entry->message_type = entry->plugin->message_type();
-    entry->stats = entry->plugin->stats();
-    entry->notifier = entry->plugin->notifier();
-    if ((manifest.kind == sdk::PluginKind::MessageType) != (entry->message_type != nullptr) ||
-        (manifest.kind == sdk::PluginKind::Stats) != (entry->stats != nullptr) ||
-        (manifest.kind == sdk::PluginKind::Notifier) != (entry->notifier != nullptr))
-      return fail("the plugin does not implement the kind its manifest declares");
-    entry->context = std::make_unique<PluginContext>(name, config_, store_, bus_);
-    const sdk::StartResult started = entry->plugin->start(*entry->context);
-    if (!started.error.empty()) return fail("start failed: " + started.error);
-  } catch (const std::exception& e) {
-    return fail(e.what());
-  } catch (...) {
-    return fail("threw a non-standard exception while loading");
+  std::lock_guard<std::mutex> admin(admin_mutex_);
+  {
+    std::lock_guard<std::mutex> lock(list_mutex_);
+    dir_ = dir;
   }
-  status.state = "loaded";
-  entry->status = status;
-  log().information("plugin %s %s loaded (%s)", name, status.version, status.kind);
-  loaded_.push_back(std::move(entry));
+  for (const auto& name : enabled) loadOne(name);
 }
 
-const PluginHost::Loaded* PluginHost::messageTypeNamed(const std::string& name) const {
-  for (const auto& entry : loaded_)
-    if (entry->message_type && entry->status.name == name) return entry.get();
+void PluginHost::loadOne(const std::string& name) {
+  auto record = [&](PluginStatus status) {
+    status.name = name;
+    status.state = "failed";
+    log().error("plugin %s not loaded: %s", name, status.error);
+    std::lock_guard<std::mutex> lock(list_mutex_);
+    failures_.push_back(std::move(status));
+  };
+  PluginStatus failed;
+  if (!isPlainName(name)) {
+    failed.error = "plugin names are letters, digits, '_' and '-'";
+    return record(failed);
+  }
+  for (const auto& plugin : *current())
+    if (plugin->name() == name) {
+      failed = plugin->status();
+      failed.error = "enabled twice";
+      return record(failed);
+    }
+  for (const auto& status : status())
+    if (status.name == name && status.state == "failed") {
+      failed.error = "enabled twice";
+      return record(failed);
+    }
+
+  std::shared_ptr<LoadedPlugin> plugin;
+  try {
+    plugin = LoadedPlugin::open(dir_, name, errors_);
+    // Listed before it starts, so a stats plugin hears of messages stored while it rebuilds.
+    auto with = std::make_shared<Plugins>(*current());
+    with->push_back(plugin);
+    publish(std::move(with));
+    plugin->start(*config_, store_, bus_);
+  } catch (const std::exception& e) {  // PluginRefused, or the loader's own failures
+    if (plugin) {
+      failed = plugin->status();
+      unloadOne(name);
+    }
+    failed.error = e.what();
+    return record(failed);
+  }
+  const PluginStatus loaded = plugin->status();
+  log().information("plugin %s %s loaded (%s)", name, loaded.version, loaded.kind);
+}
+
+void PluginHost::unloadOne(const std::string& name) {
+  auto without = std::make_shared<Plugins>(*current());
+  without->erase(std::remove_if(without->begin(), without->end(),
+                                [&](const auto& plugin) { return plugin->name() == name; }),
+                 without->end());
+  publish(std::move(without));
+}
+
+void PluginHost::forgetFailure(const std::string& name) {
+  std::lock_guard<std::mutex> lock(list_mutex_);
+  failures_.erase(std::remove_if(failures_.begin(), failures_.end(),
+                                 [&](const PluginStatus& s) { return s.name == name; }),
+                  failures_.end());
+}
+
+PluginStatus PluginHost::enable(const std::string& name) {
+  std::lock_guard<std::mutex> admin(admin_mutex_);
+  if (!isPlainName(name)) throw NotFound("No plugin named " + name + ".", "no_plugin");
+  for (const auto& plugin : *current())
+    if (plugin->name() == name) return plugin->status();
+  if (!boost::filesystem::exists(boost::filesystem::path(dir_) / (name + ".so")))
+    throw NotFound("No plugin named " + name + " in the plugin folder.", "no_plugin");
+  forgetFailure(name);
+  loadOne(name);
+  for (const auto& status : status())
+    if (status.name == name) {
+      if (status.state == "failed")
+        throw Conflict("The " + name + " plugin did not load: " + status.error, "plugin_failed");
+      log().notice("plugin %s enabled at run time", name);
+      return status;
+    }
+  throw PluginFailure("The " + name + " plugin vanished while loading.");
+}
+
+PluginStatus PluginHost::disable(const std::string& name) {
+  std::lock_guard<std::mutex> admin(admin_mutex_);
+  const bool was_loaded = std::any_of(current()->begin(), current()->end(),
+                                      [&](const auto& plugin) { return plugin->name() == name; });
+  unloadOne(name);
+  forgetFailure(name);
+  for (const auto& status : status())
+    if (status.name == name) {
+      if (was_loaded) log().notice("plugin %s disabled at run time", name);
+      return status;
+    }
+  throw NotFound("No plugin named " + name + ".", "no_plugin");
+}
+
+void PluginHost::apply(const std::vector<std::string>& enabled,
+                       const Poco::Util::AbstractConfiguration& config) {
+  std::lock_guard<std::mutex> admin(admin_mutex_);
+  config_.assign(const_cast<Poco::Util::AbstractConfiguration*>(&config), /*shared=*/true);
+  const std::set<std::string> wanted(enabled.begin(), enabled.end());
+  for (const auto& plugin : *current())
+    if (!wanted.count(plugin->name())) {
+      log().notice("plugin %s no longer enabled: stopping it", plugin->name());
+      unloadOne(plugin->name());
+    }
+  {
+    std::lock_guard<std::mutex> lock(list_mutex_);
+    failures_.clear();  // retried below when still enabled
+  }
+  for (const auto& name : enabled) {
+    const bool running = std::any_of(current()->begin(), current()->end(),
+                                     [&](const auto& plugin) { return plugin->name() == name; });
+    if (!running) loadOne(name);
+  }
+}
+
+std::shared_ptr<LoadedPlugin> PluginHost::messageTypeNamed(const std::string& name) const {
+  for (const auto& plugin : *current())
+    if (plugin->messageType() && plugin->live() && plugin->name() == name) return plugin;
   return nullptr;
+}
+
+std::shared_ptr<LoadedPlugin> PluginHost::messageTypeOrThrow(const std::string& name) const {
+  auto plugin = messageTypeNamed(name);
+  if (!plugin)
+    throw InvalidInput("message_type", "Unknown or disabled message type.", "unknown_message_type");
+  return plugin;
 }
 
 bool PluginHost::hasMessageType(const std::string& name) const {
@@ -154,87 +224,64 @@ bool PluginHost::hasMessageType(const std::string& name) const {
 sdk::ValidationResult PluginHost::validate(const std::string& type,
                                            const Poco::JSON::Object& content,
                                            const sdk::MessageContext& context) const {
-  const Loaded* entry = messageTypeNamed(type);
-  if (!entry)
-    throw InvalidInput("message_type", "Unknown or disabled message type.", "unknown_message_type");
+  const auto plugin = messageTypeOrThrow(type);
   try {
-    return entry->message_type->validate(content, context);
+    return plugin->messageType()->validate(content, context);
   } catch (...) {
-    recordEscape(type, "validate()");
+    plugin->recordEscape("validate()");
   }
   throw PluginFailure("The " + type + " plugin failed to handle this message.");
 }
 
-const sdk::UploadPolicy& PluginHost::uploadPolicy(const std::string& type) const {
-  const Loaded* entry = messageTypeNamed(type);
-  if (!entry)
-    throw InvalidInput("message_type", "Unknown or disabled message type.", "unknown_message_type");
-  const sdk::UploadPolicy* policy = nullptr;
-  try {
-    policy = entry->message_type->uploads();
-  } catch (...) {
-    recordEscape(type, "uploads()");
-    throw PluginFailure("The " + type + " plugin failed to handle this upload.");
-  }
-  if (!policy)
-    throw InvalidInput("message_type", "The " + type + " message type takes no files.",
-                       "no_uploads");
-  return *policy;
-}
-
 std::int64_t PluginHost::uploadLimit(const std::string& type) const {
-  const sdk::UploadPolicy& policy = uploadPolicy(type);
+  const auto plugin = messageTypeOrThrow(type);
+  const sdk::UploadPolicy& policy = uploadPolicyOf(*plugin);
   try {
     return policy.maxBytes();
   } catch (...) {
-    recordEscape(type, "maxBytes()");
+    plugin->recordEscape("maxBytes()");
   }
   throw PluginFailure("The " + type + " plugin failed to handle this upload.");
 }
 
 sdk::UploadDecision PluginHost::reviewUpload(const std::string& type, const sdk::MediaInfo& media,
                                              std::int64_t size) const {
-  const sdk::UploadPolicy& policy = uploadPolicy(type);
+  const auto plugin = messageTypeOrThrow(type);
+  const sdk::UploadPolicy& policy = uploadPolicyOf(*plugin);
   try {
     return policy.review(media, size);
   } catch (...) {
-    recordEscape(type, "review()");
+    plugin->recordEscape("review()");
   }
   throw PluginFailure("The " + type + " plugin failed to handle this upload.");
 }
 
 std::string PluginHost::summary(const std::string& type, const Poco::JSON::Object& content) const {
-  const Loaded* entry = messageTypeNamed(type);
-  if (!entry) return "";
+  const auto plugin = messageTypeNamed(type);
+  if (!plugin) return "";
   try {
-    return entry->message_type->summary(content);
+    return plugin->messageType()->summary(content);
   } catch (...) {
-    recordEscape(type, "summary()");
+    plugin->recordEscape("summary()");
     return "";
   }
 }
 
 void PluginHost::deliverToStats(const sdk::Event& event) const {
-  for (const auto& entry : loaded_) {
-    if (!entry->stats) continue;
-    try {
-      entry->stats->on_event(event);
-    } catch (...) {
-      recordEscape(entry->status.name, "on_event(" + event.type + ")");
-    }
-  }
+  for (const auto& plugin : *current())
+    if (plugin->stats()) plugin->deliver(event);
 }
 
 Poco::JSON::Object::Ptr PluginHost::stats(const sdk::StatsScope& scope) const {
   Poco::JSON::Object::Ptr out = new Poco::JSON::Object;
-  for (const auto& entry : loaded_) {
-    if (!entry->stats) continue;
+  for (const auto& plugin : *current()) {
+    if (!plugin->stats() || !plugin->live()) continue;
     // Each plugin writes into its own object first, so one that throws halfway adds nothing.
     Poco::JSON::Object part;
     try {
-      entry->stats->query(scope, part);
+      plugin->stats()->query(scope, part);
     } catch (...) {
-      recordEscape(entry->status.name, "query()");
+      plugin->recordEscape("query()");
       continue;
     }
     for (const auto& [key, value] : part) out->set(key, value);
@@ -242,32 +289,40 @@ Poco::JSON::Object::Ptr PluginHost::stats(const sdk::StatsScope& scope) const {
   return out;
 }
 
-void PluginHost::recordEscape(const std::string& plugin, const std::string& call) const {
-  if (errors_) errors_->add(plugin);
-  try {
-    throw;
-  } catch (const std::exception& e) {
-    log().error("plugin %s threw from %s: %s", plugin, call, std::string(e.what()));
-  } catch (...) {
-    log().error("plugin %s threw from %s", plugin, call);
-  }
-}
-
 void PluginHost::notify(const Poco::JSON::Object& notification) const {
-  for (const auto& entry : loaded_) {
-    if (!entry->notifier) continue;
+  for (const auto& plugin : *current()) {
+    if (!plugin->notifier() || !plugin->live()) continue;
     try {
-      entry->notifier->deliver(notification);
+      plugin->notifier()->deliver(notification);
     } catch (...) {
-      recordEscape(entry->status.name, "deliver()");
+      plugin->recordEscape("deliver()");
     }
   }
 }
 
 std::vector<PluginStatus> PluginHost::status() const {
   std::vector<PluginStatus> out;
-  for (const auto& entry : loaded_) out.push_back(entry->status);
-  out.insert(out.end(), failures_.begin(), failures_.end());
+  std::set<std::string> known;
+  for (const auto& plugin : *current()) {
+    out.push_back(plugin->status());
+    known.insert(plugin->name());
+  }
+  std::string dir;
+  {
+    std::lock_guard<std::mutex> lock(list_mutex_);
+    dir = dir_;
+    for (const auto& failed : failures_) {
+      out.push_back(failed);
+      known.insert(failed.name);
+    }
+  }
+  for (const auto& name : filesIn(dir)) {
+    if (known.count(name)) continue;
+    PluginStatus available;
+    available.name = name;
+    available.state = "disabled";
+    out.push_back(available);
+  }
   return out;
 }
 

@@ -1,42 +1,49 @@
 #pragma once
 
-#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
+#include <Poco/AutoPtr.h>
 #include <Poco/Util/AbstractConfiguration.h>
 #include <fieldlink/sdk/plugin.hpp>
 
 #include "bus/event_bus.hpp"
 #include "metrics/instruments.hpp"
+#include "plugins/loaded_plugin.hpp"
 
 namespace fieldlink {
-
-struct PluginStatus {
-  std::string name;
-  std::string kind;     // "message_type", "stats", or "" when it never loaded far enough
-  std::string version;  // the plugin's own version
-  int api_version = 0;
-  std::string state;  // "loaded" or "failed"
-  std::string error;  // why it failed
-};
 
 // Loads the enabled plugins from the plugin folder and is the only code that calls into
 // them. Every call is guarded: a plugin that fails to load is recorded and skipped, and an
 // exception thrown by a plugin is logged by plugin name and never reaches the caller as such.
+//
+// Plugins can be enabled and disabled while the server runs. Calls read an immutable list of
+// the loaded plugins and hold the plugin they call into; a change publishes a new list, so
+// it never waits for calls in flight and they never see a plugin half gone.
 class PluginHost {
  public:
   // `errors` (may be null) counts the exceptions each plugin throws, by plugin name.
   PluginHost(const Poco::Util::AbstractConfiguration& config, const sdk::StoreReader& store,
              EventBus& bus, metrics::LabelledCounter* errors = nullptr);
-  ~PluginHost();  // stops plugins, then unloads their libraries
+  ~PluginHost();  // stops plugins in reverse load order
   PluginHost(const PluginHost&) = delete;
   PluginHost& operator=(const PluginHost&) = delete;
 
-  // Loads `<dir>/<name>.so` for each name; also reports .so files in `dir` that are not
-  // enabled at debug level only.
+  // Loads `<dir>/<name>.so` for each name, at start.
   void loadAll(const std::string& dir, const std::vector<std::string>& enabled);
+
+  // Run-time management, one change at a time. enable() loads a plugin from the folder
+  // (NotFound when there is no such file, Conflict when it does not load); disable() stops
+  // it. Both return its status afterwards and are idempotent.
+  PluginStatus enable(const std::string& name);
+  PluginStatus disable(const std::string& name);
+  // Makes the loaded set match `enabled` (a reloaded config): stops what is not in it,
+  // loads what is new (retrying failed ones) with `config` for their sections, and leaves
+  // running plugins that stay enabled alone.
+  void apply(const std::vector<std::string>& enabled,
+             const Poco::Util::AbstractConfiguration& config);
 
   bool hasMessageType(const std::string& name) const;
   // Validates through the named message type. Throws BadRequest("unknown_message_type") when
@@ -57,23 +64,34 @@ class PluginHost {
   // Hands a stored notification to every notifier plugin.
   void notify(const Poco::JSON::Object& notification) const;
 
+  // Loaded (and starting) plugins in load order, then the failed ones, then the plugin
+  // files in the folder that are not enabled.
   std::vector<PluginStatus> status() const;
 
  private:
-  struct Loaded;
-  void loadOne(const std::string& dir, const std::string& name);
-  void deliverToStats(const sdk::Event& event) const;
-  const Loaded* messageTypeNamed(const std::string& name) const;
-  const sdk::UploadPolicy& uploadPolicy(const std::string& type) const;
-  // Logs and counts an exception a plugin let escape from `call`; call it in a catch block.
-  void recordEscape(const std::string& plugin, const std::string& call) const;
+  using Plugins = std::vector<std::shared_ptr<LoadedPlugin>>;
 
-  const Poco::Util::AbstractConfiguration& config_;
+  std::shared_ptr<const Plugins> current() const;
+  void publish(std::shared_ptr<const Plugins> next);
+  // With admin_mutex_ held: loads one plugin into the list, or records why it did not load.
+  void loadOne(const std::string& name);
+  void unloadOne(const std::string& name);
+  void forgetFailure(const std::string& name);
+  std::shared_ptr<LoadedPlugin> messageTypeNamed(const std::string& name) const;
+  std::shared_ptr<LoadedPlugin> messageTypeOrThrow(const std::string& name) const;
+  void deliverToStats(const sdk::Event& event) const;
+
   const sdk::StoreReader& store_;
   EventBus& bus_;
   metrics::LabelledCounter* errors_;
   std::size_t subscription_ = 0;
-  std::vector<std::unique_ptr<Loaded>> loaded_;  // in load order; unloaded in reverse
+
+  std::mutex admin_mutex_;  // one enable, disable or reload at a time
+  Poco::AutoPtr<Poco::Util::AbstractConfiguration> config_;
+
+  mutable std::mutex list_mutex_;  // guards the members below, briefly
+  std::string dir_;
+  std::shared_ptr<const Plugins> loaded_;
   std::vector<PluginStatus> failures_;
 };
 

@@ -1,5 +1,7 @@
 #include "support/server_process.hpp"
 
+#include <signal.h>
+
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -35,7 +37,7 @@ ServerProcess::ServerProcess(Options options) : dir_(std::make_unique<TempDir>()
   port_ = freeLoopbackPort();
   auto env = baseEnvironment();
   env["FIELDLINK_PLUGINS_DIR"] = options.plugins_dir;
-  env["FIELDLINK_PLUGINS_ENABLED"] = options.plugins_enabled;
+  if (options.plugins_enabled) env["FIELDLINK_PLUGINS_ENABLED"] = *options.plugins_enabled;
   for (const auto& [k, v] : options.env) env[k] = v;
   if (options.bootstrap_dispatcher) {
     auto command_env = env;
@@ -80,6 +82,11 @@ int ServerProcess::stop() {
   stopped_ = true;
   Poco::Process::requestTermination(process_->id());
   return process_->wait();
+}
+
+void ServerProcess::signal(int signal_number) {
+  if (!stopped_ && ::kill(static_cast<pid_t>(process_->id()), signal_number) != 0)
+    throw std::runtime_error("could not signal fieldlinkd");
 }
 
 bool ServerProcess::running() const { return !stopped_ && Poco::Process::isRunning(*process_); }

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,8 @@ class ServerProcess {
  public:
   struct Options {
     std::string plugins_dir = FIELDLINK_PLUGIN_DIR;
-    std::string plugins_enabled = "text";
+    // Sets FIELDLINK_PLUGINS_ENABLED; nothing leaves plugins.enabled to a config file.
+    std::optional<std::string> plugins_enabled = "text";
     std::vector<std::string> extra_args;
     std::map<std::string, std::string> env;
     // Creates the dispatcher `boss` / kBossPassword with --create-user before starting.
@@ -33,6 +35,8 @@ class ServerProcess {
   const std::string& dataDir() const { return data_dir_; }
   std::string log() const;
   bool running() const;
+  // Sends a signal (SIGHUP to reload the plugin list).
+  void signal(int signal_number);
   // Stops with SIGTERM and returns the exit code.
   int stop();
   // Stops, then starts again on the same port and data.

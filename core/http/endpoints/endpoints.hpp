@@ -37,6 +37,8 @@ ApiResponse listNotifications(Services& s, ApiRequest& r);
 ApiResponse readNotification(Services& s, ApiRequest& r);
 
 ApiResponse listPlugins(Services& s, ApiRequest& r);
+ApiResponse enablePlugin(Services& s, ApiRequest& r);
+ApiResponse disablePlugin(Services& s, ApiRequest& r);
 ApiResponse health(Services& s, ApiRequest& r);
 
 }  // namespace fieldlink::endpoints

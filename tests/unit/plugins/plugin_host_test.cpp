@@ -19,8 +19,8 @@ class PluginHostTest : public ::testing::Test {
   PluginHostTest() : config(new Poco::Util::MapConfiguration) {
     // The real text plugin and the misbehaving fixtures, side by side in one folder.
     copy(std::string(FIELDLINK_PLUGIN_DIR) + "/text.so");
-    for (const char* name :
-         {"wrong_version", "other_compiler", "throwing", "start_fails", "misnamed"})
+    for (const char* name : {"wrong_version", "other_compiler", "throwing", "throwing_stats",
+                             "throwing_notifier", "throws_on_create", "start_fails", "misnamed"})
       copy(std::string(FIELDLINK_FIXTURE_PLUGIN_DIR) + "/" + name + ".so");
     std::ofstream(dir.file("garbage.so")) << "this is not an ELF file";
   }
@@ -32,6 +32,12 @@ class PluginHostTest : public ::testing::Test {
     for (const auto& s : all)
       if (s.name == name) return &s;
     return nullptr;
+  }
+
+  static Poco::JSON::Object::Ptr text(const std::string& words) {
+    Poco::JSON::Object::Ptr content = new Poco::JSON::Object;
+    content->set("text", words);
+    return content;
   }
 
   testing::TempDir dir;
@@ -98,7 +104,9 @@ TEST_F(PluginHostTest, PathLikeNamesAreRefused) {
   PluginHost host(*config, store, bus);
   host.loadAll(dir.path(), {"../text", "text/../text"});
   EXPECT_FALSE(host.hasMessageType("../text"));
-  for (const auto& s : host.status()) EXPECT_EQ(s.state, "failed");
+  EXPECT_EQ(statusOf(host, "../text")->state, "failed");
+  EXPECT_EQ(statusOf(host, "text/../text")->state, "failed");
+  EXPECT_EQ(statusOf(host, "text")->state, "disabled");  // in the folder, not enabled
 }
 
 TEST_F(PluginHostTest, ConfigurationErrorFromStartIsReportedWithTheKey) {
@@ -138,6 +146,110 @@ TEST_F(PluginHostTest, EnabledTwiceLoadsOnce) {
   int loaded = 0;
   for (const auto& s : host.status()) loaded += s.state == "loaded";
   EXPECT_EQ(loaded, 1);
+}
+
+TEST_F(PluginHostTest, EnabledAndDisabledAtRunTime) {
+  PluginHost host(*config, store, bus);
+  host.loadAll(dir.path(), {});
+  EXPECT_FALSE(host.hasMessageType("text"));
+  EXPECT_EQ(statusOf(host, "text")->state, "disabled");
+
+  EXPECT_EQ(host.enable("text").state, "loaded");
+  EXPECT_TRUE(host.hasMessageType("text"));
+  EXPECT_EQ(host.enable("text").state, "loaded");  // again: nothing changes
+  EXPECT_EQ(statusOf(host, "text")->state, "loaded");
+
+  EXPECT_EQ(host.disable("text").state, "disabled");
+  EXPECT_FALSE(host.hasMessageType("text"));
+  EXPECT_EQ(host.disable("text").state, "disabled");
+  EXPECT_EQ(host.enable("text").state, "loaded");  // and back
+  EXPECT_TRUE(host.hasMessageType("text"));
+}
+
+TEST_F(PluginHostTest, EnablingWhatIsNotThereOrDoesNotLoadIsRefused) {
+  PluginHost host(*config, store, bus);
+  host.loadAll(dir.path(), {"text"});
+  EXPECT_THROW(host.enable("nonexistent"), NotFound);
+  EXPECT_THROW(host.enable("../text"), NotFound);
+  EXPECT_THROW(host.disable("nonexistent"), NotFound);
+  try {
+    host.enable("wrong_version");
+    FAIL() << "expected Conflict";
+  } catch (const Conflict& e) {
+    EXPECT_EQ(e.code(), "plugin_failed");
+    EXPECT_NE(std::string(e.what()).find("API version"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(statusOf(host, "wrong_version")->state, "failed");
+  EXPECT_EQ(host.disable("wrong_version").state, "disabled");  // forgets the failure
+  EXPECT_TRUE(host.hasMessageType("text"));
+}
+
+TEST_F(PluginHostTest, ApplyStopsWhatIsGoneLoadsWhatIsNewAndKeepsTheRest) {
+  PluginHost host(*config, store, bus);
+  host.loadAll(dir.path(), {"text", "start_fails"});
+  EXPECT_EQ(statusOf(host, "start_fails")->state, "failed");
+
+  Poco::AutoPtr<Poco::Util::MapConfiguration> reloaded(new Poco::Util::MapConfiguration);
+  reloaded->setString("plugins.start_fails.required_key", "now set");
+  host.apply({"start_fails", "throwing"}, *reloaded);
+  EXPECT_FALSE(host.hasMessageType("text"));
+  EXPECT_TRUE(host.hasMessageType("start_fails"));  // retried with the new section
+  EXPECT_TRUE(host.hasMessageType("throwing"));
+  EXPECT_EQ(statusOf(host, "text")->state, "disabled");
+}
+
+// Every entry point of every kind throws; the host answers for each and keeps the record.
+TEST_F(PluginHostTest, ThrowsFromEveryEntryPointAreContainedAndRecorded) {
+  PluginHost host(*config, store, bus);
+  host.loadAll(dir.path(),
+               {"throwing", "throwing_stats", "throwing_notifier", "throws_on_create", "text"});
+  EXPECT_EQ(statusOf(host, "throws_on_create")->state, "failed");
+  EXPECT_NE(statusOf(host, "throws_on_create")->error.find("boom from the constructor"),
+            std::string::npos);
+
+  Poco::JSON::Object content;
+  EXPECT_THROW(host.validate("throwing", content, {1, 1, {}}), PluginFailure);
+  EXPECT_EQ(host.summary("throwing", content), "");
+  EXPECT_THROW(host.uploadLimit("throwing"), PluginFailure);  // uploads() throws
+  bus.publish(sdk::Event{"message.created", 1, 1, nullptr, {}});
+  const auto figures = host.stats({sdk::StatsScope::Kind::Conversation, {1}, 1});
+  EXPECT_FALSE(figures->has("throwing_figure"));  // set, then thrown: nothing half-written
+  host.notify(content);
+
+  const auto message_type = *statusOf(host, "throwing");
+  EXPECT_EQ(message_type.state, "loaded");
+  EXPECT_EQ(message_type.runtime_errors, 3);
+  EXPECT_EQ(message_type.last_error, "uploads(): boom from uploads");
+  EXPECT_TRUE(message_type.last_error_at);
+  EXPECT_EQ(statusOf(host, "throwing_stats")->runtime_errors, 2);  // on_event, query
+  EXPECT_EQ(statusOf(host, "throwing_stats")->last_error, "query(): boom from query");
+  EXPECT_EQ(statusOf(host, "throwing_notifier")->last_error, "deliver(): boom from deliver");
+
+  // stop() throws too; the host still unloads them, and text was never disturbed.
+  for (const char* name : {"throwing", "throwing_stats", "throwing_notifier"})
+    EXPECT_EQ(host.disable(name).state, "disabled");
+  EXPECT_EQ(host.validate("text", *text("still fine"), {1, 1, {}}).ok(), true);
+}
+
+TEST_F(PluginHostTest, ThrowsFromTheUploadPolicyAreContained) {
+  config->setString("plugins.throwing.throw_from", "max_bytes,review");
+  PluginHost host(*config, store, bus);
+  host.loadAll(dir.path(), {"throwing"});
+  Poco::JSON::Object content;
+  EXPECT_TRUE(host.validate("throwing", content, {1, 1, {}}).ok());
+  EXPECT_THROW(host.uploadLimit("throwing"), PluginFailure);
+  EXPECT_THROW(host.reviewUpload("throwing", sdk::MediaInfo{}, 10), PluginFailure);
+  EXPECT_EQ(statusOf(host, "throwing")->runtime_errors, 2);
+  EXPECT_EQ(statusOf(host, "throwing")->last_error, "review(): boom from review");
+}
+
+TEST_F(PluginHostTest, AThrowingStartIsALoadFailure) {
+  config->setString("plugins.throwing.throw_from", "start");
+  PluginHost host(*config, store, bus);
+  host.loadAll(dir.path(), {"throwing"});
+  EXPECT_FALSE(host.hasMessageType("throwing"));
+  EXPECT_NE(statusOf(host, "throwing")->error.find("boom from start"), std::string::npos)
+      << statusOf(host, "throwing")->error;
 }
 
 }  // namespace
