@@ -2,43 +2,28 @@
 // this tree, run its own test, and use it through the API of a running server.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include <Poco/File.h>
 
 #include "support/scene.hpp"
+#include "support/shell.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fieldlink::testing {
 namespace {
-
-// Runs a command to completion; fails the test with its output if it does not succeed.
-void run(const TempDir& work, const std::vector<std::string>& command) {
-  std::string line;
-  for (const auto& part : command) line += "'" + part + "' ";
-  const std::string output_file = work.file("command.log");
-  const int rc = std::system((line + ">'" + output_file + "' 2>&1").c_str());
-  std::ifstream in(output_file);
-  std::stringstream output;
-  output << in.rdbuf();
-  Poco::File(output_file).remove();
-  ASSERT_EQ(rc, 0) << line << "\n" << output.str();
-}
 
 TEST(OutOfTree, ChecklistBuiltAgainstTheInstalledSdkIsUsedThroughTheApi) {
   TempDir work;
   const std::string prefix = work.file("prefix");
   const std::string build = work.file("build");
   ASSERT_NO_FATAL_FAILURE(
-      run(work, {"cmake", "--install", FIELDLINK_BUILD_DIR, "--prefix", prefix}));
+      runOrFail(work, {"cmake", "--install", FIELDLINK_BUILD_DIR, "--prefix", prefix}));
   ASSERT_TRUE(Poco::File(prefix + "/include/fieldlink/sdk/plugin.hpp").exists());
   // Only the installed SDK is visible to the build: no path into this source tree.
   ASSERT_NO_FATAL_FAILURE(
-      run(work, {"cmake", "-S", std::string(FIELDLINK_SDK_EXAMPLES_DIR) + "/checklist", "-B", build,
-                 "-DCMAKE_PREFIX_PATH=" + prefix, "-DCMAKE_BUILD_TYPE=Release"}));
-  ASSERT_NO_FATAL_FAILURE(run(work, {"cmake", "--build", build, "-j", "2"}));
-  ASSERT_NO_FATAL_FAILURE(run(work, {"ctest", "--test-dir", build, "--output-on-failure"}));
+      runOrFail(work, {"cmake", "-S", std::string(FIELDLINK_SDK_EXAMPLES_DIR) + "/checklist", "-B",
+                       build, "-DCMAKE_PREFIX_PATH=" + prefix, "-DCMAKE_BUILD_TYPE=Release"}));
+  ASSERT_NO_FATAL_FAILURE(runOrFail(work, {"cmake", "--build", build, "-j", "2"}));
+  ASSERT_NO_FATAL_FAILURE(runOrFail(work, {"ctest", "--test-dir", build, "--output-on-failure"}));
 
   const std::string plugins = work.file("plugins");
   Poco::File(plugins).createDirectories();
