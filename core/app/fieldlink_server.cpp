@@ -20,6 +20,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "app/backup_commands.hpp"
+#include "app/data_lock.hpp"
 #include "app/demo_seed.hpp"
 #include "app/runtime.hpp"
 #include "app/settings.hpp"
@@ -85,6 +87,14 @@ void FieldlinkServer::defineOptions(Poco::Util::OptionSet& options) {
                         .argument("NAME"));
   options.addOption(
       Option("role", "", "role for --create-user (default dispatcher)").argument("ROLE"));
+  options.addOption(Option("backup", "",
+                           "copy the database and attachments into DIR while the server may "
+                           "run, and exit")
+                        .argument("DIR"));
+  options.addOption(Option("restore", "",
+                           "put a backup from DIR in place of the (stopped) server's data, "
+                           "and exit")
+                        .argument("DIR"));
 }
 
 void FieldlinkServer::handleOption(const std::string& name, const std::string& value) {
@@ -109,6 +119,10 @@ void FieldlinkServer::handleOption(const std::string& name, const std::string& v
     create_user_ = value;
   } else if (name == "role") {
     role_ = value;
+  } else if (name == "backup") {
+    backup_dir_ = value;
+  } else if (name == "restore") {
+    restore_dir_ = value;
   }
 }
 
@@ -147,7 +161,8 @@ void FieldlinkServer::printHelp() const {
   Poco::Util::HelpFormatter help(options());
   help.setCommand(commandName());
   help.setUsage(
-      "[--config=FILE] [--port=N] [--data-dir=DIR] [--demo] [--create-user=NAME --role=ROLE]");
+      "[--config=FILE] [--port=N] [--data-dir=DIR] [--demo] [--create-user=NAME --role=ROLE] "
+      "[--backup=DIR | --restore=DIR]");
   help.setHeader("fieldlink server: chat between clients and field technicians.");
   help.format(std::cout);
   std::cout << "\nConfiguration keys (config file, then FIELDLINK_* environment, then --set):\n";
@@ -171,6 +186,14 @@ int FieldlinkServer::main(const std::vector<std::string>&) {
   }
   try {
     if (!create_user_.empty()) return createUser(settings);
+    if (!backup_dir_.empty()) {
+      backupTo(settings, backup_dir_, std::cout);
+      return EXIT_OK;
+    }
+    if (!restore_dir_.empty()) {
+      restoreFrom(settings, restore_dir_, std::cout);
+      return EXIT_OK;
+    }
     return serve(settings);
   } catch (const ApiError& e) {
     std::cerr << "fieldlinkd: " << e.what() << std::endl;
@@ -212,6 +235,7 @@ int FieldlinkServer::serve(const Settings& settings) {
   for (int signal_number : {SIGHUP, SIGINT, SIGQUIT, SIGTERM}) sigaddset(&signals, signal_number);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  const DataLock lock(settings.database_path);
   Runtime runtime(settings, config());
   runtime.loadPlugins();
   runtime.startHub();

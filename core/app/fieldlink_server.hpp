@@ -30,6 +30,8 @@ class FieldlinkServer final : public Poco::Util::ServerApplication {
   std::string config_file_;
   std::string create_user_;
   std::string role_ = "dispatcher";
+  std::string backup_dir_;
+  std::string restore_dir_;
   std::map<std::string, std::string> command_line_;
 };
 

@@ -43,22 +43,8 @@ bool eventually(const std::function<bool()>& condition) {
   return condition();
 }
 
-// Every message of the conversation, paged through the history endpoint.
 std::vector<Poco::JSON::Object::Ptr> history(const Scene& s) {
-  std::vector<Poco::JSON::Object::Ptr> all;
-  std::int64_t after = 0;
-  for (;;) {
-    const auto page = s.api.http()
-                          .get("/api/chat/messages/conversation_messages/?conversation_id=" +
-                                   std::to_string(s.conversation_id) +
-                                   "&limit=200&after_id=" + std::to_string(after),
-                               s.client)
-                          .object();
-    const auto results = page->getArray("results");
-    for (std::size_t i = 0; i < results->size(); ++i) all.push_back(results->getObject(i));
-    if (results->size() == 0 || !page->getValue<bool>("has_more")) return all;
-    after = all.back()->getValue<std::int64_t>("id");
-  }
+  return s.api.history(s.client, s.conversation_id);
 }
 
 std::string post(const Scene& s, const std::string& path) {

@@ -129,4 +129,22 @@ HttpResult ApiClient::sendText(const std::string& token, std::int64_t conversati
   return http_.post("/api/chat/messages/", body, token);
 }
 
+std::vector<Poco::JSON::Object::Ptr> ApiClient::history(const std::string& token,
+                                                        std::int64_t conversation_id) const {
+  std::vector<Poco::JSON::Object::Ptr> all;
+  std::int64_t after = 0;
+  for (;;) {
+    const auto page = http_
+                          .get("/api/chat/messages/conversation_messages/?conversation_id=" +
+                                   std::to_string(conversation_id) +
+                                   "&limit=200&after_id=" + std::to_string(after),
+                               token)
+                          .object();
+    const auto results = page->getArray("results");
+    for (std::size_t i = 0; i < results->size(); ++i) all.push_back(results->getObject(i));
+    if (results->size() == 0 || !page->getValue<bool>("has_more")) return all;
+    after = all.back()->getValue<std::int64_t>("id");
+  }
+}
+
 }  // namespace fieldlink::testing

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -50,6 +51,9 @@ class ApiClient {
                                  std::int64_t technician_id);
   HttpResult sendText(const std::string& token, std::int64_t conversation_id,
                       const std::string& text, const std::string& client_id = "");
+  // Every message of the conversation, oldest first, paged through the history endpoint.
+  std::vector<Poco::JSON::Object::Ptr> history(const std::string& token,
+                                               std::int64_t conversation_id) const;
 
  private:
   HttpClient http_;

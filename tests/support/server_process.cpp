@@ -32,7 +32,7 @@ std::map<std::string, std::string> ServerProcess::baseEnvironment() {
 }
 
 ServerProcess::ServerProcess(Options options) : dir_(std::make_unique<TempDir>()) {
-  data_dir_ = dir_->file("data");
+  data_dir_ = options.data_dir.empty() ? dir_->file("data") : options.data_dir;
   log_path_ = dir_->file("server.log");
   port_ = freeLoopbackPort();
   auto env = baseEnvironment();
@@ -84,6 +84,13 @@ int ServerProcess::stop() {
   return process_->wait();
 }
 
+void ServerProcess::crash() {
+  if (stopped_) return;
+  stopped_ = true;
+  Poco::Process::kill(*process_);
+  process_->wait();
+}
+
 void ServerProcess::signal(int signal_number) {
   if (!stopped_ && ::kill(static_cast<pid_t>(process_->id()), signal_number) != 0)
     throw std::runtime_error("could not signal fieldlinkd");
@@ -101,8 +108,12 @@ std::string ServerProcess::log() const {
 void ServerProcess::waitUntilReady() {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (std::chrono::steady_clock::now() < deadline) {
-    if (!Poco::Process::isRunning(*process_))
-      throw std::runtime_error("fieldlinkd exited during start:\n" + log());
+    // tryWait reaps the child: isRunning would take a zombie for a running server.
+    if (const int code = process_->tryWait(); code != -1) {
+      stopped_ = true;
+      throw std::runtime_error("fieldlinkd exited during start (" + std::to_string(code) +
+                               "):\n" + log());
+    }
     try {
       Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port_));
       session.setTimeout(Poco::Timespan(1, 0));

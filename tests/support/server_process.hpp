@@ -24,6 +24,8 @@ class ServerProcess {
     std::map<std::string, std::string> env;
     // Creates the dispatcher `boss` / kBossPassword with --create-user before starting.
     bool bootstrap_dispatcher = true;
+    // Serve this data folder (a restored backup, say) instead of a fresh one of its own.
+    std::string data_dir;
   };
   static constexpr const char* kBossPassword = "boss-password-1";
 
@@ -41,6 +43,8 @@ class ServerProcess {
   int stop();
   // Stops, then starts again on the same port and data.
   void restart();
+  // Kills with SIGKILL, as a crash or a power cut would, and waits for the process to go.
+  void crash();
 
   // Runs fieldlinkd to completion with these arguments (for one-off commands); returns the
   // exit code and puts what it printed in `output`.

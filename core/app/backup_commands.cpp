@@ -1,0 +1,90 @@
+#include "app/backup_commands.hpp"
+
+#include <chrono>
+#include <fstream>
+#include <stdexcept>
+
+#include <Poco/DirectoryIterator.h>
+#include <Poco/File.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Path.h>
+#include <fieldlink/sdk/time.hpp>
+
+#include "app/data_lock.hpp"
+#include "attachments/blob_copy.hpp"
+#include "store/sqlite/online_backup.hpp"
+
+namespace fieldlink {
+namespace {
+
+constexpr const char* kDatabaseFile = "fieldlink.db";
+constexpr const char* kAttachmentsFolder = "attachments";
+constexpr const char* kManifestFile = "backup.json";
+
+std::string inside(const std::string& dir, const std::string& name) {
+  return Poco::Path(dir).makeDirectory().setFileName(name).toString();
+}
+
+bool isEmptyFolder(const std::string& dir) {
+  return Poco::DirectoryIterator(dir) == Poco::DirectoryIterator();
+}
+
+}  // namespace
+
+void backupTo(const Settings& settings, const std::string& dir, std::ostream& out) {
+  if (!Poco::File(settings.database_path).exists())
+    throw std::runtime_error("no database at " + settings.database_path);
+  Poco::File folder(dir);
+  if (folder.exists() && (!folder.isDirectory() || !isEmptyFolder(dir)))
+    throw std::runtime_error(dir + " exists and is not an empty folder");
+  folder.createDirectories();
+
+  // The database first: every attachment it refers to is then already in the folder,
+  // because attachments are written before the rows that use them and never change.
+  const std::string database = inside(dir, kDatabaseFile);
+  sqlite::backupDatabase(settings.database_path, database);
+  const std::size_t blobs =
+      attachments::copyBlobs(settings.attachments_dir, inside(dir, kAttachmentsFolder));
+
+  Poco::JSON::Object manifest;
+  manifest.set("created_at", sdk::formatTime(std::chrono::system_clock::now()));
+  manifest.set("database", kDatabaseFile);
+  manifest.set("database_bytes", static_cast<Poco::Int64>(Poco::File(database).getSize()));
+  manifest.set("attachments", static_cast<Poco::Int64>(blobs));
+  const std::string manifest_path = inside(dir, kManifestFile);
+  {
+    std::ofstream file(manifest_path + ".partial");
+    manifest.stringify(file, 2);
+    if (!file.flush()) throw std::runtime_error("cannot write " + manifest_path);
+  }
+  Poco::File(manifest_path + ".partial").renameTo(manifest_path);
+  out << "backed up " << settings.database_path << " and " << blobs << " attachments to " << dir
+      << std::endl;
+}
+
+void restoreFrom(const Settings& settings, const std::string& dir, std::ostream& out) {
+  if (!Poco::File(inside(dir, kManifestFile)).exists())
+    throw std::runtime_error(dir + " holds no complete backup (no " + kManifestFile + ")");
+  const std::string database = inside(dir, kDatabaseFile);
+  sqlite::checkDatabase(database);
+
+  Poco::File(Poco::Path(settings.database_path).parent()).createDirectories();
+  DataLock lock(settings.database_path);
+  for (const char* suffix : {"", "-wal", "-shm"})
+    if (Poco::File(settings.database_path + suffix).exists())
+      throw std::runtime_error(settings.database_path + suffix +
+                               " exists: move the current data aside before restoring");
+
+  const std::size_t blobs =
+      attachments::copyBlobs(inside(dir, kAttachmentsFolder), settings.attachments_dir);
+  // The database last and by rename, so a restore cut short leaves no database behind and
+  // can simply be run again.
+  const std::string partial = settings.database_path + ".restoring";
+  Poco::File(database).copyTo(partial);
+  Poco::File(partial).renameTo(settings.database_path);
+  out << "restored " << settings.database_path << " and " << blobs << " attachments from " << dir
+      << std::endl;
+}
+
+}  // namespace fieldlink
