@@ -111,8 +111,8 @@ void ServerProcess::waitUntilReady() {
     // tryWait reaps the child: isRunning would take a zombie for a running server.
     if (const int code = process_->tryWait(); code != -1) {
       stopped_ = true;
-      throw std::runtime_error("fieldlinkd exited during start (" + std::to_string(code) +
-                               "):\n" + log());
+      throw std::runtime_error("fieldlinkd exited during start (" + std::to_string(code) + "):\n" +
+                               log());
     }
     try {
       Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port_));
