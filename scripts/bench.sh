@@ -39,6 +39,8 @@ export FIELDLINK_HTTP_ADDRESS=127.0.0.1
 export FIELDLINK_AUTH_PBKDF2_ITERATIONS=1000
 export FIELDLINK_WS_MESSAGES_PER_SECOND=1000000 FIELDLINK_WS_MESSAGE_BURST=1000000
 export FIELDLINK_WS_MAX_CONNECTIONS_PER_USER=100000
+# The load generator registers its clients from one address.
+export FIELDLINK_AUTH_REGISTRATIONS_PER_ADDRESS=0
 
 server=${FIELDLINK_BENCH_SERVER:-build/release/bin/fieldlinkd}
 export LIBC_FATAL_STDERR_=1  # glibc's own fatal messages into the log, not the terminal

@@ -25,9 +25,11 @@ Runtime::Runtime(const Settings& settings, const Poco::Util::AbstractConfigurati
       requests_(std::make_unique<ServiceRequests>(*store_, *chat_)),
       tracker_(std::make_unique<Tracker>(*requests_, bus_, settings.tracking)),
       notifications_(std::make_unique<Notifications>(*store_, bus_, *plugins_)),
+      abuse_(settings.abuse),
       services_(std::make_unique<Services>(
           Services{*store_, *accounts_, *requests_, *chat_, *plugins_, *attachments_, *tracker_,
-                   *notifications_, metrics_, settings.monitoring, settings.max_body_bytes})) {
+                   *notifications_, metrics_, settings.monitoring, abuse_, settings.trusted_proxies,
+                   settings.max_body_bytes})) {
   counting_subscription_ = bus_.subscribe([this](const sdk::Event& event, const Routing&) {
     if (event.type == "message.created") metrics_.messages_received.add();
   });

@@ -56,6 +56,7 @@ class Runtime {
   std::unique_ptr<Tracker> tracker_;
   std::unique_ptr<Notifications> notifications_;
   std::unique_ptr<ws::Hub> hub_;
+  AbuseLimits abuse_;
   std::unique_ptr<Services> services_;
 };
 

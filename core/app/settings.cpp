@@ -46,6 +46,8 @@ const std::vector<SettingKey>& settingKeys() {
       {"http.threads", "16", "HTTP worker threads"},
       {"http.queue", "256", "connections waiting for a worker before new ones are refused"},
       {"http.max_body_bytes", "1048576", "largest JSON request body (413 beyond)"},
+      {"http.trusted_proxies", "",
+       "reverse proxies whose X-Forwarded-For names the client (addresses or networks)"},
       {"data.dir", "./data", "folder of the SQLite database and attachments"},
       {"store.backend", "sqlite", "sqlite (embedded)"},
       {"store.sqlite.path", "", "database file; empty: <data.dir>/fieldlink.db"},
@@ -79,6 +81,14 @@ const std::vector<SettingKey>& settingKeys() {
       {"auth.access_token_lifetime", "900", "access token lifetime, seconds"},
       {"auth.refresh_token_lifetime", "604800", "refresh token lifetime, seconds"},
       {"auth.pbkdf2_iterations", "600000", "PBKDF2-HMAC-SHA256 iterations for new hashes"},
+      {"auth.login_failures_per_account", "10",
+       "failed logins per account in a window before 429 (0: no limit)"},
+      {"auth.login_failures_per_address", "50",
+       "failed logins per client address in a window before 429 (0: no limit)"},
+      {"auth.login_window", "900", "seconds of the failed-login window"},
+      {"auth.registrations_per_address", "20",
+       "registrations per client address in a window before 429 (0: no limit)"},
+      {"auth.registration_window", "3600", "seconds of the registration window"},
       {"server.dev_mode", "false", "allow the placeholder secret (never in production)"},
       {"ws.reactor_threads", "2", "event-loop threads serving WebSocket connections"},
       {"ws.worker_threads", "2", "threads for read receipts and resume replays"},
@@ -124,6 +134,13 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
   s.http_threads = intIn(c, "http.threads", 1, 1024);
   s.http_queue = intIn(c, "http.queue", 1, 100000);
   s.max_body_bytes = static_cast<std::size_t>(intIn(c, "http.max_body_bytes", 1024, 64 << 20));
+  s.trusted_proxies = NetworkList(c.getString("http.trusted_proxies"), "http.trusted_proxies");
+  s.abuse.login_failures_per_account = intIn(c, "auth.login_failures_per_account", 0, 1000000);
+  s.abuse.login_failures_per_address = intIn(c, "auth.login_failures_per_address", 0, 1000000);
+  s.abuse.login_window = std::chrono::seconds(intIn(c, "auth.login_window", 1, 7 * 86400));
+  s.abuse.registrations_per_address = intIn(c, "auth.registrations_per_address", 0, 1000000);
+  s.abuse.registration_window =
+      std::chrono::seconds(intIn(c, "auth.registration_window", 1, 7 * 86400));
   s.data_dir = c.getString("data.dir");
   if (s.data_dir.empty()) throw Poco::InvalidArgumentException("data.dir must not be empty");
   if (c.getString("store.backend") != "sqlite")

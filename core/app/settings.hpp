@@ -6,8 +6,10 @@
 
 #include <Poco/Util/AbstractConfiguration.h>
 
+#include "auth/abuse_limits.hpp"
 #include "metrics/monitoring_access.hpp"
 #include "tracking/trail.hpp"
+#include "util/network_list.hpp"
 #include "ws/ws_settings.hpp"
 
 namespace fieldlink {
@@ -31,6 +33,8 @@ struct Settings {
   int http_threads = 16;
   int http_queue = 256;
   std::size_t max_body_bytes = 1 << 20;
+  NetworkList trusted_proxies;
+  AbuseLimitSettings abuse;
   std::string data_dir;
   std::string database_path;
   std::size_t store_batch_max = 1024;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -36,6 +37,17 @@ FIELDLINK_API_ERROR(UnsupportedMediaType, "unsupported_media_type")  // 415
 FIELDLINK_API_ERROR(Unavailable, "unavailable")                      // 503
 FIELDLINK_API_ERROR(PluginFailure, "plugin_error")                   // 500: a plugin misbehaved
 #undef FIELDLINK_API_ERROR
+
+// 429: the caller must wait `retry_after` (sent as Retry-After) before trying again.
+class TooManyRequests : public ApiError {
+ public:
+  TooManyRequests(const std::string& detail, std::chrono::seconds retry_after)
+      : ApiError("too_many_requests", detail), retry_after_(retry_after) {}
+  std::chrono::seconds retryAfter() const { return retry_after_; }
+
+ private:
+  std::chrono::seconds retry_after_;
+};
 
 // 400 with the offending fields: {"fields": {"name": "why"}}.
 class InvalidInput : public ApiError {

@@ -12,6 +12,7 @@
 #include <Poco/URI.h>
 
 #include "domain/errors.hpp"
+#include "http/client_address.hpp"
 #include "http/error_response.hpp"
 #include "logging/access_log.hpp"
 #include "logging/request_context.hpp"
@@ -112,6 +113,7 @@ void ApiHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
   logging::AccessRecord record;
   record.status = result.status;
   if (api) record.user_id = api->callerId();
+  record.remote = clientAddressOf(request, services_.trusted_proxies).toString();
   try {
     record.bytes = send(response, result);
     if (body_pending) drainUnreadBody(request);

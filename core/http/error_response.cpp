@@ -16,6 +16,7 @@ int statusOf(const ApiError& e) {
   if (dynamic_cast<const Conflict*>(&e)) return 409;
   if (dynamic_cast<const TooLarge*>(&e)) return 413;
   if (dynamic_cast<const UnsupportedMediaType*>(&e)) return 415;
+  if (dynamic_cast<const TooManyRequests*>(&e)) return 429;
   if (dynamic_cast<const Unavailable*>(&e)) return 503;
   return 500;
 }
@@ -41,6 +42,8 @@ ApiResponse errorResponse(std::exception_ptr error) {
     }
     ApiResponse response = ApiResponse::json(statusOf(e), error_body);
     if (response.status == 401) response.headers["WWW-Authenticate"] = "Bearer";
+    if (const auto* limited = dynamic_cast<const TooManyRequests*>(&e))
+      response.headers["Retry-After"] = std::to_string(limited->retryAfter().count());
     if (response.status == 500)
       Poco::Logger::get("fieldlink.http").error("%s: %s", e.code(), std::string(e.what()));
     return response;

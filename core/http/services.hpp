@@ -3,6 +3,7 @@
 #include <cstddef>
 
 #include "attachments/attachment_service.hpp"
+#include "auth/abuse_limits.hpp"
 #include "domain/accounts.hpp"
 #include "domain/chat.hpp"
 #include "domain/service_requests.hpp"
@@ -12,6 +13,7 @@
 #include "plugins/plugin_host.hpp"
 #include "store/store.hpp"
 #include "tracking/tracker.hpp"
+#include "util/network_list.hpp"
 
 namespace fieldlink::ws {
 class Hub;
@@ -31,6 +33,8 @@ struct Services {
   Notifications& notifications;
   metrics::ServerMetrics& metrics;
   const metrics::MonitoringAccess& monitoring;
+  AbuseLimits& abuse;
+  const NetworkList& trusted_proxies;
   std::size_t max_body_bytes = 1 << 20;
   ws::Hub* hub = nullptr;  // null: WebSocket paths answer 404
 };

@@ -17,7 +17,8 @@ void logAccess(const Poco::Net::HTTPServerRequest& request, const AccessRecord& 
     path = "(unparsable)";
   }
   const double ms = std::chrono::duration<double, std::milli>(record.took).count();
-  const std::string remote = request.clientAddress().host().toString();
+  const std::string remote =
+      record.remote.empty() ? request.clientAddress().host().toString() : record.remote;
   const std::string duration = Poco::NumberFormatter::format(ms, 3);
   std::string text = request.getMethod() + " " + path + " " + std::to_string(record.status);
   if (record.bytes >= 0) text += " " + std::to_string(record.bytes) + "B";

@@ -1,9 +1,10 @@
 #pragma once
 
 #include <string>
-#include <vector>
 
 #include <Poco/Net/IPAddress.h>
+
+#include "util/network_list.hpp"
 
 namespace fieldlink::metrics {
 
@@ -18,13 +19,7 @@ class MonitoringAccess {
   bool permits(const Poco::Net::IPAddress& client, const std::string& authorization) const;
 
  private:
-  struct Network {
-    Poco::Net::IPAddress address;
-    unsigned prefix = 0;
-  };
-  static bool contains(const Network& network, const Poco::Net::IPAddress& client);
-
-  std::vector<Network> allowed_;
+  NetworkList allowed_;
   std::string token_;
 };
 

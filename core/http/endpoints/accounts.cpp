@@ -1,5 +1,6 @@
 #include "domain/errors.hpp"
 #include "domain/views.hpp"
+#include "http/client_address.hpp"
 #include "http/endpoints/endpoints.hpp"
 #include "http/json_input.hpp"
 
@@ -15,9 +16,14 @@ AccountInput accountFrom(const Poco::JSON::Object& body) {
   return input;
 }
 
+std::string clientOf(Services& s, ApiRequest& r) {
+  return clientAddressOf(r.http(), s.trusted_proxies).toString();
+}
+
 }  // namespace
 
 ApiResponse registerAccount(Services& s, ApiRequest& r) {
+  s.abuse.registration(clientOf(s, r));
   const User user = s.accounts.registerClient(accountFrom(*r.jsonBody()));
   return ApiResponse::json(201, views::user(user));
 }
@@ -36,8 +42,11 @@ ApiResponse me(Services&, ApiRequest& r) { return ApiResponse::json(200, views::
 
 ApiResponse obtainToken(Services& s, ApiRequest& r) {
   const auto body = r.jsonBody();
-  const TokenPair tokens = s.accounts.obtainTokens(json_input::requiredString(*body, "username"),
-                                                   json_input::requiredString(*body, "password"));
+  const std::string username = json_input::requiredString(*body, "username");
+  const std::string password = json_input::requiredString(*body, "password");
+  TokenPair tokens;
+  s.abuse.login(username, clientOf(s, r),
+                [&] { tokens = s.accounts.obtainTokens(username, password); });
   Poco::JSON::Object::Ptr out = new Poco::JSON::Object;
   out->set("access", tokens.access);
   out->set("refresh", tokens.refresh);

@@ -1,0 +1,50 @@
+#include "auth/abuse_limits.hpp"
+
+#include <Poco/String.h>
+
+#include "domain/errors.hpp"
+
+namespace fieldlink {
+
+AbuseLimits::AbuseLimits(const AbuseLimitSettings& settings)
+    : settings_(settings),
+      account_failures_(settings.login_failures_per_account, settings.login_window),
+      address_failures_(settings.login_failures_per_address, settings.login_window),
+      registrations_(settings.registrations_per_address, settings.registration_window) {}
+
+void AbuseLimits::login(const std::string& username, const std::string& address,
+                        const std::function<void()>& attempt) {
+  const auto now = AttemptLimiter::Clock::now();
+  // Usernames are unique ignoring case: "Alice" must not get a count of its own.
+  const std::string account = Poco::toLower(username);
+  std::chrono::seconds wait{0};
+  if (settings_.login_failures_per_account > 0)
+    wait = std::max(wait, account_failures_.waitFor(account, now));
+  if (settings_.login_failures_per_address > 0)
+    wait = std::max(wait, address_failures_.waitFor(address, now));
+  // The same answer whether the account exists or not, so the limit tells nothing about it.
+  if (wait.count() > 0)
+    throw TooManyRequests(
+        "Too many failed logins. Try again in " + std::to_string(wait.count()) + " seconds.", wait);
+  try {
+    attempt();
+  } catch (const Unauthorized&) {
+    account_failures_.record(account, now);
+    address_failures_.record(address, now);
+    throw;
+  }
+  account_failures_.forget(account);
+}
+
+void AbuseLimits::registration(const std::string& address) {
+  if (settings_.registrations_per_address <= 0) return;
+  const auto now = AttemptLimiter::Clock::now();
+  const auto wait = registrations_.waitFor(address, now);
+  if (wait.count() > 0)
+    throw TooManyRequests("Too many registrations from this address. Try again in " +
+                              std::to_string(wait.count()) + " seconds.",
+                          wait);
+  registrations_.record(address, now);
+}
+
+}  // namespace fieldlink
