@@ -48,6 +48,8 @@ const std::vector<SettingKey>& settingKeys() {
       {"http.max_body_bytes", "1048576", "largest JSON request body (413 beyond)"},
       {"http.trusted_proxies", "",
        "reverse proxies whose X-Forwarded-For names the client (addresses or networks)"},
+      {"http.cors_allowed_origins", "",
+       "web origins allowed to call the API from a browser (https://app.example.com, ...)"},
       {"data.dir", "./data", "folder of the SQLite database and attachments"},
       {"store.backend", "sqlite", "sqlite (embedded)"},
       {"store.sqlite.path", "", "database file; empty: <data.dir>/fieldlink.db"},
@@ -135,6 +137,7 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
   s.http_queue = intIn(c, "http.queue", 1, 100000);
   s.max_body_bytes = static_cast<std::size_t>(intIn(c, "http.max_body_bytes", 1024, 64 << 20));
   s.trusted_proxies = NetworkList(c.getString("http.trusted_proxies"), "http.trusted_proxies");
+  s.cors = CorsPolicy(c.getString("http.cors_allowed_origins"));
   s.abuse.login_failures_per_account = intIn(c, "auth.login_failures_per_account", 0, 1000000);
   s.abuse.login_failures_per_address = intIn(c, "auth.login_failures_per_address", 0, 1000000);
   s.abuse.login_window = std::chrono::seconds(intIn(c, "auth.login_window", 1, 7 * 86400));

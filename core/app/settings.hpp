@@ -7,6 +7,7 @@
 #include <Poco/Util/AbstractConfiguration.h>
 
 #include "auth/abuse_limits.hpp"
+#include "http/cors_policy.hpp"
 #include "metrics/monitoring_access.hpp"
 #include "tracking/trail.hpp"
 #include "util/network_list.hpp"
@@ -34,6 +35,7 @@ struct Settings {
   int http_queue = 256;
   std::size_t max_body_bytes = 1 << 20;
   NetworkList trusted_proxies;
+  CorsPolicy cors;
   AbuseLimitSettings abuse;
   std::string data_dir;
   std::string database_path;

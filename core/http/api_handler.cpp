@@ -48,7 +48,12 @@ std::int64_t sendFile(Poco::Net::HTTPServerResponse& out, const FileBody& file) 
 std::int64_t send(Poco::Net::HTTPServerResponse& out, const ApiResponse& response) {
   out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
   out.set("Cache-Control", "no-store");
+  // The API serves data, never pages: nothing it sends may run, embed or be framed, and an
+  // attachment opened in a browser cannot script the origin even if it is HTML or SVG.
   out.set("X-Content-Type-Options", "nosniff");
+  out.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; sandbox");
+  out.set("X-Frame-Options", "DENY");
+  out.set("Referrer-Policy", "no-referrer");
   for (const auto& [name, value] : response.headers) out.set(name, value);
   if (response.file) return sendFile(out, *response.file);
   if (response.text) {
@@ -98,15 +103,25 @@ void ApiHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
   std::optional<ApiRequest> api;
   try {
     api.emplace(request, services_.max_body_bytes);
-    const RouteMatch match =
-        router_.match(request.getMethod(), Poco::URI(request.getURI()).getPath());
-    api->setPathParams(match.params);
-    if (match.route->access == Access::Authenticated)
-      api->setCaller(services_.accounts.authenticate(bearerToken(request)));
-    result = match.route->handler(*api);
+    if (request.getMethod() == "OPTIONS" && request.has("Access-Control-Request-Method")) {
+      const auto allowed = services_.cors.preflight(request.get("Origin", ""));
+      if (!allowed) throw Forbidden("This origin may not call the API.", "origin_not_allowed");
+      result = ApiResponse::noContent();
+      result.headers = *allowed;
+    } else {
+      const RouteMatch match =
+          router_.match(request.getMethod(), Poco::URI(request.getURI()).getPath());
+      api->setPathParams(match.params);
+      if (match.route->access == Access::Authenticated)
+        api->setCaller(services_.accounts.authenticate(bearerToken(request)));
+      result = match.route->handler(*api);
+    }
   } catch (...) {
     result = errorResponse(std::current_exception());
   }
+  if (request.has("Origin"))
+    for (const auto& [name, value] : services_.cors.headersFor(request.get("Origin")))
+      result.headers.emplace(name, value);
   // An unread body would be taken for the next request on a keep-alive connection.
   const bool body_pending = !api || api->bodyPending();
   if (body_pending) response.setKeepAlive(false);

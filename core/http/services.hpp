@@ -7,6 +7,7 @@
 #include "domain/accounts.hpp"
 #include "domain/chat.hpp"
 #include "domain/service_requests.hpp"
+#include "http/cors_policy.hpp"
 #include "metrics/monitoring_access.hpp"
 #include "metrics/server_metrics.hpp"
 #include "notifications/notifications.hpp"
@@ -35,6 +36,7 @@ struct Services {
   const metrics::MonitoringAccess& monitoring;
   AbuseLimits& abuse;
   const NetworkList& trusted_proxies;
+  const CorsPolicy& cors;
   std::size_t max_body_bytes = 1 << 20;
   ws::Hub* hub = nullptr;  // null: WebSocket paths answer 404
 };

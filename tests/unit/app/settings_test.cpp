@@ -57,6 +57,25 @@ TEST(Settings, PluginListAndDatabasePathAreDerived) {
   EXPECT_EQ(s.database_path, "/srv/fl/fieldlink.db");
 }
 
+TEST(Settings, NetworkAndOriginListsAreCheckedAtStart) {
+  auto c = defaults();
+  c->setString("server.dev_mode", "true");
+  c->setString("http.trusted_proxies", "10.0.0.0/8, ::1");
+  c->setString("http.cors_allowed_origins", "https://app.example.com, http://localhost:5173");
+  EXPECT_EQ(errorOf(*c), "");
+  const Settings s = Settings::from(*c);
+  EXPECT_TRUE(s.cors.allows("http://localhost:5173"));
+  EXPECT_FALSE(s.cors.allows("https://app.example.com/"));
+  for (const char* bad :
+       {"https://app.example.com/", "app.example.com", "ftp://x", "https://x/y"}) {
+    c->setString("http.cors_allowed_origins", bad);
+    EXPECT_NE(errorOf(*c).find("http.cors_allowed_origins"), std::string::npos) << bad;
+  }
+  c->setString("http.cors_allowed_origins", "");
+  c->setString("http.trusted_proxies", "10.0.0.0/33");
+  EXPECT_NE(errorOf(*c).find("http.trusted_proxies"), std::string::npos);
+}
+
 TEST(Settings, EnvironmentNamesFollowTheKeys) {
   EXPECT_EQ(environmentNameOf("http.port"), "FIELDLINK_HTTP_PORT");
   EXPECT_EQ(environmentNameOf("plugins.text.max_length"), "FIELDLINK_PLUGINS_TEXT_MAX_LENGTH");
