@@ -46,6 +46,8 @@ const std::vector<SettingKey>& settingKeys() {
       {"http.threads", "16", "HTTP worker threads"},
       {"http.queue", "256", "connections waiting for a worker before new ones are refused"},
       {"http.max_body_bytes", "1048576", "largest JSON request body (413 beyond)"},
+      {"http.gzip_min_bytes", "1024",
+       "JSON answers this large or larger are gzipped for clients that accept it (0: never)"},
       {"http.trusted_proxies", "",
        "reverse proxies whose X-Forwarded-For names the client (addresses or networks)"},
       {"http.cors_allowed_origins", "",
@@ -136,6 +138,7 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
   s.http_threads = intIn(c, "http.threads", 1, 1024);
   s.http_queue = intIn(c, "http.queue", 1, 100000);
   s.max_body_bytes = static_cast<std::size_t>(intIn(c, "http.max_body_bytes", 1024, 64 << 20));
+  s.gzip_min_bytes = static_cast<std::size_t>(intIn(c, "http.gzip_min_bytes", 0, 64 << 20));
   s.trusted_proxies = NetworkList(c.getString("http.trusted_proxies"), "http.trusted_proxies");
   s.cors = CorsPolicy(c.getString("http.cors_allowed_origins"));
   s.abuse.login_failures_per_account = intIn(c, "auth.login_failures_per_account", 0, 1000000);

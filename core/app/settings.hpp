@@ -34,6 +34,7 @@ struct Settings {
   int http_threads = 16;
   int http_queue = 256;
   std::size_t max_body_bytes = 1 << 20;
+  std::size_t gzip_min_bytes = 1024;
   NetworkList trusted_proxies;
   CorsPolicy cors;
   AbuseLimitSettings abuse;

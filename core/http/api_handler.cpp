@@ -13,6 +13,7 @@
 
 #include "domain/errors.hpp"
 #include "http/client_address.hpp"
+#include "http/content_encoding.hpp"
 #include "http/error_response.hpp"
 #include "logging/access_log.hpp"
 #include "logging/request_context.hpp"
@@ -20,6 +21,11 @@
 
 namespace fieldlink {
 namespace {
+
+struct Compression {
+  std::size_t min_bytes = 0;  // 0: never
+  bool accepted = false;      // the client's Accept-Encoding takes gzip
+};
 
 std::string bearerToken(const Poco::Net::HTTPServerRequest& request) {
   const std::string header = request.get("Authorization", "");
@@ -44,8 +50,27 @@ std::int64_t sendFile(Poco::Net::HTTPServerResponse& out, const FileBody& file) 
   return file.length - left;
 }
 
+// A text or JSON body, gzipped when the client accepts it and it is worth it.
+std::int64_t sendText(Poco::Net::HTTPServerResponse& out, const std::string& text,
+                      const Compression& compression) {
+  if (compression.min_bytes > 0 && text.size() >= compression.min_bytes) {
+    out.set("Vary", out.has("Vary") ? out.get("Vary") + ", Accept-Encoding" : "Accept-Encoding");
+    if (compression.accepted) {
+      const std::string packed = gzipped(text);
+      out.set("Content-Encoding", "gzip");
+      out.setContentLength64(static_cast<Poco::Int64>(packed.size()));
+      out.send() << packed;
+      return static_cast<std::int64_t>(packed.size());
+    }
+  }
+  out.setContentLength64(static_cast<Poco::Int64>(text.size()));
+  out.send() << text;
+  return static_cast<std::int64_t>(text.size());
+}
+
 // Returns the body bytes sent.
-std::int64_t send(Poco::Net::HTTPServerResponse& out, const ApiResponse& response) {
+std::int64_t send(Poco::Net::HTTPServerResponse& out, const ApiResponse& response,
+                  const Compression& compression) {
   out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
   out.set("Cache-Control", "no-store");
   // The API serves data, never pages: nothing it sends may run, embed or be framed, and an
@@ -56,11 +81,7 @@ std::int64_t send(Poco::Net::HTTPServerResponse& out, const ApiResponse& respons
   out.set("Referrer-Policy", "no-referrer");
   for (const auto& [name, value] : response.headers) out.set(name, value);
   if (response.file) return sendFile(out, *response.file);
-  if (response.text) {
-    out.setContentLength64(static_cast<Poco::Int64>(response.text->size()));
-    out.send() << *response.text;
-    return static_cast<std::int64_t>(response.text->size());
-  }
+  if (response.text) return sendText(out, *response.text, compression);
   if (response.body.isEmpty()) {
     out.setContentLength(0);
     out.send();
@@ -68,11 +89,8 @@ std::int64_t send(Poco::Net::HTTPServerResponse& out, const ApiResponse& respons
   }
   std::ostringstream json;
   Poco::JSON::Stringifier::stringify(response.body, json);
-  const std::string text = json.str();
   out.setContentType("application/json; charset=utf-8");
-  out.setContentLength64(static_cast<Poco::Int64>(text.size()));
-  out.send() << text;
-  return static_cast<std::int64_t>(text.size());
+  return sendText(out, json.str(), compression);
 }
 
 // Reads and discards what is left of a refused body, up to a bound, so that the client,
@@ -130,7 +148,9 @@ void ApiHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
   if (api) record.user_id = api->callerId();
   record.remote = clientAddressOf(request, services_.trusted_proxies).toString();
   try {
-    record.bytes = send(response, result);
+    const Compression compression{services_.gzip_min_bytes,
+                                  acceptsGzip(request.get("Accept-Encoding", ""))};
+    record.bytes = send(response, result, compression);
     if (body_pending) drainUnreadBody(request);
   } catch (const std::exception&) {
     // The client went away mid-answer; nothing more to do.
