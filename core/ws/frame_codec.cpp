@@ -84,11 +84,15 @@ std::optional<Frame> FrameDecoder::next() {
       length = 0;
       for (int i = 0; i < 8; ++i) length = (length << 8) | data[2 + i];
       header = 10;
+      // RFC 6455 5.2: the most significant bit of a 64-bit length must be 0.
+      if (length >> 63) return fail(close_code::kProtocolError, "invalid payload length");
     }
     if (isControl(opcode) && (length > 125 || !fin))
       return fail(close_code::kProtocolError, "invalid control frame");
     // Checked before waiting for the payload: a huge length never makes us buffer it.
-    if (!isControl(opcode) && length + fragments_.size() > max_message_bytes_)
+    // Written as a subtraction: `length + fragments_.size()` wraps for lengths near 2^64
+    // (found by fuzz_ws_frames). fragments_ never exceeds the limit, so this cannot underflow.
+    if (!isControl(opcode) && length > max_message_bytes_ - fragments_.size())
       return fail(close_code::kTooBig, "message too big");
     const std::size_t mask_bytes = masked ? 4 : 0;
     if (available < header + mask_bytes + length) break;

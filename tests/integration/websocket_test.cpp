@@ -259,6 +259,18 @@ TEST(WebSocketRefusals, ProtocolViolationsClose) {
     binary.sendRaw(ws::encodeMaskedFrame(ws::Opcode::Binary, "abc", 7));
     EXPECT_EQ(binary.awaitClose(), 1003);
   }
+  {
+    // A fragment, then a continuation announcing 2^64 - 1 bytes: the length check used to
+    // wrap and the decoder read past its buffer (found by fuzz_ws_frames).
+    WsClient huge_length(scene.server.port(), chatPath(scene.conversation_id, scene.client));
+    std::string wire = ws::encodeMaskedFrame(ws::Opcode::Text, "{", 7, false);
+    wire += "\x80\xff" + std::string(8, '\xff') + std::string(4, '\0') + "tail";
+    huge_length.sendRaw(wire);
+    EXPECT_EQ(huge_length.awaitClose(), 1002);
+  }
+  WsClient after(scene.server.port(), chatPath(scene.conversation_id, scene.client));
+  after.sendText(R"({"type":"ping"})");
+  EXPECT_TRUE(after.nextOfType("pong"));
 }
 
 TEST(WebSocketRefusals, RateLimitSendsAnErrorThenCloses1008) {

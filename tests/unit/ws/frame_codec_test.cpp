@@ -83,6 +83,29 @@ TEST(FrameDecoder, FragmentsCountTowardTheLimit) {
   EXPECT_EQ(decoder.error(), close_code::kTooBig);
 }
 
+// Found by fuzz_ws_frames: with a fragment buffered, a continuation announcing 2^64 - 1 bytes
+// made `length + buffered` wrap to a small number and the decoder read past its buffer.
+TEST(FrameDecoder, ContinuationWithALengthNear2To64IsRefused) {
+  std::string wire = encodeMaskedFrame(Opcode::Text, "a", 1, false);
+  wire += "\x80\xff";  // FIN, continuation; masked, 64-bit length
+  wire += std::string(8, '\xff');
+  wire += std::string(4, '\0');  // mask
+  wire += "tail";
+  FrameDecoder decoder(4096);
+  decoder.feed(wire.data(), wire.size());
+  EXPECT_FALSE(decoder.next());
+  EXPECT_EQ(decoder.error(), close_code::kProtocolError);  // the top bit must be 0
+
+  wire = encodeMaskedFrame(Opcode::Text, "a", 1, false);
+  wire += "\x80\xff";
+  wire += std::string("\x7f\xff\xff\xff\xff\xff\xff\xff", 8);  // 2^63 - 1
+  wire += std::string(4, '\0');
+  FrameDecoder second(4096);
+  second.feed(wire.data(), wire.size());
+  EXPECT_FALSE(second.next());
+  EXPECT_EQ(second.error(), close_code::kTooBig);
+}
+
 TEST(FrameDecoder, RandomBytesNeverCrashOrLoop) {
   std::mt19937 random(42);
   for (int round = 0; round < 2000; ++round) {
