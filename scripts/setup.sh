@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian packages fieldlink needs to build, run and test. Idempotent: quiet and
-# quick when everything is there already.
+# Installs the Debian packages fieldlink needs to build, run and test, and any named on the
+# command line (scripts/fuzz.sh adds clang's). Idempotent: quiet and quick when everything is
+# there already.
 set -euo pipefail
 
 packages=(
@@ -11,6 +12,7 @@ packages=(
   libmagic-dev libavformat-dev libavcodec-dev libavutil-dev libexiv2-dev libheif-dev
   ffmpeg libimage-exiftool-perl libheif-examples
   curl python3
+  "$@"
 )
 
 missing=()
