@@ -11,7 +11,7 @@ packages=(
   libgtest-dev libgmock-dev
   libmagic-dev libavformat-dev libavcodec-dev libavutil-dev libexiv2-dev libheif-dev
   ffmpeg libimage-exiftool-perl libheif-examples
-  curl python3
+  curl python3 openssl
   "$@"
 )
 

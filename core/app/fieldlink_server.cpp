@@ -7,6 +7,8 @@
 #include <Poco/Environment.h>
 #include <Poco/File.h>
 #include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/NetSSL.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/String.h>
 #include <Poco/StringTokenizer.h>
@@ -29,6 +31,7 @@
 #include "http/api_handler.hpp"
 #include "http/routes.hpp"
 #include "logging/log_line_formatter.hpp"
+#include "tls/server_tls.hpp"
 
 namespace fieldlink {
 namespace {
@@ -68,6 +71,14 @@ void addPluginEnvironment(const Poco::Util::AbstractConfiguration& config,
     }
   }
 }
+
+// Poco's NetSSL set-up for the life of a TLS listener.
+struct SslLibrary {
+  SslLibrary() { Poco::Net::initializeSSL(); }
+  ~SslLibrary() { Poco::Net::uninitializeSSL(); }
+  SslLibrary(const SslLibrary&) = delete;
+  SslLibrary& operator=(const SslLibrary&) = delete;
+};
 
 }  // namespace
 
@@ -179,6 +190,9 @@ int FieldlinkServer::main(const std::vector<std::string>&) {
   Settings settings;
   try {
     settings = Settings::from(config());
+    // Unusable certificate files are a configuration error, reported before anything starts.
+    if (settings.tls.enabled())
+      tls::CertificatePair::load(settings.tls.certificate_file, settings.tls.key_file);
     Poco::File(settings.data_dir).createDirectories();
   } catch (const Poco::Exception& e) {
     std::cerr << "fieldlinkd: configuration error: " << e.message() << std::endl;
@@ -234,17 +248,31 @@ int FieldlinkServer::serve(const Settings& settings) {
   sigemptyset(&signals);
   for (int signal_number : {SIGHUP, SIGINT, SIGQUIT, SIGTERM}) sigaddset(&signals, signal_number);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // OpenSSL writes to sockets without MSG_NOSIGNAL: a client gone mid-answer must cost an
+  // error return, not the process.
+  signal(SIGPIPE, SIG_IGN);
 
   const DataLock lock(settings.database_path);
+  // Before the runtime, so that they outlive the hub's connections and their TLS sessions.
+  std::unique_ptr<SslLibrary> ssl_library;
+  std::unique_ptr<tls::ServerTls> tls;
+  if (settings.tls.enabled()) {
+    ssl_library = std::make_unique<SslLibrary>();
+    tls = std::make_unique<tls::ServerTls>(settings.tls);
+  }
   Runtime runtime(settings, config());
   runtime.loadPlugins();
   runtime.startHub();
   runtime.startHousekeeping();
 
   Router router = makeRoutes(runtime.services());
+  Poco::Net::ServerSocket socket;
+  if (tls) {
+    socket = Poco::Net::SecureServerSocket(tls->context());
+    logger().information("TLS on: %s", tls->certificateDescription());
+  }
   // Poco's address constructor also sets SO_REUSEPORT, which would let a second server start
   // on a port that is taken and silently split the traffic; bind without it so that fails.
-  Poco::Net::ServerSocket socket;
   socket.bind(Poco::Net::SocketAddress(settings.http_address,
                                        static_cast<Poco::UInt16>(settings.http_port)),
               /*reuseAddress=*/true, /*reusePort=*/false);
@@ -255,7 +283,8 @@ int FieldlinkServer::serve(const Settings& settings) {
   params->setKeepAlive(true);
   params->setTimeout(Poco::Timespan(30, 0));
   const std::string host = settings.http_address == "0.0.0.0" ? "127.0.0.1" : settings.http_address;
-  const std::string url = "http://" + host + ":" + std::to_string(socket.address().port()) + "/";
+  const std::string url = std::string(tls ? "https://" : "http://") + host + ":" +
+                          std::to_string(socket.address().port()) + "/";
   // Seeded before the first request is served, so the demo accounts exist once it answers.
   if (demo_) std::cout << seedDemo(runtime, url) << std::flush;
 
@@ -273,11 +302,22 @@ int FieldlinkServer::serve(const Settings& settings) {
     if (sigwait(&signals, &received) != 0) continue;
     if (received != SIGHUP) break;
     reloadPlugins(runtime);
+    if (tls) reloadCertificate(*tls);
   }
   logger().information("shutting down");
   server.stopAll(false);
   workers.stopAll();
   return EXIT_OK;
+}
+
+void FieldlinkServer::reloadCertificate(tls::ServerTls& tls) {
+  try {
+    tls.reloadCertificate();
+    logger().notice("SIGHUP: TLS certificate reloaded: %s", tls.certificateDescription());
+  } catch (const Poco::Exception& e) {
+    logger().error("SIGHUP: TLS certificate not reloaded, the current one stays: %s",
+                   e.displayText());
+  }
 }
 
 void FieldlinkServer::reloadPlugins(Runtime& runtime) {

@@ -6,6 +6,9 @@
 #include <Poco/Util/ServerApplication.h>
 
 namespace fieldlink {
+namespace tls {
+class ServerTls;
+}
 
 // fieldlinkd: reads the layered configuration (built-in defaults < config file <
 // FIELDLINK_* environment < command line), then serves, or runs a one-off command.
@@ -22,6 +25,8 @@ class FieldlinkServer final : public Poco::Util::ServerApplication {
   void addLayers(Poco::Util::LayeredConfiguration& target) const;
   // SIGHUP: reads the layers again and makes the loaded plugins match plugins.enabled.
   void reloadPlugins(class Runtime& runtime);
+  // SIGHUP with TLS on: reads the certificate and key files again.
+  void reloadCertificate(tls::ServerTls& tls);
   int createUser(const struct Settings& settings);
   int serve(const struct Settings& settings);
 

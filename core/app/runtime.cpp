@@ -29,7 +29,8 @@ Runtime::Runtime(const Settings& settings, const Poco::Util::AbstractConfigurati
       services_(std::make_unique<Services>(
           Services{*store_, *accounts_, *requests_, *chat_, *plugins_, *attachments_, *tracker_,
                    *notifications_, metrics_, settings.monitoring, abuse_, settings.trusted_proxies,
-                   settings.cors, settings.max_body_bytes, settings.gzip_min_bytes})) {
+                   settings.cors, settings.max_body_bytes, settings.gzip_min_bytes,
+                   strictTransportSecurity(settings.tls)})) {
   counting_subscription_ = bus_.subscribe([this](const sdk::Event& event, const Routing&) {
     if (event.type == "message.created") metrics_.messages_received.add();
   });

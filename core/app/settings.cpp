@@ -52,6 +52,12 @@ const std::vector<SettingKey>& settingKeys() {
        "reverse proxies whose X-Forwarded-For names the client (addresses or networks)"},
       {"http.cors_allowed_origins", "",
        "web origins allowed to call the API from a browser (https://app.example.com, ...)"},
+      {"tls.certificate", "",
+       "PEM certificate (then its chain) for HTTPS and WSS; empty: plain HTTP (behind a proxy)"},
+      {"tls.private_key", "", "PEM private key of tls.certificate, unencrypted"},
+      {"tls.min_version", "1.2", "oldest TLS version accepted: 1.2 or 1.3"},
+      {"tls.hsts_max_age", "31536000",
+       "with TLS, Strict-Transport-Security max-age in seconds (0: no header)"},
       {"data.dir", "./data", "folder of the SQLite database and attachments"},
       {"store.backend", "sqlite", "sqlite (embedded)"},
       {"store.sqlite.path", "", "database file; empty: <data.dir>/fieldlink.db"},
@@ -147,6 +153,15 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
   s.abuse.registrations_per_address = intIn(c, "auth.registrations_per_address", 0, 1000000);
   s.abuse.registration_window =
       std::chrono::seconds(intIn(c, "auth.registration_window", 1, 7 * 86400));
+  s.tls.certificate_file = c.getString("tls.certificate");
+  s.tls.key_file = c.getString("tls.private_key");
+  if (s.tls.certificate_file.empty() != s.tls.key_file.empty())
+    throw Poco::InvalidArgumentException("tls.certificate and tls.private_key go together");
+  const std::string min_version = c.getString("tls.min_version");
+  if (min_version != "1.2" && min_version != "1.3")
+    throw Poco::InvalidArgumentException("tls.min_version must be 1.2 or 1.3");
+  s.tls.tls13_only = min_version == "1.3";
+  s.tls.hsts_max_age = intIn(c, "tls.hsts_max_age", 0, 2 * 365 * 86400);
   s.data_dir = c.getString("data.dir");
   if (s.data_dir.empty()) throw Poco::InvalidArgumentException("data.dir must not be empty");
   if (c.getString("store.backend") != "sqlite")

@@ -9,6 +9,7 @@
 #include "auth/abuse_limits.hpp"
 #include "http/cors_policy.hpp"
 #include "metrics/monitoring_access.hpp"
+#include "tls/server_tls.hpp"
 #include "tracking/trail.hpp"
 #include "util/network_list.hpp"
 #include "ws/ws_settings.hpp"
@@ -38,6 +39,7 @@ struct Settings {
   NetworkList trusted_proxies;
   CorsPolicy cors;
   AbuseLimitSettings abuse;
+  tls::TlsSettings tls;
   std::string data_dir;
   std::string database_path;
   std::size_t store_batch_max = 1024;

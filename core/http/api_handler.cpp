@@ -137,6 +137,8 @@ void ApiHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
   } catch (...) {
     result = errorResponse(std::current_exception());
   }
+  if (!services_.strict_transport_security.empty())
+    result.headers.emplace("Strict-Transport-Security", services_.strict_transport_security);
   if (request.has("Origin"))
     for (const auto& [name, value] : services_.cors.headersFor(request.get("Origin")))
       result.headers.emplace(name, value);

@@ -38,8 +38,9 @@ struct Services {
   const NetworkList& trusted_proxies;
   const CorsPolicy& cors;
   std::size_t max_body_bytes = 1 << 20;
-  std::size_t gzip_min_bytes = 1024;  // 0: answers are never compressed
-  ws::Hub* hub = nullptr;             // null: WebSocket paths answer 404
+  std::size_t gzip_min_bytes = 1024;      // 0: answers are never compressed
+  std::string strict_transport_security;  // the header's value; empty: not sent (no TLS)
+  ws::Hub* hub = nullptr;                 // null: WebSocket paths answer 404
 };
 
 }  // namespace fieldlink

@@ -1,10 +1,8 @@
 #include "ws/connection.hpp"
 
-#include <sys/socket.h>
 #include <sys/uio.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <limits>
 
 #include "ws/reactor.hpp"
@@ -29,7 +27,14 @@ Connection::Connection(std::uint64_t id, Poco::Net::StreamSocket socket, Identit
       last_heard_(SteadyClock::now()),
       last_pinged_(last_heard_),
       tokens_(settings.message_burst),
-      tokens_at_(last_heard_) {}
+      tokens_at_(last_heard_) {
+  if (socket_.impl()->initialized()) transport_ = transportFor(socket_);
+}
+
+void Connection::bindSocket(Poco::Net::StreamSocket socket) {
+  socket_ = std::move(socket);
+  transport_ = transportFor(socket_);
+}
 
 void Connection::enqueueLocked(std::string bytes, bool& schedule) {
   if (close_queued_) return;  // nothing may follow a close frame
@@ -160,25 +165,20 @@ void Connection::finishResume(ConversationId conversation,
 }
 
 bool Connection::readAvailable(std::vector<std::string>& texts) {
-  const int fd = socket_.impl()->sockfd();
   char buffer[kReadChunk];
   std::size_t total = 0;
-  while (total < kMaxReadPerTurn) {
-    const ssize_t n = ::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
-    if (n > 0) {
-      total += static_cast<std::size_t>(n);
-      last_heard_ = SteadyClock::now();
-      decoder_.feed(buffer, static_cast<std::size_t>(n));
-      continue;
-    }
-    if (n == 0) {  // the peer closed its side
+  // Past the per-turn budget, only what TLS has already decrypted is taken: poll() would not
+  // report it, and it is at most one record.
+  while (total < kMaxReadPerTurn || transport_->hasBufferedInput()) {
+    const auto result = transport_->read(buffer, sizeof buffer);
+    if (result.status == Transport::Status::WouldBlock) break;
+    if (result.status == Transport::Status::Closed) {  // the peer closed its side, or failed
       finished_ = true;
       return false;
     }
-    if (errno == EINTR) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) break;
-    finished_ = true;
-    return false;
+    total += result.bytes;
+    last_heard_ = SteadyClock::now();
+    decoder_.feed(buffer, result.bytes);
   }
   while (auto frame = decoder_.next()) {
     switch (frame->opcode) {
@@ -215,7 +215,6 @@ bool Connection::readAvailable(std::vector<std::string>& texts) {
 }
 
 bool Connection::flush() {
-  const int fd = socket_.impl()->sockfd();
   std::lock_guard<std::mutex> lock(mutex_);
   flush_scheduled_ = false;
   while (!outbox_.empty()) {
@@ -226,20 +225,16 @@ bool Connection::flush() {
       iov[i].iov_base = outbox_[i].data() + skip;
       iov[i].iov_len = outbox_[i].size() - skip;
     }
-    msghdr message{};
-    message.msg_iov = iov;
-    message.msg_iovlen = count;
-    const ssize_t n = ::sendmsg(fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        wants_write_ = true;
-        return true;
-      }
+    const auto result = transport_->write(iov, count);
+    if (result.status == Transport::Status::WouldBlock) {
+      wants_write_ = true;
+      return true;
+    }
+    if (result.status == Transport::Status::Closed) {
       finished_ = true;
       return false;
     }
-    std::size_t written = static_cast<std::size_t>(n);
+    std::size_t written = result.bytes;
     queued_bytes_ -= written;
     std::size_t done = 0;
     while (done < outbox_.size() && written >= outbox_[done].size() - front_written_) {
@@ -255,7 +250,7 @@ bool Connection::flush() {
   wants_write_ = false;
   if (shut_after_flush_) {
     shut_after_flush_ = false;
-    ::shutdown(fd, SHUT_WR);
+    transport_->shutdownWrite();
     if (peer_closed_) {
       finished_ = true;
       return false;

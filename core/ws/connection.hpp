@@ -14,6 +14,7 @@
 
 #include "domain/model.hpp"
 #include "ws/frame_codec.hpp"
+#include "ws/transport.hpp"
 #include "ws/ws_settings.hpp"
 
 namespace fieldlink::ws {
@@ -37,7 +38,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // receive events, before the handshake's answer is written.
   Connection(std::uint64_t id, Poco::Net::StreamSocket socket, Identity identity,
              const WsSettings& settings);
-  void bindSocket(Poco::Net::StreamSocket socket) { socket_ = std::move(socket); }
+  void bindSocket(Poco::Net::StreamSocket socket);
 
   std::uint64_t id() const { return id_; }
   const User& user() const { return identity_.user; }
@@ -102,6 +103,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   const std::uint64_t id_;
   Poco::Net::StreamSocket socket_;
+  std::unique_ptr<Transport> transport_;  // once the socket is bound
   const Identity identity_;
   const WsSettings& settings_;
   Reactor* reactor_ = nullptr;

@@ -13,17 +13,6 @@
 namespace fieldlink::testing {
 namespace {
 
-std::string chatPath(std::int64_t conversation, const std::string& token) {
-  return "/ws/chat/" + std::to_string(conversation) + "/?token=" + token;
-}
-
-std::string messageFrame(std::int64_t conversation, const std::string& text,
-                         const std::string& client_id) {
-  return "{\"type\":\"message\",\"conversation_id\":" + std::to_string(conversation) +
-         ",\"message_type\":\"text\",\"content\":{\"text\":" + jsonString(text) +
-         "},\"client_id\":" + jsonString(client_id) + "}";
-}
-
 std::string textOf(const Poco::JSON::Object::Ptr& frame) {
   return frame->getObject("message")->getObject("content")->getValue<std::string>("text");
 }

@@ -1,5 +1,6 @@
 #include "support/http_client.hpp"
 
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 
@@ -7,6 +8,7 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/UTF8String.h>
 
@@ -41,10 +43,18 @@ HttpResult HttpClient::post(const std::string& path, const std::string& json,
   return request("POST", path, json, headers);
 }
 
+std::unique_ptr<Poco::Net::HTTPClientSession> sessionTo(int port,
+                                                        const Poco::Net::Context::Ptr& tls) {
+  const auto number = static_cast<Poco::UInt16>(port);
+  if (tls) return std::make_unique<Poco::Net::HTTPSClientSession>("localhost", number, tls);
+  return std::make_unique<Poco::Net::HTTPClientSession>("127.0.0.1", number);
+}
+
 HttpResult HttpClient::request(const std::string& method, const std::string& path,
                                const std::string& body,
                                const std::map<std::string, std::string>& headers) const {
-  Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port_));
+  const auto over = sessionTo(port_, tls_);
+  Poco::Net::HTTPClientSession& session = *over;
   session.setTimeout(Poco::Timespan(10, 0));
   Poco::Net::HTTPRequest req(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
   for (const auto& [name, value] : headers) req.set(name, value);

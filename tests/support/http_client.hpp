@@ -1,13 +1,21 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPClientSession.h>
 
 namespace fieldlink::testing {
+
+// A session to the server under test on loopback: HTTPS (checking the name "localhost")
+// when given a context, plain HTTP otherwise.
+std::unique_ptr<Poco::Net::HTTPClientSession> sessionTo(int port,
+                                                        const Poco::Net::Context::Ptr& tls);
 
 struct HttpResult {
   int status = 0;
@@ -19,10 +27,12 @@ struct HttpResult {
   std::string code() const;  // the error body's "code"
 };
 
-// A plain HTTP/1.1 client for the server under test; one connection per call.
+// An HTTP/1.1 client for the server under test, over TLS when given a context; one
+// connection per call.
 class HttpClient {
  public:
-  explicit HttpClient(int port) : port_(port) {}
+  explicit HttpClient(int port, Poco::Net::Context::Ptr tls = nullptr)
+      : port_(port), tls_(std::move(tls)) {}
 
   HttpResult get(const std::string& path, const std::string& token = "") const;
   HttpResult post(const std::string& path, const std::string& json,
@@ -32,12 +42,14 @@ class HttpClient {
 
  private:
   int port_;
+  Poco::Net::Context::Ptr tls_;
 };
 
 // The REST calls the tests repeat, returning parsed answers and failing loudly otherwise.
 class ApiClient {
  public:
-  explicit ApiClient(int port) : http_(port) {}
+  explicit ApiClient(int port, Poco::Net::Context::Ptr tls = nullptr)
+      : http_(port, std::move(tls)) {}
   const HttpClient& http() const { return http_; }
 
   Poco::JSON::Object::Ptr registerClient(const std::string& username,

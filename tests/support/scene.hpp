@@ -14,7 +14,7 @@ namespace fieldlink::testing {
 // technician it is assigned to (so the conversation exists), and an outsider of each role.
 struct Scene {
   explicit Scene(ServerProcess::Options options = {})
-      : server(std::move(options)), api(server.port()) {
+      : server(std::move(options)), api(server.port(), server.tlsClient()) {
     dispatcher = api.login("boss", ServerProcess::kBossPassword);
     client_id = api.registerClient("alice")->getValue<std::int64_t>("id");
     client = api.login("alice");

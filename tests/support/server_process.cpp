@@ -16,6 +16,8 @@
 #include <Poco/PipeStream.h>
 #include <Poco/StreamCopier.h>
 
+#include "support/http_client.hpp"
+
 namespace fieldlink::testing {
 
 int freeLoopbackPort() {
@@ -38,6 +40,11 @@ ServerProcess::ServerProcess(Options options) : dir_(std::make_unique<TempDir>()
   auto env = baseEnvironment();
   env["FIELDLINK_PLUGINS_DIR"] = options.plugins_dir;
   if (options.plugins_enabled) env["FIELDLINK_PLUGINS_ENABLED"] = *options.plugins_enabled;
+  if (options.tls) {
+    env["FIELDLINK_TLS_CERTIFICATE"] = options.tls->certificate_file;
+    env["FIELDLINK_TLS_PRIVATE_KEY"] = options.tls->key_file;
+    tls_client_ = clientContextTrusting(options.tls->certificate_file);
+  }
   for (const auto& [k, v] : options.env) env[k] = v;
   if (options.bootstrap_dispatcher) {
     auto command_env = env;
@@ -115,7 +122,8 @@ void ServerProcess::waitUntilReady() {
                                log());
     }
     try {
-      Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port_));
+      const auto over = sessionTo(port_, tls_client_);
+      Poco::Net::HTTPClientSession& session = *over;
       session.setTimeout(Poco::Timespan(1, 0));
       Poco::Net::HTTPRequest request("GET", "/readyz", Poco::Net::HTTPMessage::HTTP_1_1);
       session.sendRequest(request);

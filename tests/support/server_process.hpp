@@ -6,9 +6,11 @@
 #include <string>
 #include <vector>
 
+#include <Poco/Net/Context.h>
 #include <Poco/Process.h>
 
 #include "support/temp_dir.hpp"
+#include "support/tls_fixtures.hpp"
 
 namespace fieldlink::testing {
 
@@ -26,6 +28,8 @@ class ServerProcess {
     bool bootstrap_dispatcher = true;
     // Serve this data folder (a restored backup, say) instead of a fresh one of its own.
     std::string data_dir;
+    // Serve HTTPS and WSS with this certificate (tls.certificate, tls.private_key).
+    std::optional<TestCertificate> tls;
   };
   static constexpr const char* kBossPassword = "boss-password-1";
 
@@ -34,6 +38,8 @@ class ServerProcess {
   ~ServerProcess();  // SIGTERM, then waits
 
   int port() const { return port_; }
+  // With Options::tls: a client context that trusts the server's certificate; else null.
+  Poco::Net::Context::Ptr tlsClient() const { return tls_client_; }
   const std::string& dataDir() const { return data_dir_; }
   std::string log() const;
   bool running() const;
@@ -61,6 +67,7 @@ class ServerProcess {
   std::string data_dir_;
   std::string log_path_;
   int port_ = 0;
+  Poco::Net::Context::Ptr tls_client_;
   std::vector<std::string> launch_args_;
   std::map<std::string, std::string> launch_env_;
   std::unique_ptr<Poco::ProcessHandle> process_;

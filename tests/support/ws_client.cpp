@@ -4,7 +4,10 @@
 #include <stdexcept>
 
 #include <Poco/JSON/Parser.h>
+#include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/String.h>
+
+#include "support/http_client.hpp"
 
 namespace fieldlink::testing {
 namespace {
@@ -14,12 +17,17 @@ std::uint32_t randomMask() {
   return static_cast<std::uint32_t>(generator());
 }
 
+Poco::Net::StreamSocket connectTo(int port, const Poco::Net::Context::Ptr& tls) {
+  const Poco::Net::SocketAddress address("127.0.0.1", static_cast<Poco::UInt16>(port));
+  if (!tls) return Poco::Net::StreamSocket(address);
+  return Poco::Net::SecureStreamSocket(address, "localhost", tls);
+}
+
 }  // namespace
 
 WsClient::WsClient(int port, const std::string& target,
-                   const std::map<std::string, std::string>& headers)
-    : socket_(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(port))),
-      decoder_(64 << 20, ws::FrameDecoder::Peer::Server) {
+                   const std::map<std::string, std::string>& headers, Poco::Net::Context::Ptr tls)
+    : socket_(connectTo(port, tls)), decoder_(64 << 20, ws::FrameDecoder::Peer::Server) {
   std::map<std::string, std::string> all = {{"Host", "127.0.0.1"},
                                             {"Upgrade", "websocket"},
                                             {"Connection", "Upgrade"},
@@ -155,6 +163,17 @@ int WsClient::awaitClose(std::chrono::milliseconds timeout) {
     next(left);
   }
   return close_code_;
+}
+
+std::string chatPath(std::int64_t conversation, const std::string& token) {
+  return "/ws/chat/" + std::to_string(conversation) + "/?token=" + token;
+}
+
+std::string messageFrame(std::int64_t conversation, const std::string& text,
+                         const std::string& client_id) {
+  return "{\"type\":\"message\",\"conversation_id\":" + std::to_string(conversation) +
+         ",\"message_type\":\"text\",\"content\":{\"text\":" + jsonString(text) +
+         "},\"client_id\":" + jsonString(client_id) + "}";
 }
 
 }  // namespace fieldlink::testing

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <Poco/JSON/Object.h>
+#include <Poco/Net/Context.h>
 #include <Poco/Net/StreamSocket.h>
 
 #include "ws/frame_codec.hpp"
@@ -19,10 +20,11 @@ using namespace std::chrono_literals;
 // a test can also send what a well-behaved client never would.
 class WsClient {
  public:
-  // Opens `target` (path and query) and does the handshake. status() tells the HTTP answer;
-  // only 101 leaves a usable connection.
+  // Opens `target` (path and query) and does the handshake, over TLS when given a context.
+  // status() tells the HTTP answer; only 101 leaves a usable connection.
   WsClient(int port, const std::string& target,
-           const std::map<std::string, std::string>& headers = {});
+           const std::map<std::string, std::string>& headers = {},
+           Poco::Net::Context::Ptr tls = nullptr);
 
   int status() const { return status_; }
   const std::map<std::string, std::string>& responseHeaders() const { return response_headers_; }
@@ -54,5 +56,11 @@ class WsClient {
   int close_code_ = 0;
   bool closed_ = false;
 };
+
+// "/ws/chat/{conversation}/?token={token}"
+std::string chatPath(std::int64_t conversation, const std::string& token);
+// A `message` frame of type text with this client_id.
+std::string messageFrame(std::int64_t conversation, const std::string& text,
+                         const std::string& client_id);
 
 }  // namespace fieldlink::testing

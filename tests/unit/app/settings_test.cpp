@@ -76,6 +76,28 @@ TEST(Settings, NetworkAndOriginListsAreCheckedAtStart) {
   EXPECT_NE(errorOf(*c).find("http.trusted_proxies"), std::string::npos);
 }
 
+TEST(Settings, TlsKeysGoTogetherAndDecideStrictTransportSecurity) {
+  auto c = defaults();
+  c->setString("server.dev_mode", "true");
+  Settings s = Settings::from(*c);
+  EXPECT_FALSE(s.tls.enabled());
+  EXPECT_EQ(tls::strictTransportSecurity(s.tls), "");  // plain HTTP: a proxy's business
+  c->setString("tls.certificate", "/etc/fl/cert.pem");
+  EXPECT_NE(errorOf(*c).find("tls.private_key"), std::string::npos);
+  c->setString("tls.private_key", "/etc/fl/key.pem");
+  s = Settings::from(*c);
+  EXPECT_TRUE(s.tls.enabled());
+  EXPECT_FALSE(s.tls.tls13_only);
+  EXPECT_EQ(tls::strictTransportSecurity(s.tls), "max-age=31536000");
+  c->setString("tls.hsts_max_age", "0");
+  c->setString("tls.min_version", "1.3");
+  s = Settings::from(*c);
+  EXPECT_TRUE(s.tls.tls13_only);
+  EXPECT_EQ(tls::strictTransportSecurity(s.tls), "");
+  c->setString("tls.min_version", "1.1");
+  EXPECT_NE(errorOf(*c).find("tls.min_version"), std::string::npos);
+}
+
 TEST(Settings, EnvironmentNamesFollowTheKeys) {
   EXPECT_EQ(environmentNameOf("http.port"), "FIELDLINK_HTTP_PORT");
   EXPECT_EQ(environmentNameOf("plugins.text.max_length"), "FIELDLINK_PLUGINS_TEXT_MAX_LENGTH");
