@@ -6,10 +6,11 @@
 #include <Poco/AutoPtr.h>
 #include <Poco/Environment.h>
 #include <Poco/File.h>
-#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/NetSSL.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/TCPServer.h>
 #include <Poco/String.h>
 #include <Poco/StringTokenizer.h>
 #include <Poco/ThreadPool.h>
@@ -29,6 +30,8 @@
 #include "app/settings.hpp"
 #include "domain/errors.hpp"
 #include "http/api_handler.hpp"
+#include "http/deadline_connection.hpp"
+#include "http/request_deadlines.hpp"
 #include "http/routes.hpp"
 #include "logging/log_line_formatter.hpp"
 #include "tls/server_tls.hpp"
@@ -281,7 +284,10 @@ int FieldlinkServer::serve(const Settings& settings) {
   params->setMaxThreads(settings.http_threads);
   params->setMaxQueued(settings.http_queue);
   params->setKeepAlive(true);
-  params->setTimeout(Poco::Timespan(30, 0));
+  const auto idle_seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(settings.deadlines.idle).count();
+  params->setTimeout(Poco::Timespan(idle_seconds, 0));
+  params->setKeepAliveTimeout(Poco::Timespan(idle_seconds, 0));
   const std::string host = settings.http_address == "0.0.0.0" ? "127.0.0.1" : settings.http_address;
   const std::string url = std::string(tls ? "https://" : "http://") + host + ":" +
                           std::to_string(socket.address().port()) + "/";
@@ -291,8 +297,10 @@ int FieldlinkServer::serve(const Settings& settings) {
   // The server's own pool, stopped at shutdown so worker threads exit and release their
   // thread-local state (OpenSSL's among it) before the process does.
   Poco::ThreadPool workers("http", 2, settings.http_threads);
-  Poco::Net::HTTPServer server(new ApiHandlerFactory(router, runtime.services()), workers, socket,
-                               params);
+  RequestDeadlines deadlines(settings.deadlines, &runtime.services().metrics.http_deadline_closes);
+  Poco::SharedPtr<ApiHandlerFactory> handlers(new ApiHandlerFactory(router, runtime.services()));
+  Poco::Net::TCPServer server(new DeadlineConnectionFactory(params, handlers, deadlines), workers,
+                              socket, params);
   server.start();
   std::cout << "fieldlinkd listening on " << url << std::endl;
   logger().information("listening on %s", socket.address().toString());
@@ -305,7 +313,8 @@ int FieldlinkServer::serve(const Settings& settings) {
     if (tls) reloadCertificate(*tls);
   }
   logger().information("shutting down");
-  server.stopAll(false);
+  server.stop();
+  handlers->stopServing();
   workers.stopAll();
   return EXIT_OK;
 }

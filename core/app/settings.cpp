@@ -46,6 +46,12 @@ const std::vector<SettingKey>& settingKeys() {
       {"http.threads", "16", "HTTP worker threads"},
       {"http.queue", "256", "connections waiting for a worker before new ones are refused"},
       {"http.max_body_bytes", "1048576", "largest JSON request body (413 beyond)"},
+      {"http.idle_timeout", "30",
+       "seconds a connection may wait for its next request, or between two reads"},
+      {"http.header_timeout", "10",
+       "seconds for a request's headers to arrive in full (slow clients are closed)"},
+      {"http.request_timeout", "600",
+       "seconds for a request's body, handling and answer together (0: no limit)"},
       {"http.gzip_min_bytes", "1024",
        "JSON answers this large or larger are gzipped for clients that accept it (0: never)"},
       {"http.trusted_proxies", "",
@@ -109,6 +115,11 @@ const std::vector<SettingKey>& settingKeys() {
       {"ws.max_connections_per_user", "10", "open WebSocket connections per user (4429 beyond)"},
       {"ws.ping_interval", "30", "seconds of silence before the server pings"},
       {"ws.idle_timeout", "75", "seconds of silence before the server closes (1001)"},
+      {"ws.deflate_min_bytes", "256",
+       "frames this large or larger are compressed for clients that agree to permessage-deflate "
+       "(0: not offered)"},
+      {"ws.message_timeout", "30",
+       "seconds from a message's first byte to its last before the server closes (1008)"},
       {"ws.typing_timeout_ms", "5000", "a typing indicator ends by itself after this long"},
       {"ws.typing_throttle_ms", "2000", "least time between two relayed 'typing' frames"},
       {"ws.resume_max_messages", "5000", "most messages one resume replays (has_more beyond)"},
@@ -145,6 +156,9 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
   s.http_queue = intIn(c, "http.queue", 1, 100000);
   s.max_body_bytes = static_cast<std::size_t>(intIn(c, "http.max_body_bytes", 1024, 64 << 20));
   s.gzip_min_bytes = static_cast<std::size_t>(intIn(c, "http.gzip_min_bytes", 0, 64 << 20));
+  s.deadlines.idle = std::chrono::seconds(intIn(c, "http.idle_timeout", 1, 3600));
+  s.deadlines.headers = std::chrono::seconds(intIn(c, "http.header_timeout", 1, 3600));
+  s.deadlines.request = std::chrono::seconds(intIn(c, "http.request_timeout", 0, 86400));
   s.trusted_proxies = NetworkList(c.getString("http.trusted_proxies"), "http.trusted_proxies");
   s.cors = CorsPolicy(c.getString("http.cors_allowed_origins"));
   s.abuse.login_failures_per_account = intIn(c, "auth.login_failures_per_account", 0, 1000000);
@@ -214,6 +228,8 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
   s.ws.max_connections_per_user = intIn(c, "ws.max_connections_per_user", 1, 1000000);
   s.ws.ping_interval = std::chrono::seconds(intIn(c, "ws.ping_interval", 1, 3600));
   s.ws.idle_timeout = std::chrono::seconds(intIn(c, "ws.idle_timeout", 2, 7200));
+  s.ws.message_timeout = std::chrono::seconds(intIn(c, "ws.message_timeout", 1, 3600));
+  s.ws.deflate_min_bytes = static_cast<std::size_t>(intIn(c, "ws.deflate_min_bytes", 0, 64 << 20));
   s.ws.typing_timeout = std::chrono::milliseconds(intIn(c, "ws.typing_timeout_ms", 100, 600000));
   s.ws.typing_throttle = std::chrono::milliseconds(intIn(c, "ws.typing_throttle_ms", 0, 600000));
   s.ws.resume_max_messages = intIn(c, "ws.resume_max_messages", 1, 1000000);

@@ -8,6 +8,7 @@
 
 #include "auth/abuse_limits.hpp"
 #include "http/cors_policy.hpp"
+#include "http/request_deadlines.hpp"
 #include "metrics/monitoring_access.hpp"
 #include "tls/server_tls.hpp"
 #include "tracking/trail.hpp"
@@ -36,6 +37,7 @@ struct Settings {
   int http_queue = 256;
   std::size_t max_body_bytes = 1 << 20;
   std::size_t gzip_min_bytes = 1024;
+  RequestDeadlines::Limits deadlines;
   NetworkList trusted_proxies;
   CorsPolicy cors;
   AbuseLimitSettings abuse;

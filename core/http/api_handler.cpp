@@ -15,6 +15,7 @@
 #include "http/client_address.hpp"
 #include "http/content_encoding.hpp"
 #include "http/error_response.hpp"
+#include "http/request_deadlines.hpp"
 #include "logging/access_log.hpp"
 #include "logging/request_context.hpp"
 #include "ws/upgrade_handler.hpp"
@@ -107,9 +108,17 @@ void drainUnreadBody(Poco::Net::HTTPServerRequest& request) {
 
 Poco::Net::HTTPRequestHandler* ApiHandlerFactory::createRequestHandler(
     const Poco::Net::HTTPServerRequest& request) {
-  if (services_.hub && ws::isWebSocketPath(Poco::URI(request.getURI()).getPath()))
+  if (services_.hub && ws::isWebSocketPath(Poco::URI(request.getURI()).getPath())) {
+    RequestDeadlines::handedOver();  // the hub has its own timeouts
     return new ws::UpgradeHandler(*services_.hub, services_.accounts, services_.store);
+  }
+  RequestDeadlines::headersReceived();
   return new ApiHandler(router_, services_);
+}
+
+void ApiHandlerFactory::stopServing() {
+  const bool abort_current = false;
+  serverStopped.notify(this, abort_current);
 }
 
 void ApiHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
@@ -160,6 +169,7 @@ void ApiHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
   services_.metrics.http_responses.add(result.status);
   record.took = std::chrono::steady_clock::now() - started;
   logging::logAccess(request, record);
+  RequestDeadlines::answered();
 }
 
 }  // namespace fieldlink

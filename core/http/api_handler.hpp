@@ -28,6 +28,9 @@ class ApiHandlerFactory final : public Poco::Net::HTTPRequestHandlerFactory {
   // /ws/ paths go to the WebSocket handshake, everything else to the REST router.
   Poco::Net::HTTPRequestHandler* createRequestHandler(
       const Poco::Net::HTTPServerRequest& request) override;
+  // At shutdown: connections finish the request they serve and take no other (what Poco's
+  // HTTPServer::stopAll does; fieldlinkd runs Poco's TCPServer with its own connections).
+  void stopServing();
 
  private:
   const Router& router_;

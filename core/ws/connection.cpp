@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "ws/permessage_deflate.hpp"
 #include "ws/reactor.hpp"
 
 namespace fieldlink::ws {
@@ -85,8 +86,16 @@ void Connection::close(std::uint16_t code, const std::string& reason) {
   requestFlushIf(schedule);
 }
 
+std::string Connection::textFrame(const std::string& payload) const {
+  if (wantsDeflated(payload.size()))
+    return encodeFrame(Opcode::Text, deflateMessage(payload), /*compressed=*/true);
+  return encodeFrame(Opcode::Text, payload);
+}
+
 void Connection::deliverMessage(ConversationId conversation, std::int64_t message_id,
-                                const std::string& encoded) {
+                                const EncodedMessage& message) {
+  const std::string& encoded =
+      !message.deflated.empty() && deflate_ ? message.deflated : message.plain;
   bool schedule = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -159,7 +168,7 @@ void Connection::finishResume(ConversationId conversation,
         "{\"type\":\"resumed\",\"conversation_id\":" + std::to_string(conversation.value) +
         ",\"last_id\":" + std::to_string(last) + ",\"has_more\":" + (has_more ? "true" : "false") +
         "}";
-    enqueueLocked(encodeFrame(Opcode::Text, resumed), schedule);
+    enqueueLocked(textFrame(resumed), schedule);
   }
   requestFlushIf(schedule);
 }
@@ -183,7 +192,25 @@ bool Connection::readAvailable(std::vector<std::string>& texts) {
   while (auto frame = decoder_.next()) {
     switch (frame->opcode) {
       case Opcode::Text:
-        if (!close_queued_) texts.push_back(std::move(frame->payload));
+        if (close_queued_) break;
+        if (frame->compressed) {
+          std::string text;
+          const auto status = inflateMessage(frame->payload, settings_.max_frame_bytes, text);
+          if (status == InflateStatus::TooBig) {
+            close(close_code::kTooBig, "message too big");
+            break;
+          }
+          if (status == InflateStatus::Corrupt) {
+            close(close_code::kProtocolError, "invalid compressed data");
+            break;
+          }
+          if (!isValidUtf8(text)) {
+            close(close_code::kInvalidPayload, "text is not valid UTF-8");
+            break;
+          }
+          frame->payload = std::move(text);
+        }
+        texts.push_back(std::move(frame->payload));
         break;
       case Opcode::Ping:
         enqueue(encodeFrame(Opcode::Pong, frame->payload));
@@ -211,6 +238,10 @@ bool Connection::readAvailable(std::vector<std::string>& texts) {
     }
   }
   if (decoder_.error() != 0) close(decoder_.error(), decoder_.errorReason());
+  if (!decoder_.midMessage())
+    message_started_at_ = {};
+  else if (message_started_at_ == SteadyClock::time_point{})
+    message_started_at_ = last_heard_;
   return true;
 }
 

@@ -28,6 +28,13 @@ struct Identity {
   std::optional<ConversationId> scope;  // /ws/chat/{id}/; empty for /ws/ (everything)
 };
 
+// A message frame encoded once for all its receivers: as is, and compressed when a receiver
+// agreed to permessage-deflate and the message is large enough (empty otherwise).
+struct EncodedMessage {
+  std::string plain;
+  std::string deflated;
+};
+
 // One WebSocket connection. Reading, decoding and the per-connection policies run on the
 // owning reactor's thread only; sending may be asked from any thread and is only queued
 // here, the reactor writes. The queue is bounded: a reader that falls too far behind is
@@ -49,11 +56,17 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Poco::Net::StreamSocket& socket() { return socket_; }
 
   // --- any thread -------------------------------------------------------------
-  void sendText(const std::string& payload) { enqueue(encodeFrame(Opcode::Text, payload)); }
+  void sendText(const std::string& payload) { enqueue(textFrame(payload)); }
+  // The frame this connection sends for `payload`: compressed if permessage-deflate was
+  // agreed and the payload has ws.deflate_min_bytes or more.
+  std::string textFrame(const std::string& payload) const;
+  bool wantsDeflated(std::size_t payload_bytes) const {
+    return deflate_ && payload_bytes >= settings_.deflate_min_bytes;
+  }
   // A message frame (encoded once for all its receivers). Held back while this connection is
   // resuming the conversation, so that replayed and live messages come out in order, once.
   void deliverMessage(ConversationId conversation, std::int64_t message_id,
-                      const std::string& encoded);
+                      const EncodedMessage& encoded);
   // Queues a close frame; the connection ends once it is written.
   void close(std::uint16_t code, const std::string& reason);
   bool closing() const { return close_queued_.load(); }
@@ -67,6 +80,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // --- reactor thread ---------------------------------------------------------
   void attach(Reactor* reactor) { reactor_ = reactor; }
+  // permessage-deflate was agreed in the handshake; called before the reactor has it.
+  void enableDeflate() {
+    deflate_ = true;
+    decoder_.acceptCompressed();
+  }
   // Bytes that arrived with the upgrade request, before the socket was ours.
   void prefeed(const std::string& bytes) { decoder_.feed(bytes.data(), bytes.size()); }
   void sendPing() { enqueue(encodeFrame(Opcode::Ping, "")); }
@@ -83,6 +101,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   SteadyClock::time_point lastPinged() const { return last_pinged_; }
   void notePinged(SteadyClock::time_point now) { last_pinged_ = now; }
   SteadyClock::time_point closeDeadline() const { return close_deadline_; }
+  // Since when part of a message waits for the rest; the epoch when none does.
+  SteadyClock::time_point messageStartedAt() const { return message_started_at_; }
 
   // Typing state kept per conversation, reactor thread only.
   struct Typing {
@@ -107,6 +127,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   const Identity identity_;
   const WsSettings& settings_;
   Reactor* reactor_ = nullptr;
+  // Set by the handshake while events may already be delivered to the connection.
+  std::atomic<bool> deflate_{false};
 
   // Reactor thread only.
   FrameDecoder decoder_;
@@ -116,6 +138,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   SteadyClock::time_point last_heard_;
   SteadyClock::time_point last_pinged_;
   SteadyClock::time_point close_deadline_{};
+  SteadyClock::time_point message_started_at_{};
   double tokens_;
   SteadyClock::time_point tokens_at_;
   std::map<std::int64_t, Typing> typing_;

@@ -67,7 +67,9 @@ std::optional<Frame> FrameDecoder::next() {
     if (available < 2) break;
     const bool fin = data[0] & 0x80;
     const std::uint8_t opcode = data[0] & 0x0F;
-    if (data[0] & 0x70) return fail(close_code::kProtocolError, "reserved bits set");
+    const bool rsv1 = data[0] & 0x40;
+    if ((data[0] & 0x30) || (rsv1 && !(accept_compressed_ && (opcode == 0x1 || opcode == 0x2))))
+      return fail(close_code::kProtocolError, "reserved bits set");
     if (!isKnownOpcode(opcode)) return fail(close_code::kProtocolError, "unknown opcode");
     const bool masked = data[1] & 0x80;
     if (masked != (sender_ == Peer::Client))
@@ -120,33 +122,36 @@ std::optional<Frame> FrameDecoder::next() {
     } else {
       if (fragmented_opcode_) return fail(close_code::kProtocolError, "expected continuation");
       fragmented_opcode_ = static_cast<Opcode>(opcode);
+      fragmented_compressed_ = rsv1;
       fragments_ = std::move(body);
     }
     if (!fin) continue;
-    Frame frame{*fragmented_opcode_, std::move(fragments_)};
+    Frame frame{*fragmented_opcode_, std::move(fragments_), fragmented_compressed_};
     fragments_.clear();
     fragmented_opcode_.reset();
-    if (frame.opcode == Opcode::Text && !isValidUtf8(frame.payload))
+    if (frame.opcode == Opcode::Text && !frame.compressed && !isValidUtf8(frame.payload))
       return fail(close_code::kInvalidPayload, "text is not valid UTF-8");
     return frame;
   }
   return std::nullopt;
 }
 
-std::string encodeFrame(Opcode opcode, std::string_view payload) {
+std::string encodeFrame(Opcode opcode, std::string_view payload, bool compressed) {
   std::string out;
   out.reserve(payload.size() + 10);
-  out.push_back(static_cast<char>(0x80 | static_cast<std::uint8_t>(opcode)));
+  out.push_back(
+      static_cast<char>(0x80 | (compressed ? 0x40 : 0) | static_cast<std::uint8_t>(opcode)));
   appendLength(out, payload.size(), 0);
   out.append(payload);
   return out;
 }
 
-std::string encodeMaskedFrame(Opcode opcode, std::string_view payload, std::uint32_t mask,
-                              bool fin) {
+std::string encodeMaskedFrame(Opcode opcode, std::string_view payload, std::uint32_t mask, bool fin,
+                              bool compressed) {
   std::string out;
   out.reserve(payload.size() + 14);
-  out.push_back(static_cast<char>((fin ? 0x80 : 0) | static_cast<std::uint8_t>(opcode)));
+  out.push_back(static_cast<char>((fin ? 0x80 : 0) | (compressed ? 0x40 : 0) |
+                                  static_cast<std::uint8_t>(opcode)));
   appendLength(out, payload.size(), 0x80);
   const unsigned char key[4] = {
       static_cast<unsigned char>(mask >> 24), static_cast<unsigned char>(mask >> 16),

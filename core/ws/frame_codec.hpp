@@ -24,7 +24,7 @@ constexpr std::uint16_t kGoingAway = 1001;
 constexpr std::uint16_t kProtocolError = 1002;
 constexpr std::uint16_t kUnsupportedData = 1003;
 constexpr std::uint16_t kInvalidPayload = 1007;
-constexpr std::uint16_t kPolicyViolation = 1008;  // rate limit
+constexpr std::uint16_t kPolicyViolation = 1008;  // rate limit, too slow a sender
 constexpr std::uint16_t kTooBig = 1009;
 constexpr std::uint16_t kTryAgainLater = 1013;  // too slow a reader: reconnect and resume
 constexpr std::uint16_t kUnauthorized = 4401;
@@ -36,6 +36,7 @@ constexpr std::uint16_t kTooManyConnections = 4429;
 struct Frame {
   Opcode opcode = Opcode::Text;
   std::string payload;
+  bool compressed = false;  // permessage-deflate (RSV1): payload still to be inflated
 };
 
 // Incremental decoder of client-to-server frames. Feed bytes as they arrive; take complete
@@ -57,6 +58,12 @@ class FrameDecoder {
   std::uint16_t error() const { return error_; }
   const std::string& errorReason() const { return error_reason_; }
   std::size_t buffered() const { return buffer_.size() - consumed_; }
+  // Whether part of a message (or frame) has arrived and the rest has not.
+  bool midMessage() const { return buffered() > 0 || fragmented_opcode_.has_value(); }
+  // Once permessage-deflate is agreed: RSV1 marks a compressed message (on its first frame
+  // only), whose size limit then counts compressed bytes and whose UTF-8 is checked by
+  // whoever inflates it.
+  void acceptCompressed() { accept_compressed_ = true; }
 
  private:
   std::optional<Frame> fail(std::uint16_t code, std::string reason);
@@ -67,15 +74,17 @@ class FrameDecoder {
   std::size_t consumed_ = 0;
   std::string fragments_;
   std::optional<Opcode> fragmented_opcode_;
+  bool fragmented_compressed_ = false;
+  bool accept_compressed_ = false;
   std::uint16_t error_ = 0;
   std::string error_reason_;
 };
 
 // A server-to-client frame (unmasked, FIN set).
-std::string encodeFrame(Opcode opcode, std::string_view payload);
+std::string encodeFrame(Opcode opcode, std::string_view payload, bool compressed = false);
 // A client-to-server frame, masked with `mask` (for tests and the load generator).
 std::string encodeMaskedFrame(Opcode opcode, std::string_view payload, std::uint32_t mask,
-                              bool fin = true);
+                              bool fin = true, bool compressed = false);
 std::string closePayload(std::uint16_t code, std::string_view reason);
 bool isValidUtf8(std::string_view text);
 

@@ -9,6 +9,7 @@
 #include "domain/views.hpp"
 #include "tracking/position_input.hpp"
 #include "ws/error_frame.hpp"
+#include "ws/permessage_deflate.hpp"
 
 namespace fieldlink::ws {
 namespace {
@@ -227,10 +228,14 @@ void Hub::onEvent(const sdk::Event& e, const Routing& routing) {
     Poco::JSON::Object frame;
     frame.set("type", "message");
     frame.set("message", e.data);
-    const std::string encoded = encodeFrame(Opcode::Text, toText(frame));
+    const std::string text = toText(frame);
     const std::int64_t id = e.data->getValue<Poco::Int64>("id");
     const auto targets =
         receivers(routing.audience, e.conversation_id, routing.origin_connection, 0);
+    EncodedMessage encoded{encodeFrame(Opcode::Text, text), ""};
+    if (std::any_of(targets.begin(), targets.end(),
+                    [&](const auto& c) { return c->wantsDeflated(text.size()); }))
+      encoded.deflated = encodeFrame(Opcode::Text, deflateMessage(text), /*compressed=*/true);
     for (const auto& c : targets) c->deliverMessage(ConversationId(e.conversation_id), id, encoded);
     delivered_.add(targets.size());
   } else if (e.type == "message.read") {
@@ -477,7 +482,7 @@ void Hub::handleResume(const std::shared_ptr<Connection>& c, const Poco::JSON::O
           Poco::JSON::Object out;
           out.set("type", "message");
           out.set("message", views::message(m));
-          replay.emplace_back(m.id.value, encodeFrame(Opcode::Text, toText(out)));
+          replay.emplace_back(m.id.value, connection->textFrame(toText(out)));
         }
         has_more = page.has_more;
         if (!page.results.empty()) query.after_id = page.results.back().id;

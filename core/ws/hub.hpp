@@ -44,6 +44,7 @@ class Hub final : public ConnectionHandler {
   // Answers the handshake's refusal (4401, 4403) on the WebSocket itself, then closes.
   void refuse(Poco::Net::StreamSocket socket, std::uint16_t code, const std::string& reason);
   std::size_t connectionCount() const;
+  const WsSettings& settings() const { return settings_; }
 
   void onText(const std::shared_ptr<Connection>& connection, std::string text) override;
   void onTick(const std::shared_ptr<Connection>& connection, SteadyClock::time_point now) override;

@@ -161,6 +161,12 @@ void Reactor::housekeeping(SteadyClock::time_point now) {
       connection->close(close_code::kGoingAway, "idle");
       continue;
     }
+    // A sender trickling a message keeps the connection from going idle, not forever open.
+    if (connection->messageStartedAt() != SteadyClock::time_point{} &&
+        now - connection->messageStartedAt() > settings_.message_timeout) {
+      connection->close(close_code::kPolicyViolation, "message too slow to arrive");
+      continue;
+    }
     if (now - connection->lastHeard() > settings_.ping_interval &&
         now - connection->lastPinged() > settings_.ping_interval) {
       connection->notePinged(now);

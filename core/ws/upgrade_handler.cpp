@@ -16,6 +16,7 @@
 #include "domain/errors.hpp"
 #include "logging/access_log.hpp"
 #include "logging/request_context.hpp"
+#include "ws/permessage_deflate.hpp"
 
 namespace fieldlink::ws {
 namespace {
@@ -150,6 +151,12 @@ int UpgradeHandler::upgrade(Poco::Net::HTTPServerRequest& request,
     refusal_reason = "not authenticated";
   }
 
+  // Compression is agreed before the 101 goes out: the client may compress its very next frame.
+  std::string extension;
+  if (connection && hub_.settings().deflate_min_bytes > 0)
+    extension = acceptDeflateOffer(request.get("Sec-WebSocket-Extensions", ""));
+  if (!extension.empty()) connection->enableDeflate();
+
   Poco::Net::StreamSocket socket;
   std::string pending;
   try {
@@ -158,6 +165,7 @@ int UpgradeHandler::upgrade(Poco::Net::HTTPServerRequest& request,
     response.set("Connection", "Upgrade");
     response.set("Sec-WebSocket-Accept", acceptKey(key));
     if (!token.protocol.empty()) response.set("Sec-WebSocket-Protocol", token.protocol);
+    if (!extension.empty()) response.set("Sec-WebSocket-Extensions", extension);
     response.send().flush();
     auto& impl = static_cast<Poco::Net::HTTPServerRequestImpl&>(request);
     Poco::Buffer<char> early(0);

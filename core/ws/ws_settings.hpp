@@ -16,6 +16,8 @@ struct WsSettings {
   int max_connections_per_user = 10;
   std::chrono::seconds ping_interval{30};
   std::chrono::seconds idle_timeout{75};
+  std::chrono::seconds message_timeout{30};  // from a message's first byte to its last
+  std::size_t deflate_min_bytes = 256;       // 0: permessage-deflate not offered
   std::chrono::milliseconds typing_timeout{5000};
   std::chrono::milliseconds typing_throttle{2000};
   int resume_max_messages = 5000;

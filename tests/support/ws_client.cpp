@@ -8,6 +8,7 @@
 #include <Poco/String.h>
 
 #include "support/http_client.hpp"
+#include "ws/permessage_deflate.hpp"
 
 namespace fieldlink::testing {
 namespace {
@@ -58,6 +59,10 @@ WsClient::WsClient(int port, const std::string& target,
   // The accept key for the fixed request key, from RFC 6455 section 1.3.
   if (status_ == 101 && response_headers_["sec-websocket-accept"] != "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
     throw std::runtime_error("handshake: wrong Sec-WebSocket-Accept");
+  const auto extensions = response_headers_.find("sec-websocket-extensions");
+  deflate_ = extensions != response_headers_.end() &&
+             extensions->second.rfind("permessage-deflate", 0) == 0;
+  if (deflate_) decoder_.acceptCompressed();
 }
 
 void WsClient::sendRaw(const std::string& bytes) {
@@ -67,6 +72,11 @@ void WsClient::sendRaw(const std::string& bytes) {
     if (n <= 0) throw std::runtime_error("send failed");
     sent += static_cast<std::size_t>(n);
   }
+}
+
+void WsClient::sendCompressedText(const std::string& text) {
+  sendRaw(ws::encodeMaskedFrame(ws::Opcode::Text, ws::deflateMessage(text), randomMask(), true,
+                                /*compressed=*/true));
 }
 
 void WsClient::sendText(const std::string& text) {
@@ -108,8 +118,17 @@ Poco::JSON::Object::Ptr WsClient::next(std::chrono::milliseconds timeout) {
     const auto frame = nextFrame(std::max(left, 0ms));
     if (!frame) return nullptr;
     switch (frame->opcode) {
-      case ws::Opcode::Text:
-        return Poco::JSON::Parser().parse(frame->payload).extract<Poco::JSON::Object::Ptr>();
+      case ws::Opcode::Text: {
+        std::string text = std::move(frame->payload);
+        if (frame->compressed) {
+          ++compressed_received_;
+          std::string inflated;
+          if (ws::inflateMessage(text, 64 << 20, inflated) != ws::InflateStatus::Ok)
+            throw std::runtime_error("a compressed frame that does not inflate");
+          text = std::move(inflated);
+        }
+        return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
+      }
       case ws::Opcode::Ping:
         sendRaw(ws::encodeMaskedFrame(ws::Opcode::Pong, frame->payload, randomMask()));
         break;

@@ -30,6 +30,12 @@ class WsClient {
   const std::map<std::string, std::string>& responseHeaders() const { return response_headers_; }
 
   void sendText(const std::string& text);
+  // permessage-deflate: whether the server agreed (offer it with the header
+  // Sec-WebSocket-Extensions), a text message sent compressed, and how many compressed
+  // frames arrived (next() inflates them).
+  bool deflateAgreed() const { return deflate_; }
+  void sendCompressedText(const std::string& text);
+  int compressedFramesReceived() const { return compressed_received_; }
   void sendJson(const std::string& json) { sendText(json); }
   void sendRaw(const std::string& bytes);
 
@@ -55,6 +61,8 @@ class WsClient {
   std::map<std::string, std::string> response_headers_;
   int close_code_ = 0;
   bool closed_ = false;
+  bool deflate_ = false;
+  int compressed_received_ = 0;
 };
 
 // "/ws/chat/{conversation}/?token={token}"

@@ -106,6 +106,22 @@ TEST(FrameDecoder, ContinuationWithALengthNear2To64IsRefused) {
   EXPECT_EQ(second.error(), close_code::kTooBig);
 }
 
+TEST(FrameDecoder, KnowsWhenAMessageIsHalfThere) {
+  FrameDecoder decoder(4096);
+  EXPECT_FALSE(decoder.midMessage());
+  const std::string first = encodeMaskedFrame(Opcode::Text, "half", 1, false);
+  decoder.feed(first.data(), 3);
+  EXPECT_FALSE(decoder.next());
+  EXPECT_TRUE(decoder.midMessage());
+  decoder.feed(first.data() + 3, first.size() - 3);
+  EXPECT_FALSE(decoder.next());  // a fragment: the message goes on
+  EXPECT_TRUE(decoder.midMessage());
+  const std::string last = encodeMaskedFrame(Opcode::Continuation, " and half", 1, true);
+  decoder.feed(last.data(), last.size());
+  ASSERT_TRUE(decoder.next());
+  EXPECT_FALSE(decoder.midMessage());
+}
+
 TEST(FrameDecoder, RandomBytesNeverCrashOrLoop) {
   std::mt19937 random(42);
   for (int round = 0; round < 2000; ++round) {

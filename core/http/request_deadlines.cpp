@@ -1,0 +1,101 @@
+#include "http/request_deadlines.hpp"
+
+#include <sys/socket.h>
+
+#include <Poco/Logger.h>
+
+namespace fieldlink {
+namespace {
+
+constexpr auto kCheckEvery = std::chrono::milliseconds(200);
+
+Poco::Logger& log() { return Poco::Logger::get("fieldlink.http"); }
+
+// The connection served by this worker thread, if any.
+struct Current {
+  RequestDeadlines* deadlines = nullptr;
+  std::uint64_t id = 0;
+};
+thread_local Current current;
+
+}  // namespace
+
+RequestDeadlines::RequestDeadlines(Limits limits, metrics::Counter* closed_counter)
+    : limits_(limits), closed_counter_(closed_counter), thread_([this] { run(); }) {}
+
+RequestDeadlines::~RequestDeadlines() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+RequestDeadlines::Watch::Watch(RequestDeadlines& deadlines, int fd, std::string peer)
+    : deadlines_(deadlines) {
+  {
+    std::lock_guard<std::mutex> lock(deadlines.mutex_);
+    id_ = deadlines.next_id_++;
+    deadlines.entries_[id_] = Entry{fd, std::move(peer), Clock::time_point::max(), ""};
+  }
+  deadlines.set(id_, deadlines.limits_.headers, "request headers");
+  current = Current{&deadlines, id_};
+}
+
+RequestDeadlines::Watch::~Watch() {
+  current = Current{};
+  // Under the lock, so the watch thread never shuts down a descriptor that, once this
+  // connection closes it, may belong to someone else.
+  std::lock_guard<std::mutex> lock(deadlines_.mutex_);
+  deadlines_.entries_.erase(id_);
+}
+
+void RequestDeadlines::headersReceived() {
+  if (!current.deadlines) return;
+  const auto& limits = current.deadlines->limits_;
+  current.deadlines->set(
+      current.id,
+      limits.request == Clock::duration::zero() ? Clock::duration::max() : limits.request,
+      "the whole request and its answer");
+}
+
+void RequestDeadlines::answered() {
+  if (!current.deadlines) return;
+  const auto& limits = current.deadlines->limits_;
+  current.deadlines->set(current.id, limits.idle + limits.headers, "the next request's headers");
+}
+
+void RequestDeadlines::handedOver() {
+  if (!current.deadlines) return;
+  current.deadlines->set(current.id, Clock::duration::max(), "");
+}
+
+void RequestDeadlines::set(std::uint64_t id, Clock::duration from_now, const char* missing) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto it = entries_.find(id);
+  if (it == entries_.end()) return;
+  const auto now = Clock::now();
+  it->second.deadline =
+      from_now >= Clock::time_point::max() - now ? Clock::time_point::max() : now + from_now;
+  it->second.missing = missing;
+}
+
+void RequestDeadlines::run() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stopping_) {
+    wake_.wait_for(lock, kCheckEvery);
+    const auto now = Clock::now();
+    for (auto& [id, entry] : entries_) {
+      if (now < entry.deadline) continue;
+      // The worker's blocked read returns, it sees the connection end, and is free again.
+      ::shutdown(entry.fd, SHUT_RDWR);
+      entry.deadline = Clock::time_point::max();
+      if (closed_counter_) closed_counter_->add();
+      log().warning("closed the connection of %s: %s did not arrive in time", entry.peer,
+                    std::string(entry.missing));
+    }
+  }
+}
+
+}  // namespace fieldlink
