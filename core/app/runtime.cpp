@@ -1,6 +1,7 @@
 #include "app/runtime.hpp"
 
 #include "store/sqlite/sqlite_store.hpp"
+#include "web/web_assets.hpp"
 
 namespace fieldlink {
 
@@ -31,6 +32,8 @@ Runtime::Runtime(const Settings& settings, const Poco::Util::AbstractConfigurati
                    *notifications_, metrics_, settings.monitoring, abuse_, settings.trusted_proxies,
                    settings.cors, settings.max_body_bytes, settings.gzip_min_bytes,
                    strictTransportSecurity(settings.tls)})) {
+  web_ = std::make_unique<WebAssets>(settings.web_dir);
+  services_->web = web_.get();
   counting_subscription_ = bus_.subscribe([this](const sdk::Event& event, const Routing&) {
     if (event.type == "message.created") metrics_.messages_received.add();
   });

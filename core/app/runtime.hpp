@@ -22,6 +22,8 @@
 
 namespace fieldlink {
 
+class WebAssets;
+
 // Everything the server is made of, built in dependency order and torn down in reverse.
 class Runtime {
  public:
@@ -56,6 +58,7 @@ class Runtime {
   std::unique_ptr<Tracker> tracker_;
   std::unique_ptr<Notifications> notifications_;
   std::unique_ptr<ws::Hub> hub_;
+  std::unique_ptr<WebAssets> web_;
   AbuseLimits abuse_;
   std::unique_ptr<Services> services_;
 };

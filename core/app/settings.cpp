@@ -90,6 +90,8 @@ const std::vector<SettingKey>& settingKeys() {
       {"metrics.token", "",
        "bearer token that opens /metrics from anywhere (16+ chars; empty: none)"},
       {"plugins.dir", "${application.dir}../plugins", "folder of plugin .so files"},
+      {"web.dir", "${application.dir}../web",
+       "folder of the browser client served at / (empty or missing: none)"},
       {"plugins.enabled",
        "text,file,voice,video,location,stats_messages,stats_response_time,stats_activity",
        "comma-separated plugin names to load"},
@@ -207,6 +209,7 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
   s.monitoring =
       metrics::MonitoringAccess(c.getString("metrics.allow"), c.getString("metrics.token"));
   s.plugins_dir = c.getString("plugins.dir");
+  s.web_dir = c.getString("web.dir");
   s.plugins_enabled = enabledPlugins(c);
   s.jwt_secret = c.getString("auth.jwt_secret");
   s.access_lifetime = std::chrono::seconds(intIn(c, "auth.access_token_lifetime", 10, 86400));

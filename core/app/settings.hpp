@@ -46,6 +46,7 @@ struct Settings {
   std::string database_path;
   std::size_t store_batch_max = 1024;
   std::string plugins_dir;
+  std::string web_dir;
   std::vector<std::string> plugins_enabled;
   std::string jwt_secret;
   std::chrono::seconds access_lifetime{900};

@@ -14,6 +14,11 @@ Router makeRoutes(Services& services) {
   using A = Access;
   namespace e = endpoints;
 
+  add("GET", "/", A::Public, e::webPage);
+  add("GET", "/communication/{id}", A::Public, e::webPage);
+  add("GET", "/communication/{id}/", A::Public, e::webPage);
+  add("GET", "/static/{name}", A::Public, e::webFile);
+
   add("GET", "/healthz", A::Public, e::health);
   add("GET", "/readyz", A::Public, e::ready);
   add("GET", "/metrics", A::Public, e::metricsText);  // address or token checked inside

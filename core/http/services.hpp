@@ -22,6 +22,8 @@ class Hub;
 
 namespace fieldlink {
 
+class WebAssets;
+
 // What the HTTP endpoints work with. Owned by the application; outlives the server.
 struct Services {
   Store& store;
@@ -40,6 +42,7 @@ struct Services {
   std::size_t max_body_bytes = 1 << 20;
   std::size_t gzip_min_bytes = 1024;      // 0: answers are never compressed
   std::string strict_transport_security;  // the header's value; empty: not sent (no TLS)
+  const WebAssets* web = nullptr;         // null: no browser client
   ws::Hub* hub = nullptr;                 // null: WebSocket paths answer 404
 };
 

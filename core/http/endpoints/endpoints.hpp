@@ -41,4 +41,8 @@ ApiResponse enablePlugin(Services& s, ApiRequest& r);
 ApiResponse disablePlugin(Services& s, ApiRequest& r);
 ApiResponse health(Services& s, ApiRequest& r);
 
+// The browser client (web.dir): the page, and /static/{name} files.
+ApiResponse webPage(Services& s, ApiRequest& r);
+ApiResponse webFile(Services& s, ApiRequest& r);
+
 }  // namespace fieldlink::endpoints

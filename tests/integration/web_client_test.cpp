@@ -1,0 +1,92 @@
+// The browser client's files as fieldlinkd serves them: the page on its routes with a CSP
+// of its own, files revalidated by ETag, gzip for clients that take it, and nothing else.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include <Poco/InflatingStream.h>
+#include <Poco/StreamCopier.h>
+
+#include "support/scene.hpp"
+
+namespace fieldlink::testing {
+namespace {
+
+struct WebScene {
+  WebScene() : server(options()), http(server.port()) {}
+  ServerProcess::Options options() {
+    ServerProcess::Options o;
+    web_dir = files.file("web");
+    std::filesystem::create_directories(web_dir);
+    std::ofstream(web_dir + "/index.html") << "<!doctype html><title>t</title>";
+    std::ofstream(web_dir + "/app.js") << "export const x = '" << std::string(4000, 'x') << "';\n";
+    std::ofstream(web_dir + "/notes.txt") << "not for browsers";
+    o.env["FIELDLINK_WEB_DIR"] = web_dir;
+    return o;
+  }
+  TempDir files;
+  std::string web_dir;
+  ServerProcess server;
+  HttpClient http;
+};
+
+TEST(WebClient, ThePageIsServedOnItsRoutesWithItsOwnPolicy) {
+  WebScene s;
+  for (const char* path : {"/", "/communication/12", "/communication/12/"}) {
+    const auto page = s.http.get(path);
+    EXPECT_EQ(page.status, 200) << path;
+    EXPECT_EQ(page.body, "<!doctype html><title>t</title>");
+    EXPECT_EQ(page.headers.at("Content-Type"), "text/html; charset=utf-8");
+    const auto& policy = page.headers.at("Content-Security-Policy");
+    EXPECT_NE(policy.find("script-src 'self'"), std::string::npos) << policy;
+    EXPECT_NE(policy.find("frame-ancestors 'none'"), std::string::npos);
+    EXPECT_EQ(policy.find("unsafe-inline"), std::string::npos);
+    EXPECT_EQ(page.headers.at("Cache-Control"), "no-cache");
+  }
+  // Files keep the API's sandboxing policy: only the page may run script.
+  const auto script = s.http.get("/static/app.js");
+  EXPECT_EQ(script.status, 200);
+  EXPECT_EQ(script.headers.at("Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_NE(script.headers.at("Content-Security-Policy").find("sandbox"), std::string::npos);
+}
+
+TEST(WebClient, FilesAreRevalidatedByETagAndGzippedWhenAccepted) {
+  WebScene s;
+  const auto first = s.http.get("/static/app.js");
+  const std::string etag = first.headers.at("ETag");
+  const auto again = s.http.request("GET", "/static/app.js", "", {{"If-None-Match", etag}});
+  EXPECT_EQ(again.status, 304);
+  EXPECT_EQ(again.body, "");
+  EXPECT_EQ(s.http.request("GET", "/static/app.js", "", {{"If-None-Match", "\"other\""}}).status,
+            200);
+
+  const auto packed = s.http.request("GET", "/static/app.js", "", {{"Accept-Encoding", "gzip"}});
+  EXPECT_EQ(packed.headers.at("Content-Encoding"), "gzip");
+  EXPECT_LT(packed.body.size(), first.body.size() / 4);
+  std::istringstream in(packed.body);
+  Poco::InflatingInputStream inflate(in, Poco::InflatingStreamBuf::STREAM_GZIP);
+  std::string unpacked;
+  Poco::StreamCopier::copyToString(inflate, unpacked);
+  EXPECT_EQ(unpacked, first.body);
+}
+
+TEST(WebClient, NothingButTheClientsFilesIsReachable) {
+  WebScene s;
+  for (const char* path : {"/static/notes.txt", "/static/index.html", "/static/..%2Fweb%2Fapp.js",
+                           "/static/missing.js", "/static/", "/communication/", "/web/app.js"})
+    EXPECT_EQ(s.http.get(path).status, 404) << path;
+  EXPECT_EQ(s.http.post("/static/app.js", "{}").status, 405);
+}
+
+TEST(WebClient, WithoutAClientFolderThePageIsNotFound) {
+  ServerProcess::Options options;
+  options.env["FIELDLINK_WEB_DIR"] = "/nonexistent/fieldlink-web";
+  ServerProcess server(options);
+  EXPECT_EQ(HttpClient(server.port()).get("/").status, 404);
+  EXPECT_EQ(HttpClient(server.port()).get("/healthz").status, 200);
+}
+
+}  // namespace
+}  // namespace fieldlink::testing

@@ -1,0 +1,136 @@
+// The shell: which view the address shows, sign-in, the list of requests, and the
+// communication page of one request.
+import { api, ApiError, login, session } from './api.js';
+import { ChatView } from './chat.js';
+import { h } from './dom.js';
+import { LiveConversation } from './live.js';
+import { currentLanguage, setLanguage, t } from './i18n.js';
+
+const view = document.getElementById('view');
+let current = null;  // the view being shown, stopped before the next
+let me = null;
+
+function navigate(path) {
+  history.pushState({}, '', path);
+  route();
+}
+
+function show(...children) {
+  current?.stop?.();
+  current = null;
+  view.replaceChildren(...children);
+}
+
+function problem(error) {
+  return h('p', { class: 'error', role: 'alert' }, t('error', { detail: error.message }));
+}
+
+function loginView() {
+  const username = h('input', { id: 'username', name: 'username', autocomplete: 'username', required: true });
+  const password = h('input', { id: 'password', name: 'password', type: 'password',
+                                autocomplete: 'current-password', required: true });
+  const message = h('p', { class: 'error', role: 'alert' });
+  const form = h('form', { class: 'login', onsubmit: async (e) => {
+    e.preventDefault();
+    message.textContent = '';
+    try {
+      await login(username.value, password.value);
+      route();
+    } catch (error) {
+      message.textContent = error instanceof ApiError && error.status === 429
+        ? t('too_many', { seconds: error.retryAfter }) : t('login_failed');
+    }
+  } },
+  h('h1', {}, t('login_title')),
+  h('label', { for: 'username' }, t('username')), username,
+  h('label', { for: 'password' }, t('password')), password,
+  h('button', { type: 'submit' }, t('login')), message);
+  show(form);
+  username.focus();
+}
+
+// The user's requests with their unread counts, kept current by the user's WebSocket feed.
+async function requestsView() {
+  const list = h('ul', { class: 'requests' });
+  const refresh = async () => {
+    const [requests, conversations] = await Promise.all([
+      api('/api/requests/'), api('/api/chat/conversations/')]);
+    const unread = new Map(conversations.map((c) => [c.id, c.unread_count]));
+    list.replaceChildren(...requests.map((r) => h('li', { class: 'request' },
+      h('a', { href: `/communication/${r.id}`, 'data-link': true }, r.title),
+      h('span', { class: `status ${r.status}` }, t(`status_${r.status}`)),
+      unread.get(r.conversation_id)
+        ? h('span', { class: 'badge' }, t('unread', { count: unread.get(r.conversation_id) })) : null)));
+    if (!requests.length) list.replaceChildren(h('li', {}, t('no_requests')));
+  };
+  await refresh();
+  show(h('h1', {}, t('requests')), list);
+  const feed = new LiveConversation(null, {
+    // Coming online after a gap may have missed messages: count again then too.
+    onState: (state) => { if (state === 'online') refresh().catch(() => {}); },
+    onFrame: (frame) => {
+      if (['message', 'read', 'notification'].includes(frame.type)) refresh().catch(() => {});
+    },
+  });
+  current = { stop: () => feed.close() };
+}
+
+async function communicationView(requestId) {
+  const request = await api(`/api/requests/${requestId}/`);
+  const header = h('header', { class: 'job' },
+    h('a', { href: '/', 'data-link': true, class: 'quiet' }, `← ${t('back')}`),
+    h('h1', {}, request.title),
+    h('span', { class: `status ${request.status}` }, t(`status_${request.status}`)));
+  if (!request.conversation_id) {
+    show(header, h('p', {}, t('not_assigned')));
+    return;
+  }
+  const conversation = await api(`/api/chat/conversations/${request.conversation_id}/`);
+  const chat = new ChatView(conversation, me);
+  show(header, h('nav', { class: 'tabs', 'aria-label': request.title },
+                 h('span', { class: 'tab current', 'aria-current': 'page' }, t('chat'))),
+       chat.element);
+  current = chat;
+  await chat.start();
+}
+
+async function route() {
+  document.getElementById('lang').textContent = t('language');
+  const logout = document.getElementById('logout');
+  logout.textContent = t('logout');
+  logout.hidden = !session.signedIn;
+  if (!session.signedIn) {
+    document.getElementById('who').textContent = '';
+    loginView();
+    return;
+  }
+  try {
+    me = me ?? await api('/api/users/me/');
+    document.getElementById('who').textContent = me.display_name || me.username;
+    const match = location.pathname.match(/^\/communication\/(\d+)\/?$/);
+    if (match) await communicationView(Number(match[1]));
+    else await requestsView();
+  } catch (error) {
+    if (!session.signedIn) loginView();
+    else show(problem(error));
+  }
+}
+
+document.addEventListener('click', (e) => {
+  const link = e.target.closest('a[data-link]');
+  if (!link || e.ctrlKey || e.metaKey) return;
+  e.preventDefault();
+  navigate(link.getAttribute('href'));
+});
+document.getElementById('logout').addEventListener('click', () => {
+  session.clear();
+  me = null;
+  navigate('/');
+});
+document.getElementById('lang').addEventListener('click', () => {
+  setLanguage(currentLanguage() === 'fr' ? 'en' : 'fr');
+  route();
+});
+window.addEventListener('popstate', route);
+setLanguage(currentLanguage());
+route();

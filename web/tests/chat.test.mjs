@@ -1,0 +1,106 @@
+// The browser client against a real fieldlinkd: a client and a technician, each in their own
+// browser context, talk on the demo request's communication page.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium } from 'playwright-core';
+import { startServer } from './server.mjs';
+
+const artifacts = process.env.FIELDLINK_E2E_ARTIFACTS || join(process.cwd(), 'artifacts');
+mkdirSync(artifacts, { recursive: true });
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+// A signed-in page of its own browser context (its own storage, as another person's phone).
+async function signIn(username, password, viewport) {
+  const context = await browser.newContext({ viewport, locale: 'fr-FR' });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  await page.goto(`${server.url}/`);
+  await page.getByLabel("Nom d'utilisateur").fill(username);
+  await page.getByLabel('Mot de passe').fill(password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByRole('heading', { name: 'Mes demandes' }).waitFor();
+  return { page, problems };
+}
+
+test('client and technician chat with typing, read ticks, and a reload without duplicates', async () => {
+  const client = await signIn('client', 'client-demo', { width: 390, height: 800 });
+  const technician = await signIn('technician', 'technician-demo', { width: 1280, height: 800 });
+
+  await client.page.getByRole('link', { name: 'Leak under the kitchen sink' }).click();
+  await client.page.waitForURL(/\/communication\/1$/);
+  await technician.page.goto(`${server.url}/communication/1`);
+  for (const side of [client, technician])
+    await side.page.locator('.state[data-state="online"]').waitFor();
+  // The assignment's system message is there on both sides, and nothing older is offered.
+  await client.page.getByText('Thomas Technician is assigned').waitFor();
+  assert.equal(await client.page.getByRole('button', { name: 'Messages plus anciens' }).isVisible(), false);
+
+  await client.page.getByLabel('Votre message').pressSequentially('Bonj');
+  await technician.page.getByText("L'autre participant écrit…").waitFor();
+  await client.page.getByLabel('Votre message').pressSequentially('our, la fuite empire');
+  await client.page.getByRole('button', { name: 'Envoyer' }).click();
+  await technician.page.locator('.message.theirs', { hasText: 'Bonjour, la fuite empire' }).waitFor();
+  await technician.page.getByText("L'autre participant écrit…").waitFor({ state: 'hidden' });
+  // The technician's page is open and visible: it reads, and the client's message turns read.
+  await client.page.locator('.message.mine.read', { hasText: 'Bonjour, la fuite empire' }).waitFor();
+
+  await technician.page.getByLabel('Votre message').fill("J'arrive dans 20 minutes.");
+  await technician.page.getByLabel('Votre message').press('Enter');
+  await client.page.locator('.message.theirs', { hasText: "J'arrive dans 20 minutes." }).waitFor();
+  await client.page.screenshot({ path: join(artifacts, 'chat-client-phone.png') });
+  await technician.page.screenshot({ path: join(artifacts, 'chat-technician-desktop.png') });
+
+  // A reload comes back to the same history, each message once.
+  await client.page.reload();
+  await client.page.locator('.state[data-state="online"]').waitFor();
+  await client.page.locator('.message', { hasText: "J'arrive dans 20 minutes." }).waitFor();
+  assert.equal(await client.page.locator('.message', { hasText: 'Bonjour, la fuite empire' }).count(), 1);
+  assert.equal(await client.page.locator('.message', { hasText: "J'arrive dans 20 minutes." }).count(), 1);
+
+  // Sent while the technician's page was away: delivered on its return, once.
+  await technician.page.goto(`${server.url}/`);
+  await client.page.getByLabel('Votre message').fill('Le robinet est fermé.');
+  await client.page.getByLabel('Votre message').press('Enter');
+  await client.page.locator('.message.mine:not(.pending)', { hasText: 'Le robinet est fermé.' }).waitFor();
+  await technician.page.getByText('1 non lu(s)').waitFor();
+  await technician.page.getByRole('link', { name: 'Leak under the kitchen sink' }).click();
+  await technician.page.locator('.message', { hasText: 'Le robinet est fermé.' }).waitFor();
+  assert.equal(await technician.page.locator('.message', { hasText: 'Le robinet est fermé.' }).count(), 1);
+
+  assert.deepEqual(client.problems, []);
+  assert.deepEqual(technician.problems, []);
+});
+
+test('a wrong password is refused in words, and English is one click away', async () => {
+  const context = await browser.newContext({ locale: 'fr-FR' });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/`);
+  await page.getByLabel("Nom d'utilisateur").fill('client');
+  await page.getByLabel('Mot de passe').fill('wrong-password');
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByRole('alert').getByText('Identifiants incorrects.').waitFor();
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.screenshot({ path: join(artifacts, 'login-english.png') });
+  await context.close();
+});
