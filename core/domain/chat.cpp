@@ -28,6 +28,15 @@ Conversation Chat::conversation(const User& caller, ConversationId id) {
   return store_.read([&](StoreSession& s) { return requireParticipant(s, caller, id); });
 }
 
+Chat::WithPeople Chat::conversationWithPeople(const User& caller, ConversationId id) {
+  return store_.read([&](StoreSession& s) {
+    WithPeople found{requireParticipant(s, caller, id), {}};
+    for (const auto& p : found.conversation.participants)
+      if (auto user = s.findUser(p.user_id)) found.people.push_back(std::move(*user));
+    return found;
+  });
+}
+
 std::vector<std::int64_t> participantIds(const Conversation& conversation) {
   std::vector<std::int64_t> ids;
   for (const auto& p : conversation.participants) ids.push_back(p.user_id.value);

@@ -42,6 +42,12 @@ class Chat {
   std::vector<ConversationSummary> conversationsOf(const User& caller);
   // NotFound unless the caller takes part in it.
   Conversation conversation(const User& caller, ConversationId id);
+  // The same with its participants' accounts (names and phones, for the people in it).
+  struct WithPeople {
+    Conversation conversation;
+    std::vector<User> people;
+  };
+  WithPeople conversationWithPeople(const User& caller, ConversationId id);
   // Validates through the type's plugin, stores, and publishes message.created after the
   // commit. `origin_connection` names the WebSocket connection that sent it (0 for REST).
   SendResult send(const User& caller, const SendMessageInput& input);

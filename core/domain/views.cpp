@@ -89,7 +89,7 @@ Poco::JSON::Object::Ptr notification(const Notification& n) {
   return o;
 }
 
-Poco::JSON::Object::Ptr conversation(const Conversation& c) {
+Poco::JSON::Object::Ptr conversation(const Conversation& c, const std::vector<User>& people) {
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
   o->set("id", static_cast<Poco::Int64>(c.id.value));
   o->set("request_id", static_cast<Poco::Int64>(c.request_id.value));
@@ -99,6 +99,11 @@ Poco::JSON::Object::Ptr conversation(const Conversation& c) {
     entry->set("user_id", static_cast<Poco::Int64>(p.user_id.value));
     entry->set("role", toString(p.role));
     entry->set("last_read_message_id", static_cast<Poco::Int64>(p.last_read.value));
+    for (const auto& person : people) {
+      if (person.id != p.user_id) continue;
+      entry->set("display_name", person.display_name);
+      entry->set("phone", person.phone);
+    }
     participants->add(entry);
   }
   o->set("participants", participants);

@@ -13,7 +13,9 @@ Poco::JSON::Object::Ptr request(const ServiceRequest& request);
 Poco::JSON::Object::Ptr message(const Message& message);
 Poco::JSON::Object::Ptr attachment(const AttachmentRecord& attachment);
 Poco::JSON::Object::Ptr notification(const Notification& notification);
-Poco::JSON::Object::Ptr conversation(const Conversation& conversation);
+// With `people`, each participant found there also gets its display_name and phone.
+Poco::JSON::Object::Ptr conversation(const Conversation& conversation,
+                                     const std::vector<User>& people = {});
 Poco::JSON::Object::Ptr conversationSummary(const ConversationSummary& summary);
 
 }  // namespace fieldlink::views

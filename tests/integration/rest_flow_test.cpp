@@ -150,6 +150,43 @@ TEST(RestFlow, MarkReadUpdatesUnreadCounts) {
   EXPECT_EQ(list->getObject(0)->getValue<int>("unread_count"), 1);
 }
 
+TEST(RestFlow, AConversationNamesItsPeopleWithTheirPhones) {
+  Scene scene;
+  const auto created = scene.api.http().post(
+      "/api/users/",
+      R"({"username":"tina","password":"password-123","display_name":"Tina Tech",)"
+      R"("role":"technician","phone":"+33 6 11 22 33 44"})",
+      scene.dispatcher);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const auto tina = created.object()->getValue<std::int64_t>("id");
+  const auto request =
+      scene.api.createRequest(scene.client, "Radiator")->getValue<std::int64_t>("id");
+  const auto conversation =
+      scene.api.assign(scene.dispatcher, request, tina)->getValue<std::int64_t>("conversation_id");
+  const auto view =
+      scene.api.http()
+          .get("/api/chat/conversations/" + std::to_string(conversation) + "/", scene.client)
+          .object();
+  const auto people = view->getArray("participants");  // the client, Tina, the dispatcher
+  ASSERT_EQ(people->size(), 3u);
+  bool found = false;
+  for (std::size_t i = 0; i < people->size(); ++i) {
+    const auto person = people->getObject(static_cast<unsigned>(i));
+    if (person->getValue<std::int64_t>("user_id") != tina) continue;
+    found = true;
+    EXPECT_EQ(person->getValue<std::string>("display_name"), "Tina Tech");
+    EXPECT_EQ(person->getValue<std::string>("phone"), "+33 6 11 22 33 44");
+    EXPECT_EQ(person->getValue<std::string>("role"), "technician");
+  }
+  EXPECT_TRUE(found);
+  // Outsiders still learn nothing, not even that it exists.
+  EXPECT_EQ(scene.api.http()
+                .get("/api/chat/conversations/" + std::to_string(conversation) + "/",
+                     scene.outsider_client)
+                .status,
+            404);
+}
+
 TEST(RestFlow, StatusChangesAppearAsSystemMessages) {
   Scene scene;
   const std::string path = "/api/requests/" + std::to_string(scene.request_id) + "/status/";

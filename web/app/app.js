@@ -2,6 +2,7 @@
 // communication page of one request.
 import { api, ApiError, login, session } from './api.js';
 import { ChatView } from './chat.js';
+import { InfoView } from './info.js';
 import { h } from './dom.js';
 import { LiveConversation } from './live.js';
 import { currentLanguage, setLanguage, t } from './i18n.js';
@@ -87,11 +88,31 @@ async function communicationView(requestId) {
   }
   const conversation = await api(`/api/chat/conversations/${request.conversation_id}/`);
   const chat = new ChatView(conversation, me);
-  show(header, h('nav', { class: 'tabs', 'aria-label': request.title },
-                 h('span', { class: 'tab current', 'aria-current': 'page' }, t('chat'))),
-       chat.element);
-  current = chat;
-  await chat.start();
+  const info = new InfoView(request, conversation, me);
+  chat.onSystemMessage = () => info.onSystemMessage().catch(() => {});
+  const headerStatus = header.querySelector('.status');
+  info.onStatus = (status) => {
+    headerStatus.className = `status ${status}`;
+    headerStatus.textContent = t(`status_${status}`);
+  };
+  const panels = { chat: chat.element, info: info.element };
+  const tabs = Object.keys(panels).map((name) => h('button', {
+    type: 'button', role: 'tab', id: `tab-${name}`, 'aria-controls': `panel-${name}`,
+    onclick: () => select(name) }, t(name)));
+  const select = (name) => {
+    for (const tab of tabs) tab.setAttribute('aria-selected', String(tab.id === `tab-${name}`));
+    for (const [key, panel] of Object.entries(panels)) panel.hidden = key !== name;
+  };
+  for (const [name, panel] of Object.entries(panels)) {
+    panel.id = `panel-${name}`;
+    panel.setAttribute('role', 'tabpanel');
+    panel.setAttribute('aria-labelledby', `tab-${name}`);
+  }
+  show(header, h('nav', { class: 'tabs', role: 'tablist', 'aria-label': request.title }, tabs),
+       chat.element, info.element);
+  select('chat');
+  current = { stop: () => { chat.stop(); info.stop(); } };
+  await Promise.all([chat.start(), info.start()]);
 }
 
 async function route() {

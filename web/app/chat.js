@@ -87,6 +87,7 @@ export class ChatView {
   onFrame(frame) {
     switch (frame.type) {
       case 'message':
+        if (frame.message.message_type === 'system') this.onSystemMessage?.(frame.message);
         this.show(frame.message);
         this.scrollToEnd();
         this.markRead();

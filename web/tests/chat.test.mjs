@@ -52,7 +52,7 @@ test('client and technician chat with typing, read ticks, and a reload without d
   for (const side of [client, technician])
     await side.page.locator('.state[data-state="online"]').waitFor();
   // The assignment's system message is there on both sides, and nothing older is offered.
-  await client.page.getByText('Thomas Technician is assigned').waitFor();
+  await client.page.locator('.messages').getByText('Thomas Technician is assigned').waitFor();
   assert.equal(await client.page.getByRole('button', { name: 'Messages plus anciens' }).isVisible(), false);
 
   await client.page.getByLabel('Votre message').pressSequentially('Bonj');
@@ -87,6 +87,35 @@ test('client and technician chat with typing, read ticks, and a reload without d
   await technician.page.locator('.message', { hasText: 'Le robinet est fermé.' }).waitFor();
   assert.equal(await technician.page.locator('.message', { hasText: 'Le robinet est fermé.' }).count(), 1);
 
+  assert.deepEqual(client.problems, []);
+  assert.deepEqual(technician.problems, []);
+});
+
+test('the info tab: the other party to call, and the technician moving the job along', async () => {
+  const client = await signIn('client', 'client-demo', { width: 390, height: 800 });
+  const technician = await signIn('technician', 'technician-demo', { width: 1280, height: 800 });
+  for (const side of [client, technician]) {
+    await side.page.goto(`${server.url}/communication/1`);
+    await side.page.locator('.state[data-state="online"]').waitFor();
+    await side.page.getByRole('tab', { name: 'Infos' }).click();
+  }
+  const call = client.page.getByRole('link', { name: 'Appeler Thomas Technician' });
+  await call.waitFor();
+  assert.equal(await call.getAttribute('href'), 'tel:+33698765432');
+  await technician.page.getByRole('link', { name: 'Appeler Claire Client' }).waitFor();
+  // Only the assigned technician gets the buttons.
+  assert.equal(await client.page.getByRole('button', { name: 'Je suis en route' }).count(), 0);
+
+  await technician.page.getByRole('button', { name: 'Je suis en route' }).click();
+  await technician.page.locator('#info-status', { hasText: 'en route' }).waitFor();
+  // The client sees it live: on the info tab, in its timeline, and in the chat.
+  await client.page.locator('#info-status', { hasText: 'en route' }).waitFor();
+  await client.page.locator('header.job .status', { hasText: 'en route' }).waitFor();
+  await client.page.locator('.timeline li', { hasText: 'Demande créée' }).waitFor();
+  await client.page.screenshot({ path: join(artifacts, 'info-client-phone.png') });
+  await client.page.getByRole('tab', { name: 'Discussion' }).click();
+  await client.page.locator('.message.system').nth(1).waitFor();
+  await technician.page.screenshot({ path: join(artifacts, 'info-technician-desktop.png') });
   assert.deepEqual(client.problems, []);
   assert.deepEqual(technician.problems, []);
 });

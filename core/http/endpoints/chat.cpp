@@ -20,8 +20,8 @@ ApiResponse listConversations(Services& s, ApiRequest& r) {
 }
 
 ApiResponse getConversation(Services& s, ApiRequest& r) {
-  return ApiResponse::json(
-      200, views::conversation(s.chat.conversation(r.caller(), ConversationId(r.pathId("id")))));
+  const auto found = s.chat.conversationWithPeople(r.caller(), ConversationId(r.pathId("id")));
+  return ApiResponse::json(200, views::conversation(found.conversation, found.people));
 }
 
 ApiResponse sendMessage(Services& s, ApiRequest& r) {
