@@ -3,6 +3,7 @@
 import { api, ApiError, login, session } from './api.js';
 import { ChatView } from './chat.js';
 import { InfoView } from './info.js';
+import { TrackingView } from './tracking.js';
 import { h } from './dom.js';
 import { LiveConversation } from './live.js';
 import { currentLanguage, setLanguage, t } from './i18n.js';
@@ -89,13 +90,15 @@ async function communicationView(requestId) {
   const conversation = await api(`/api/chat/conversations/${request.conversation_id}/`);
   const chat = new ChatView(conversation, me);
   const info = new InfoView(request, conversation, me);
+  const tracking = new TrackingView(request, me);
   chat.onSystemMessage = () => info.onSystemMessage().catch(() => {});
   const headerStatus = header.querySelector('.status');
   info.onStatus = (status) => {
     headerStatus.className = `status ${status}`;
     headerStatus.textContent = t(`status_${status}`);
+    tracking.setRequest(info.request);
   };
-  const panels = { chat: chat.element, info: info.element };
+  const panels = { chat: chat.element, tracking: tracking.element, info: info.element };
   const tabs = Object.keys(panels).map((name) => h('button', {
     type: 'button', role: 'tab', id: `tab-${name}`, 'aria-controls': `panel-${name}`,
     onclick: () => select(name) }, t(name)));
@@ -109,10 +112,10 @@ async function communicationView(requestId) {
     panel.setAttribute('aria-labelledby', `tab-${name}`);
   }
   show(header, h('nav', { class: 'tabs', role: 'tablist', 'aria-label': request.title }, tabs),
-       chat.element, info.element);
+       chat.element, tracking.element, info.element);
   select('chat');
-  current = { stop: () => { chat.stop(); info.stop(); } };
-  await Promise.all([chat.start(), info.start()]);
+  current = { stop: () => { chat.stop(); tracking.stop(); info.stop(); } };
+  await Promise.all([chat.start(), tracking.start(), info.start()]);
 }
 
 async function route() {

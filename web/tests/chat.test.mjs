@@ -28,8 +28,8 @@ after(async () => {
 });
 
 // A signed-in page of its own browser context (its own storage, as another person's phone).
-async function signIn(username, password, viewport) {
-  const context = await browser.newContext({ viewport, locale: 'fr-FR' });
+async function signIn(username, password, viewport, options = {}) {
+  const context = await browser.newContext({ viewport, locale: 'fr-FR', ...options });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (error) => problems.push(error.message));
@@ -39,7 +39,7 @@ async function signIn(username, password, viewport) {
   await page.getByLabel('Mot de passe').fill(password);
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.getByRole('heading', { name: 'Mes demandes' }).waitFor();
-  return { page, problems };
+  return { page, problems, context };
 }
 
 test('client and technician chat with typing, read ticks, and a reload without duplicates', async () => {
@@ -116,6 +116,39 @@ test('the info tab: the other party to call, and the technician moving the job a
   await client.page.getByRole('tab', { name: 'Discussion' }).click();
   await client.page.locator('.message.system').nth(1).waitFor();
   await technician.page.screenshot({ path: join(artifacts, 'info-technician-desktop.png') });
+  assert.deepEqual(client.problems, []);
+  assert.deepEqual(technician.problems, []);
+});
+
+test('the tracking tab: the technician shares a position, the client sees distance and ETA move', async () => {
+  // The demo job is at 48.8686, 2.3314; the technician starts 1.8 km away (the job is en
+  // route since the test before).
+  const technician = await signIn('technician', 'technician-demo', { width: 390, height: 800 }, {
+    permissions: ['geolocation'], geolocation: { latitude: 48.8566, longitude: 2.3522, accuracy: 10 } });
+  const client = await signIn('client', 'client-demo', { width: 1280, height: 800 });
+  for (const side of [client, technician]) {
+    await side.page.goto(`${server.url}/communication/1`);
+    await side.page.locator('.state[data-state="online"]').waitFor();
+    await side.page.getByRole('tab', { name: 'Suivi' }).click();
+  }
+  await client.page.getByText("Pas encore de position du technicien.").waitFor();
+  assert.equal(await client.page.getByRole('button', { name: 'Partager ma position' }).count(), 0);
+
+  await technician.page.getByRole('button', { name: 'Partager ma position' }).click();
+  const summary = client.page.locator('.tracking .summary');
+  await summary.filter({ hasText: /^À [\d,]+ km, arrivée dans \d+ min/ }).waitFor();
+  await client.page.locator('.plane circle.technician').waitFor();
+  const before = await summary.textContent();
+
+  // 90 m closer, a few seconds later: a plausible move, drawn as a trail.
+  await new Promise((resolve) => setTimeout(resolve, 2500));
+  await technician.context.setGeolocation({ latitude: 48.8572, longitude: 2.3513, accuracy: 10 });
+  await client.page.waitForFunction(
+    (old) => document.querySelector('.tracking .summary').textContent !== old, before);
+  await client.page.locator('.plane polyline.trail').waitFor();
+  await client.page.screenshot({ path: join(artifacts, 'tracking-client-desktop.png') });
+  await technician.page.getByRole('button', { name: 'Arrêter le partage' }).click();
+  await technician.page.screenshot({ path: join(artifacts, 'tracking-technician-phone.png') });
   assert.deepEqual(client.problems, []);
   assert.deepEqual(technician.problems, []);
 });
