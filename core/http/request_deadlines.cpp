@@ -88,10 +88,11 @@ void RequestDeadlines::run() {
     const auto now = Clock::now();
     for (auto& [id, entry] : entries_) {
       if (now < entry.deadline) continue;
+      // Counted first: whoever sees the connection end (a test, a dashboard) sees it counted.
+      if (closed_counter_) closed_counter_->add();
+      entry.deadline = Clock::time_point::max();
       // The worker's blocked read returns, it sees the connection end, and is free again.
       ::shutdown(entry.fd, SHUT_RDWR);
-      entry.deadline = Clock::time_point::max();
-      if (closed_counter_) closed_counter_->add();
       log().warning("closed the connection of %s: %s did not arrive in time", entry.peer,
                     std::string(entry.missing));
     }
