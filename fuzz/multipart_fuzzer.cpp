@@ -22,7 +22,8 @@ constexpr std::int64_t kLimit = 64 * 1024;
 // The parts of a server request the upload reader uses: method, headers and body.
 class FuzzRequest final : public Poco::Net::HTTPServerRequest {
  public:
-  explicit FuzzRequest(const std::string& body) : body_(body), params_(new Poco::Net::HTTPServerParams) {
+  explicit FuzzRequest(const std::string& body)
+      : body_(body), params_(new Poco::Net::HTTPServerParams) {
     setMethod("POST");
     setContentType("multipart/form-data; boundary=fuzz");
     setContentLength(static_cast<std::streamsize>(body.size()));
