@@ -57,7 +57,8 @@ export class ChatView {
     this.scroller.addEventListener('scroll', () => {
       if (this.scroller.scrollTop < 40 && this.hasOlder) this.loadOlder();
     });
-    document.addEventListener('visibilitychange', () => this.markRead());
+    this.onVisibility = () => this.markRead();
+    document.addEventListener('visibilitychange', this.onVisibility);
   }
 
   async start() {
@@ -76,7 +77,11 @@ export class ChatView {
     this.markRead();
   }
 
-  stop() { this.live?.close(); clearTimeout(this.typingTimer); }
+  stop() {
+    this.live?.close();
+    clearTimeout(this.typingTimer);
+    document.removeEventListener('visibilitychange', this.onVisibility);
+  }
 
   onState(state) {
     this.state.textContent = t(state === 'online' ? 'online' : state === 'offline' ? 'offline' : 'connecting');
