@@ -338,7 +338,7 @@ void Hub::onText(const std::shared_ptr<Connection>& c, std::string text) {
     else if (type == "update")
       handleUpdate(c, *frame);
     else if (type == "ping")
-      c->sendText("{\"type\":\"pong\"}");
+      handlePing(c);
     else
       throw InvalidInput("type", "One of message, typing, read, resume, update, position, ping.",
                          "unknown_frame_type");
@@ -381,6 +381,20 @@ void Hub::handleMessage(const std::shared_ptr<Connection>& c, const Poco::JSON::
                   });
 }
 
+// A pong comes after the answers to every earlier frame that went to the workers, so a
+// client can use ping to learn that its position, read or update frames were handled.
+void Hub::handlePing(const std::shared_ptr<Connection>& c) {
+  static const std::string pong = "{\"type\":\"pong\"}";
+  if (!blocking_work_.busy(c->id())) {
+    c->sendText(pong);
+    return;
+  }
+  std::weak_ptr<Connection> weak = c;
+  blocking_work_.post(c->id(), [weak] {
+    if (const auto connection = weak.lock()) connection->sendText(pong);
+  });
+}
+
 void Hub::handleTyping(const std::shared_ptr<Connection>& c, const Poco::JSON::Object& frame) {
   const ConversationId conversation = conversationOf(*c, frame);
   if (!frame.has("is_typing") || !frame.get("is_typing").isBoolean())
@@ -413,7 +427,7 @@ void Hub::handleRead(const std::shared_ptr<Connection>& c, const Poco::JSON::Obj
   const ConversationId conversation = conversationOf(*c, frame);
   const MessageId message(intField(frame, "message_id", 1));
   std::weak_ptr<Connection> weak = c;
-  blocking_work_.post([this, weak, conversation, message] {
+  blocking_work_.post(c->id(), [this, weak, conversation, message] {
     const auto connection = weak.lock();
     if (!connection) return;
     try {
@@ -429,7 +443,7 @@ void Hub::handlePosition(const std::shared_ptr<Connection>& c, const Poco::JSON:
   const tracking::TrackPoint point = tracking::readTrackPoint(frame, nowMs());
   std::weak_ptr<Connection> weak = c;
   // The request's assignment is read from the store: not on the reactor thread.
-  blocking_work_.post([this, weak, request, point] {
+  blocking_work_.post(c->id(), [this, weak, request, point] {
     const auto connection = weak.lock();
     if (!connection) return;
     try {
@@ -451,7 +465,7 @@ void Hub::handleUpdate(const std::shared_ptr<Connection>& c, const Poco::JSON::O
     content = frame.getObject("content");
   }
   std::weak_ptr<Connection> weak = c;
-  blocking_work_.post([this, weak, message, content, stop] {
+  blocking_work_.post(c->id(), [this, weak, message, content, stop] {
     const auto connection = weak.lock();
     if (!connection) return;
     try {
@@ -467,7 +481,7 @@ void Hub::handleResume(const std::shared_ptr<Connection>& c, const Poco::JSON::O
   const std::int64_t after = intField(frame, "after_id", 0);
   c->beginResume(conversation);
   std::weak_ptr<Connection> weak = c;
-  blocking_work_.post([this, weak, conversation, after] {
+  blocking_work_.post(c->id(), [this, weak, conversation, after] {
     const auto connection = weak.lock();
     if (!connection) return;
     try {

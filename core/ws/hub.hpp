@@ -69,6 +69,7 @@ class Hub final : public ConnectionHandler {
 
   // Frame handlers (reactor thread).
   void handleMessage(const std::shared_ptr<Connection>& c, const Poco::JSON::Object& frame);
+  void handlePing(const std::shared_ptr<Connection>& c);
   void handleTyping(const std::shared_ptr<Connection>& c, const Poco::JSON::Object& frame);
   void handleRead(const std::shared_ptr<Connection>& c, const Poco::JSON::Object& frame);
   void handleResume(const std::shared_ptr<Connection>& c, const Poco::JSON::Object& frame);

@@ -63,6 +63,7 @@ struct TrackingScene : Scene {
   static ServerProcess::Options options() {
     ServerProcess::Options o;
     o.env["FIELDLINK_TRACKING_PUBLISH_INTERVAL_MS"] = "0";
+    o.env["FIELDLINK_WS_MESSAGE_BURST"] = "200";  // bursts of positions in one test
     return o;
   }
   std::string path(const std::string& tail = "") const {
@@ -163,6 +164,55 @@ TEST(Tracking, PhonesThatStayConnectedSendPositionsOverTheWebSocket) {
   EXPECT_EQ(error->getValue<std::string>("code"), "permission_denied");
   technician.sendJson(R"({"type":"position","request_id":1,"latitude":"x","longitude":2})");
   EXPECT_EQ(technician.nextOfType("error")->getValue<std::string>("code"), "invalid");
+}
+
+// Skips tracking and presence frames.
+Poco::JSON::Object::Ptr firstErrorOrPong(WsClient& ws) {
+  for (;;) {
+    const auto frame = ws.next();
+    if (!frame) return frame;
+    const std::string type = frame->getValue<std::string>("type");
+    if (type == "error" || type == "pong") return frame;
+  }
+}
+
+// One connection's frames are handled in the order they were sent, though positions are
+// stored off the event loop: a burst arrives in the trail in order (a fix older than the one
+// before would be ignored and counted), and a refusal comes back before a later pong.
+TEST(Tracking, PositionsFromOneConnectionAreHandledInTheOrderSent) {
+  TrackingScene s;
+  WsClient technician(s.server.port(), "/ws/?token=" + s.technician);
+  ASSERT_EQ(technician.status(), 101);
+  const std::int64_t start_ms = Poco::Timestamp().epochMicroseconds() / 1000 - 10 * 60 * 1000;
+  constexpr int kFixes = 60;
+  for (int i = 0; i < kFixes; ++i) {
+    const Fix fix{i, 48.80 + i * 0.00005, 2.35, 5};  // about 5.5 m a second, northwards
+    technician.sendJson(
+        "{\"type\":\"position\",\"request_id\":" + std::to_string(s.request_with_destination) +
+        "," + positionBody(fix, start_ms).substr(1));
+  }
+  technician.sendJson(R"({"type":"ping"})");
+  const auto pong = firstErrorOrPong(technician);
+  ASSERT_TRUE(pong);
+  EXPECT_EQ(pong->getValue<std::string>("type"), "pong") << "an error came first";
+  const auto view = s.api.http().get(s.path(), s.client).object();
+  EXPECT_EQ(view->getValue<int>("ignored_positions"), 0);
+  const auto trail = view->getArray("trail");
+  ASSERT_EQ(trail->size(), static_cast<std::size_t>(kFixes));
+  for (int i = 0; i < kFixes; ++i)
+    EXPECT_NEAR(trail->getArray(i)->getElement<double>(0), 48.80 + i * 0.00005, 1e-9) << i;
+
+  WsClient client(s.server.port(), "/ws/?token=" + s.client);
+  for (int i = 0; i < 20; ++i) {
+    client.sendJson(
+        "{\"type\":\"position\",\"request_id\":" + std::to_string(s.request_with_destination) +
+        ",\"latitude\":48.0,\"longitude\":2.0}");
+    client.sendJson(R"({"type":"ping"})");
+    const auto first = firstErrorOrPong(client);
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->getValue<std::string>("type"), "error") << "round " << i;
+    ASSERT_TRUE(client.nextOfType("pong"));
+  }
 }
 
 TEST(Tracking, OnlyTheAssignedTechnicianPostsAndBadPositionsAreRefused) {
