@@ -34,6 +34,7 @@ Runtime::Runtime(const Settings& settings, const Poco::Util::AbstractConfigurati
                    strictTransportSecurity(settings.tls)})) {
   web_ = std::make_unique<WebAssets>(settings.web_dir);
   services_->web = web_.get();
+  services_->map_tiles = &settings_.map_tiles;
   counting_subscription_ = bus_.subscribe([this](const sdk::Event& event, const Routing&) {
     if (event.type == "message.created") metrics_.messages_received.add();
   });

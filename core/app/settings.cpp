@@ -92,6 +92,9 @@ const std::vector<SettingKey>& settingKeys() {
       {"plugins.dir", "${application.dir}../plugins", "folder of plugin .so files"},
       {"web.dir", "${application.dir}../web",
        "folder of the browser client served at / (empty or missing: none)"},
+      {"web.map_tiles_url", "",
+       "tile URL template with {z}, {x}, {y} for the page's tracking map (empty: no tiles)"},
+      {"web.map_attribution", "", "the tile provider's credit, shown on the map"},
       {"plugins.enabled",
        "text,file,voice,video,location,stats_messages,stats_response_time,stats_activity",
        "comma-separated plugin names to load"},
@@ -210,6 +213,7 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
       metrics::MonitoringAccess(c.getString("metrics.allow"), c.getString("metrics.token"));
   s.plugins_dir = c.getString("plugins.dir");
   s.web_dir = c.getString("web.dir");
+  s.map_tiles = MapTiles(c.getString("web.map_tiles_url"), c.getString("web.map_attribution"));
   s.plugins_enabled = enabledPlugins(c);
   s.jwt_secret = c.getString("auth.jwt_secret");
   s.access_lifetime = std::chrono::seconds(intIn(c, "auth.access_token_lifetime", 10, 86400));

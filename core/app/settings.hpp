@@ -13,6 +13,7 @@
 #include "tls/server_tls.hpp"
 #include "tracking/trail.hpp"
 #include "util/network_list.hpp"
+#include "web/map_tiles.hpp"
 #include "ws/ws_settings.hpp"
 
 namespace fieldlink {
@@ -47,6 +48,7 @@ struct Settings {
   std::size_t store_batch_max = 1024;
   std::string plugins_dir;
   std::string web_dir;
+  MapTiles map_tiles;
   std::vector<std::string> plugins_enabled;
   std::string jwt_secret;
   std::chrono::seconds access_lifetime{900};

@@ -18,6 +18,7 @@ Router makeRoutes(Services& services) {
   add("GET", "/communication/{id}", A::Public, e::webPage);
   add("GET", "/communication/{id}/", A::Public, e::webPage);
   add("GET", "/static/{name}", A::Public, e::webFile);
+  add("GET", "/api/web/settings/", A::Authenticated, e::webSettings);
 
   add("GET", "/healthz", A::Public, e::health);
   add("GET", "/readyz", A::Public, e::ready);

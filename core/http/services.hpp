@@ -23,6 +23,7 @@ class Hub;
 namespace fieldlink {
 
 class WebAssets;
+class MapTiles;
 
 // What the HTTP endpoints work with. Owned by the application; outlives the server.
 struct Services {
@@ -43,6 +44,7 @@ struct Services {
   std::size_t gzip_min_bytes = 1024;      // 0: answers are never compressed
   std::string strict_transport_security;  // the header's value; empty: not sent (no TLS)
   const WebAssets* web = nullptr;         // null: no browser client
+  const MapTiles* map_tiles = nullptr;    // null: no tiles under the page's tracking map
   ws::Hub* hub = nullptr;                 // null: WebSocket paths answer 404
 };
 

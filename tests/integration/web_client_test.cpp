@@ -24,6 +24,7 @@ struct WebScene {
     std::ofstream(web_dir + "/app.js") << "export const x = '" << std::string(4000, 'x') << "';\n";
     std::ofstream(web_dir + "/notes.txt") << "not for browsers";
     o.env["FIELDLINK_WEB_DIR"] = web_dir;
+    o.plugins_enabled = "text,file,voice,video";
     return o;
   }
   TempDir files;
@@ -78,6 +79,43 @@ TEST(WebClient, NothingButTheClientsFilesIsReachable) {
                            "/static/missing.js", "/static/", "/communication/", "/web/app.js"})
     EXPECT_EQ(s.http.get(path).status, 404) << path;
   EXPECT_EQ(s.http.post("/static/app.js", "{}").status, 405);
+}
+
+TEST(WebClient, WithoutTilesThePageDrawsPositionsAloneAndLearnsTheUploadLimits) {
+  WebScene s;
+  const std::string token = ApiClient(s.server.port()).login("boss", ServerProcess::kBossPassword);
+  const auto settings = s.http.get("/api/web/settings/", token);
+  ASSERT_EQ(settings.status, 200) << settings.body;
+  EXPECT_TRUE(settings.object()->isNull("map"));
+  const auto limits = settings.object()->getObject("upload_limits");
+  for (const char* type : {"file", "voice", "video"})
+    EXPECT_GT(limits->getValue<std::int64_t>(type), 0) << type;
+  const auto& policy = s.http.get("/").headers.at("Content-Security-Policy");
+  EXPECT_NE(policy.find("img-src 'self' blob: data:;"), std::string::npos) << policy;
+}
+
+TEST(WebClient, ConfiguredTilesAreOfferedToThePageAndAllowedByItsPolicy) {
+  ServerProcess::Options options;
+  options.env["FIELDLINK_WEB_MAP_TILES_URL"] = "https://tiles.example.org:8443/osm/{z}/{x}/{y}.png";
+  options.env["FIELDLINK_WEB_MAP_ATTRIBUTION"] = "© OpenStreetMap contributors";
+  options.env["FIELDLINK_ATTACHMENTS_MAX_BYTES"] = "100000";
+  options.plugins_enabled = "text,file";
+  ServerProcess server(options);
+  HttpClient http(server.port());
+  const std::string token = ApiClient(server.port()).login("boss", ServerProcess::kBossPassword);
+  const auto settings = http.get("/api/web/settings/", token).object();
+  const auto map = settings->getObject("map");
+  ASSERT_TRUE(map);
+  EXPECT_EQ(map->getValue<std::string>("tiles_url"),
+            "https://tiles.example.org:8443/osm/{z}/{x}/{y}.png");
+  EXPECT_EQ(map->getValue<std::string>("attribution"), "© OpenStreetMap contributors");
+  // The smaller of the server's limit and the plugin's.
+  EXPECT_EQ(settings->getObject("upload_limits")->getValue<std::int64_t>("file"), 100000);
+  const auto& policy = http.get("/").headers.at("Content-Security-Policy");
+  EXPECT_NE(policy.find("img-src 'self' blob: data: https://tiles.example.org:8443;"),
+            std::string::npos)
+      << policy;
+  EXPECT_EQ(http.get("/api/web/settings/").status, 401);
 }
 
 TEST(WebClient, WithoutAClientFolderThePageIsNotFound) {

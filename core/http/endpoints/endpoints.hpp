@@ -44,5 +44,6 @@ ApiResponse health(Services& s, ApiRequest& r);
 // The browser client (web.dir): the page, and /static/{name} files.
 ApiResponse webPage(Services& s, ApiRequest& r);
 ApiResponse webFile(Services& s, ApiRequest& r);
+ApiResponse webSettings(Services& s, ApiRequest& r);
 
 }  // namespace fieldlink::endpoints
