@@ -297,10 +297,13 @@ int FieldlinkServer::serve(const Settings& settings) {
   // The server's own pool, stopped at shutdown so worker threads exit and release their
   // thread-local state (OpenSSL's among it) before the process does.
   Poco::ThreadPool workers("http", 2, settings.http_threads);
-  RequestDeadlines deadlines(settings.deadlines, &runtime.services().metrics.http_deadline_closes);
+  RequestDeadlines deadlines(settings.deadlines, &runtime.services().metrics.http_deadline_closes,
+                             &runtime.services().metrics.http_idle_reclaims);
   Poco::SharedPtr<ApiHandlerFactory> handlers(new ApiHandlerFactory(router, runtime.services()));
   Poco::Net::TCPServer server(new DeadlineConnectionFactory(params, handlers, deadlines), workers,
                               socket, params);
+  deadlines.reclaimIdleWhenWaiting(
+      [&server] { return static_cast<std::size_t>(std::max(0, server.queuedConnections())); });
   server.start();
   std::cout << "fieldlinkd listening on " << url << std::endl;
   logger().information("listening on %s", socket.address().toString());
@@ -314,6 +317,7 @@ int FieldlinkServer::serve(const Settings& settings) {
   }
   logger().information("shutting down");
   server.stop();
+  deadlines.reclaimIdleWhenWaiting(nullptr);  // the server goes before the watch
   handlers->stopServing();
   workers.stopAll();
   return EXIT_OK;

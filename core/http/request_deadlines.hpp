@@ -3,6 +3,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -18,6 +19,12 @@ namespace fieldlink {
 // whole request (body read, handled and answered) must take at most `request`. A watch
 // thread shuts down the socket of a connection past its deadline, which ends the worker's
 // blocked read.
+//
+// It also frees workers held by idle keep-alive connections when connections wait for one:
+// Poco serves each connection on a thread of its own, and a browser keeps up to six idle
+// connections open, so a few open pages would otherwise hold every worker until
+// `http.idle_timeout` while new requests queue. The longest idle go first; a browser opens a
+// new connection for its next request.
 class RequestDeadlines {
  public:
   using Clock = std::chrono::steady_clock;
@@ -27,7 +34,8 @@ class RequestDeadlines {
     Clock::duration idle = std::chrono::seconds(30);      // keep-alive wait between requests
   };
 
-  RequestDeadlines(Limits limits, metrics::Counter* closed_counter);
+  RequestDeadlines(Limits limits, metrics::Counter* closed_counter,
+                   metrics::Counter* reclaimed_counter = nullptr);
   ~RequestDeadlines();
   RequestDeadlines(const RequestDeadlines&) = delete;
   RequestDeadlines& operator=(const RequestDeadlines&) = delete;
@@ -46,6 +54,11 @@ class RequestDeadlines {
     std::uint64_t id_;
   };
 
+  // How many connections wait for a worker (the server's queue). Set it before serving, and
+  // to null before the server goes; without it, idle connections keep their workers until
+  // their deadline.
+  void reclaimIdleWhenWaiting(std::function<std::size_t()> waiting);
+
   // On the worker thread of a watched connection (nothing happens on any other thread):
   static void headersReceived();  // the whole request is now due within `request`
   static void answered();         // the next request's headers: within `idle` + `headers`
@@ -55,15 +68,20 @@ class RequestDeadlines {
   struct Entry {
     int fd;
     std::string peer;
-    Clock::time_point deadline;  // max(): none
-    const char* missing;         // what did not arrive in time, for the log
+    Clock::time_point deadline;    // max(): none
+    const char* missing;           // what did not arrive in time, for the log
+    Clock::time_point idle_since;  // max(): serving a request (or not HTTP any more)
   };
 
-  void set(std::uint64_t id, Clock::duration from_now, const char* missing);
+  void set(std::uint64_t id, Clock::duration from_now, const char* missing, bool idle);
   void run();
+  void closeLateConnections(Clock::time_point now);
+  void reclaimIdle(std::size_t waiting);
 
   const Limits limits_;
   metrics::Counter* closed_counter_;
+  metrics::Counter* reclaimed_counter_;
+  std::function<std::size_t()> waiting_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

@@ -130,3 +130,56 @@ TEST(SlowClients, AWebSocketMessageTrickledOverItsDeadlineIsClosed1008) {
 
 }  // namespace
 }  // namespace fieldlink::testing
+
+namespace fieldlink::testing {
+namespace {
+
+// A raw keep-alive connection that has made one request and now sits idle, as a browser's do.
+struct IdleKeepAlive {
+  explicit IdleKeepAlive(int port)
+      : socket(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(port))) {
+    socket.setReceiveTimeout(Poco::Timespan(20, 0));
+    status = request();
+  }
+  // The status line of the answer to GET /healthz on this connection ("" if it was closed).
+  std::string request() {
+    const std::string text = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    std::string answer;
+    try {
+      socket.sendBytes(text.data(), static_cast<int>(text.size()));
+      char buffer[1024];
+      while (answer.find("\r\n\r\n") == std::string::npos) {
+        const int n = socket.receiveBytes(buffer, sizeof buffer);
+        if (n <= 0) return "";
+        answer.append(buffer, static_cast<std::size_t>(n));
+      }
+    } catch (const Poco::Net::NetException&) {
+      return "";
+    }
+    return answer.substr(0, answer.find("\r\n"));
+  }
+  Poco::Net::StreamSocket socket;
+  std::string status;
+};
+
+// With every worker held by an idle keep-alive connection, a new client is served at once
+// rather than after http.idle_timeout: the longest idle connection gives up its worker.
+TEST(SlowClients, IdleKeepAliveConnectionsGiveWayToConnectionsWaitingForAWorker) {
+  ServerProcess::Options options;
+  options.env["FIELDLINK_HTTP_THREADS"] = "2";
+  options.env["FIELDLINK_HTTP_IDLE_TIMEOUT"] = "120";
+  Scene scene(options);
+  IdleKeepAlive first(scene.server.port());
+  IdleKeepAlive second(scene.server.port());
+  ASSERT_EQ(first.status, "HTTP/1.1 200 OK");
+  ASSERT_EQ(second.status, "HTTP/1.1 200 OK");
+  // Both workers are now held by idle connections. Without reclaiming, this one would wait
+  // two minutes and its 20 s receive timeout would fail it.
+  IdleKeepAlive newcomer(scene.server.port());
+  EXPECT_EQ(newcomer.status, "HTTP/1.1 200 OK");
+  EXPECT_NE(metricValue(scene, "fieldlink_http_idle_reclaims_total"), "0");
+  EXPECT_EQ(metricValue(scene, "fieldlink_http_deadline_closes_total"), "0");
+}
+
+}  // namespace
+}  // namespace fieldlink::testing

@@ -4,6 +4,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <future>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 namespace fieldlink {
@@ -75,6 +79,79 @@ TEST_F(RequestDeadlinesTest, CallsFromAThreadWithoutAWatchChangeNothing) {
   // Gone with its watch: a descriptor no longer watched is never touched.
   EXPECT_FALSE(pair.clientSeesShutdown(400ms));
   EXPECT_EQ(closed.value(), 0u);
+}
+
+// A connection served on a thread of its own, as Poco's workers do: the watch's calls are
+// made there. `phase` says where it stops and waits until the test ends.
+class ServedConnection {
+ public:
+  enum class Phase { kIdleAfterAnAnswer, kServingARequest, kAwaitingFirstHeaders };
+  ServedConnection(RequestDeadlines& deadlines, Phase phase) {
+    std::promise<void> ready;
+    auto started = ready.get_future();
+    thread_ = std::thread([&deadlines, phase, this, &ready] {
+      RequestDeadlines::Watch watch(deadlines, pair.server(), "peer");
+      if (phase != Phase::kAwaitingFirstHeaders) RequestDeadlines::headersReceived();
+      if (phase == Phase::kIdleAfterAnAnswer) RequestDeadlines::answered();
+      ready.set_value();
+      done_.get_future().wait();
+    });
+    started.wait();
+  }
+  ~ServedConnection() {
+    done_.set_value();
+    thread_.join();
+  }
+  SocketPair pair;
+
+ private:
+  std::promise<void> done_;
+  std::thread thread_;
+};
+
+RequestDeadlines::Limits longLimits() {
+  RequestDeadlines::Limits limits;
+  limits.headers = 60s;
+  limits.request = 60s;
+  limits.idle = 60s;
+  return limits;
+}
+
+TEST(RequestDeadlinesReclaim, ConnectionsWaitingForAWorkerFreeTheLongestIdleOnesOnly) {
+  metrics::Counter closed, reclaimed;
+  RequestDeadlines deadlines(longLimits(), &closed, &reclaimed);
+  using Phase = ServedConnection::Phase;
+  ServedConnection idle_first(deadlines, Phase::kIdleAfterAnAnswer);
+  std::this_thread::sleep_for(5ms);  // idle for longer than the next one
+  ServedConnection idle_second(deadlines, Phase::kIdleAfterAnAnswer);
+  ServedConnection serving(deadlines, Phase::kServingARequest);
+  ServedConnection fresh(deadlines, Phase::kAwaitingFirstHeaders);
+
+  std::atomic<std::size_t> waiting{1};
+  deadlines.reclaimIdleWhenWaiting([&waiting] { return waiting.exchange(0); });
+  EXPECT_TRUE(idle_first.pair.clientSeesShutdown(10s));
+  EXPECT_EQ(reclaimed.value(), 1u);
+  // One was waiting: one was freed, and nothing else was touched.
+  EXPECT_FALSE(idle_second.pair.clientSeesShutdown(300ms));
+  EXPECT_FALSE(serving.pair.clientSeesShutdown(0ms));
+  EXPECT_FALSE(fresh.pair.clientSeesShutdown(0ms));
+
+  waiting = 5;  // more waiting than there are idle connections: every idle one goes
+  EXPECT_TRUE(idle_second.pair.clientSeesShutdown(10s));
+  EXPECT_FALSE(serving.pair.clientSeesShutdown(300ms));
+  EXPECT_FALSE(fresh.pair.clientSeesShutdown(0ms));
+  EXPECT_EQ(reclaimed.value(), 2u);
+  EXPECT_EQ(closed.value(), 0u);  // none of this was a deadline
+  deadlines.reclaimIdleWhenWaiting(nullptr);
+}
+
+TEST(RequestDeadlinesReclaim, NobodyWaitingLeavesIdleConnectionsAlone) {
+  metrics::Counter closed, reclaimed;
+  RequestDeadlines deadlines(longLimits(), &closed, &reclaimed);
+  deadlines.reclaimIdleWhenWaiting([] { return std::size_t{0}; });
+  ServedConnection idle(deadlines, ServedConnection::Phase::kIdleAfterAnAnswer);
+  EXPECT_FALSE(idle.pair.clientSeesShutdown(400ms));
+  EXPECT_EQ(reclaimed.value(), 0u);
 }
 
 }  // namespace
