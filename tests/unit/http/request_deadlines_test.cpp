@@ -33,13 +33,16 @@ struct SocketPair {
   int fds[2] = {-1, -1};
 };
 
-RequestDeadlines::Limits shortLimits() {
-  RequestDeadlines::Limits limits;
-  limits.headers = 100ms;
-  limits.request = 200ms;
-  limits.idle = 100ms;
-  return limits;
+RequestDeadlines::Limits limits(std::chrono::milliseconds headers,
+                                std::chrono::milliseconds request, std::chrono::milliseconds idle) {
+  RequestDeadlines::Limits out;
+  out.headers = headers;
+  out.request = request;
+  out.idle = idle;
+  return out;
 }
+
+RequestDeadlines::Limits shortLimits() { return limits(100ms, 200ms, 100ms); }
 
 // A deadline watch with short limits, and a connection it watches from this thread.
 class RequestDeadlinesTest : public ::testing::Test {
@@ -109,13 +112,7 @@ class ServedConnection {
   std::thread thread_;
 };
 
-RequestDeadlines::Limits longLimits() {
-  RequestDeadlines::Limits limits;
-  limits.headers = 60s;
-  limits.request = 60s;
-  limits.idle = 60s;
-  return limits;
-}
+RequestDeadlines::Limits longLimits() { return limits(60s, 60s, 60s); }
 
 TEST(RequestDeadlinesReclaim, ConnectionsWaitingForAWorkerFreeTheLongestIdleOnesOnly) {
   metrics::Counter closed, reclaimed;
