@@ -1,5 +1,6 @@
 // REST calls with the stored tokens: a 401 on an expired access token is retried once
-// after a refresh; a failed refresh signs the user out.
+// after a refresh; a failed refresh signs the user out. Also the two calls JSON does not
+// fit: an attachment's bytes, and an upload that reports its progress.
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -54,14 +55,53 @@ export async function refreshAccess() {
   return refreshing;
 }
 
-export async function api(path, options) {
+export function api(path, options) {
+  return withRefresh(() => call(path, options));
+}
+
+// Retries `attempt` once after a refresh when the access token was refused.
+async function withRefresh(attempt) {
   try {
-    return await call(path, options);
+    return await attempt();
   } catch (error) {
     if (!(error instanceof ApiError) || error.status !== 401 || !session.refresh) throw error;
     await refreshAccess();
-    return call(path, options);
+    return attempt();
   }
+}
+
+async function parsedError(response) {
+  let body = null;
+  try { body = await response.json(); } catch { /* not JSON: the status says enough */ }
+  return new ApiError(response.status, body);
+}
+
+// An attachment's bytes as a Blob: attachments need the token, so <img src> cannot fetch them.
+export function apiBlob(path) {
+  return withRefresh(async () => {
+    const response = await fetch(path, { headers: { Authorization: `Bearer ${session.access}` } });
+    if (!response.ok) throw await parsedError(response);
+    return response.blob();
+  });
+}
+
+// POSTs a multipart form; onProgress(sent, total) while the body goes out. fetch() cannot
+// report upload progress, XMLHttpRequest can.
+export function apiUpload(path, form, onProgress) {
+  const once = () => new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open('POST', path);
+    request.setRequestHeader('Authorization', `Bearer ${session.access}`);
+    request.responseType = 'json';
+    request.upload.onprogress = (e) => { if (e.lengthComputable) onProgress?.(e.loaded, e.total); };
+    request.onload = () => {
+      if (request.status >= 200 && request.status < 300) resolve(request.response);
+      else reject(new ApiError(request.status, request.response));
+    };
+    request.onerror = () => reject(new ApiError(0, null));  // the network, not the server
+    request.send(form);
+  });
+  return withRefresh(once);
 }
 
 export async function login(username, password) {

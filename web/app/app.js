@@ -11,6 +11,7 @@ import { currentLanguage, setLanguage, t } from './i18n.js';
 const view = document.getElementById('view');
 let current = null;  // the view being shown, stopped before the next
 let me = null;
+let settings = null;  // GET /api/web/settings/, once per sign-in
 
 function navigate(path) {
   history.pushState({}, '', path);
@@ -88,9 +89,9 @@ async function communicationView(requestId) {
     return;
   }
   const conversation = await api(`/api/chat/conversations/${request.conversation_id}/`);
-  const chat = new ChatView(conversation, me);
+  const chat = new ChatView(conversation, me, settings);
   const info = new InfoView(request, conversation, me);
-  const tracking = new TrackingView(request, me);
+  const tracking = new TrackingView(request, me, settings);
   chat.onSystemMessage = () => info.onSystemMessage().catch(() => {});
   const headerStatus = header.querySelector('.status');
   info.onStatus = (status) => {
@@ -130,6 +131,7 @@ async function route() {
   }
   try {
     me = me ?? await api('/api/users/me/');
+    settings = settings ?? await api('/api/web/settings/');
     document.getElementById('who').textContent = me.display_name || me.username;
     const match = location.pathname.match(/^\/communication\/(\d+)\/?$/);
     if (match) await communicationView(Number(match[1]));
@@ -149,6 +151,7 @@ document.addEventListener('click', (e) => {
 document.getElementById('logout').addEventListener('click', () => {
   session.clear();
   me = null;
+  settings = null;
   navigate('/');
 });
 document.getElementById('lang').addEventListener('click', () => {

@@ -1,37 +1,43 @@
 // The chat tab of a communication page: history with older pages on scrolling up, live
 // messages, typing, read ticks, and sends that show their state and can be retried.
-import { api } from './api.js';
+import { api, apiUpload } from './api.js';
 import { h } from './dom.js';
 import { LiveConversation } from './live.js';
 import { t } from './i18n.js';
+import { AttachmentCache, fileSize, messageBody } from './media.js';
+import { QuickActions } from './actions.js';
 
 const kTypingIdleMs = 3000;
+// Error codes that say "not now" rather than "not this": the message is kept for a retry.
+const kWorthRetrying = ['internal_error', 'plugin_error', 'unavailable', 'rate_limited', 'too_many_requests'];
 
-function describe(message) {
-  const c = message.content || {};
-  switch (message.message_type) {
-    case 'text':
-    case 'system':
-      return c.text ?? '';
-    case 'location':
-      return t('location', { lat: c.latitude, lon: c.longitude });
-    case 'voice':
-      return t('voice', { seconds: Math.round((c.duration_ms || 0) / 1000) });
-    case 'file':
-      return t('file', { name: c.name || '' });
-    case 'video':
-      return t('video');
-    default:
-      return message.message_type;
-  }
+// The phone number of the person on the other side of the job (the technician for the
+// client and the other way round; a dispatcher only when there is nobody else), for the
+// call action.
+function phoneOfTheOther(conversation, me) {
+  const others = (conversation.participants || []).filter((p) => p.user_id !== me.id && p.phone);
+  const other = others.find((p) => p.role !== 'dispatcher') ?? others[0];
+  return other ? other.phone.replace(/\s+/g, '') : null;
+}
+
+// What to say when the server refuses a file: the reason in the user's words, then its own.
+function refusal(error, file) {
+  const name = file.name || t('file_unnamed');
+  if (error.status === 413) return t('upload_too_large_server', { name });
+  if (error.status === 415) return t('upload_wrong_type', { name, detail: error.message });
+  if (error.code === 'invalid_media') return t('upload_damaged', { name });
+  return t('upload_failed', { name, detail: error.message });
 }
 
 export class ChatView {
-  constructor(conversation, me) {
+  // settings: GET /api/web/settings/ (upload limits)
+  constructor(conversation, me, settings) {
     this.conversation = conversation;
     this.me = me;
+    this.uploadLimits = settings?.upload_limits || {};
+    this.cache = new AttachmentCache();
     this.byId = new Map();       // message id -> <li>
-    this.pending = new Map();    // client_id -> {item, text}
+    this.pending = new Map();    // client_id -> {item, message_type, content, file?, failed}
     this.othersRead = 0;         // the highest message id another participant has read
     this.oldestId = null;
     this.hasOlder = false;
@@ -48,7 +54,14 @@ export class ChatView {
     this.form = h('form', { class: 'composer', onsubmit: (e) => { e.preventDefault(); this.submit(); } },
                   this.input, h('button', { type: 'submit' }, t('send')));
     this.scroller = h('div', { class: 'scroller' }, this.older, this.list);
-    this.element = h('section', { class: 'chat' }, this.state, this.scroller, this.typing, this.form);
+    this.notice = h('p', { class: 'error notice', role: 'alert' });
+    this.actions = new QuickActions(phoneOfTheOther(conversation, me), {
+      onFile: (file, type) => this.sendFile(file, type),
+      onLocation: (coords) => this.sendLocation(coords),
+      onProblem: (text) => this.warn(text),
+    });
+    this.element = h('section', { class: 'chat' }, this.state, this.scroller, this.typing,
+                     this.notice, this.form, this.actions.element);
 
     this.input.addEventListener('input', () => this.noteTyping());
     this.input.addEventListener('keydown', (e) => {
@@ -79,6 +92,8 @@ export class ChatView {
 
   stop() {
     this.live?.close();
+    this.actions.stop();
+    this.cache.release();
     clearTimeout(this.typingTimer);
     document.removeEventListener('visibilitychange', this.onVisibility);
   }
@@ -86,7 +101,8 @@ export class ChatView {
   onState(state) {
     this.state.textContent = t(state === 'online' ? 'online' : state === 'offline' ? 'offline' : 'connecting');
     this.state.dataset.state = state;
-    if (state === 'online') for (const [clientId, p] of this.pending) if (p.failed) this.resend(clientId);
+    if (state === 'online')
+      for (const [clientId, p] of this.pending) if (p.failed && !p.refused) this.resend(clientId);
   }
 
   onFrame(frame) {
@@ -96,6 +112,9 @@ export class ChatView {
         this.show(frame.message);
         this.scrollToEnd();
         this.markRead();
+        break;
+      case 'message.updated':
+        this.replace(frame.message);  // a live location moved
         break;
       case 'ack':
         this.acknowledge(frame.client_id, frame.message);
@@ -110,7 +129,12 @@ export class ChatView {
         }
         break;
       case 'error':
-        if (frame.client_id && this.pending.has(frame.client_id)) this.fail(frame.client_id, frame.detail);
+        if (frame.client_id && this.pending.has(frame.client_id)) {
+          // A refused message (a file of the wrong kind, say) stays refused however often it
+          // is sent; only a server that could not take it now is worth another try.
+          if (kWorthRetrying.includes(frame.code)) this.fail(frame.client_id, frame.detail);
+          else this.refuse(frame.client_id, frame.detail);
+        }
         break;
       default:
         break;
@@ -121,7 +145,7 @@ export class ChatView {
     const mine = message.sender_id === this.me.id;
     const li = h('li', { class: `message ${mine ? 'mine' : 'theirs'} ${message.message_type}`,
                          'data-id': message.id },
-                 h('span', { class: 'text' }, describe(message)),
+                 messageBody(message, this.cache),
                  h('span', { class: 'meta' }, h('time', {}, new Date(message.created_at).toLocaleTimeString()),
                    mine ? h('span', { class: 'tick' }) : null));
     return li;
@@ -139,6 +163,15 @@ export class ChatView {
     const after = [...this.list.querySelectorAll('li[data-id]')].find((x) => Number(x.dataset.id) > message.id);
     this.list.insertBefore(li, after || this.list.querySelector('li.pending') || null);
     if (this.oldestId === null || message.id < this.oldestId) this.oldestId = message.id;
+    this.refreshTicks();
+  }
+
+  replace(message) {
+    const old = this.byId.get(message.id);
+    if (!old) return;
+    const li = this.item(message);
+    old.replaceWith(li);
+    this.byId.set(message.id, li);
     this.refreshTicks();
   }
 
@@ -173,15 +206,47 @@ export class ChatView {
     if (!text) return;
     this.input.value = '';
     this.stopTyping();
+    this.startSending('text', { text }, h('span', { class: 'text' }, text));
+  }
+
+  // Shows the message at the end as "sending…" and sends it; `content` null means the file
+  // is uploaded first.
+  startSending(messageType, content, body, file = null) {
     const clientId = `w-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    const li = h('li', { class: 'message mine pending', 'data-client-id': clientId },
-                 h('span', { class: 'text' }, text),
-                 h('span', { class: 'meta' }, h('span', { class: 'status' }, t('sending'))));
+    const li = h('li', { class: `message mine pending ${messageType}`, 'data-client-id': clientId },
+                 body, h('span', { class: 'meta' }, h('span', { class: 'status' }, t('sending'))));
     this.list.append(li);
-    this.pending.set(clientId, { item: li, text, failed: false });
+    this.pending.set(clientId, { item: li, message_type: messageType, content, file, failed: false });
     this.scrollToEnd();
     this.resend(clientId);
+    return clientId;
   }
+
+  sendFile(file, messageType) {
+    this.warn('');
+    const limit = this.uploadLimits[messageType];
+    if (limit === undefined) {
+      this.warn(t('upload_type_off', { name: file.name }));
+      return;
+    }
+    // Refused here, before any byte goes out: the server would refuse it too (413).
+    if (file.size > limit) {
+      this.warn(t('upload_too_large', { name: file.name, size: fileSize(file.size), max: fileSize(limit) }));
+      return;
+    }
+    const progress = h('progress', { max: file.size || 1, value: 0, 'aria-label': t('uploading', { name: file.name }) });
+    this.startSending(messageType, null,
+                      h('span', { class: 'text' }, `${file.name} (${fileSize(file.size)})`, progress), file);
+  }
+
+  sendLocation(coords) {
+    this.warn('');
+    const content = { latitude: coords.latitude, longitude: coords.longitude };
+    if (coords.accuracy !== null && coords.accuracy !== undefined) content.accuracy = coords.accuracy;
+    this.startSending('location', content, h('span', { class: 'text' }, t('location_sending')));
+  }
+
+  warn(text) { this.notice.textContent = text; }
 
   resend(clientId) {
     const p = this.pending.get(clientId);
@@ -189,19 +254,68 @@ export class ChatView {
     p.item.classList.remove('failed');
     p.item.querySelector('.status').textContent = t('sending');
     p.item.querySelector('button')?.remove();
+    if (p.content === null) {
+      this.upload(clientId);
+      return;
+    }
     // The same client_id on every try: the server stores it once however often it arrives.
-    const sent = this.live.send({ type: 'message', message_type: 'text', content: { text: p.text },
+    const sent = this.live.send({ type: 'message', message_type: p.message_type, content: p.content,
                                   client_id: clientId });
     if (!sent) this.fail(clientId);
   }
 
+  async upload(clientId) {
+    const p = this.pending.get(clientId);
+    if (p.uploading) return;
+    p.uploading = true;
+    const form = new FormData();
+    form.append('message_type', p.message_type);
+    form.append('file', p.file, p.file.name);
+    const progress = p.item.querySelector('progress');
+    try {
+      const attachment = await apiUpload('/api/chat/attachments/', form, (sent, total) => {
+        progress.max = total;
+        progress.value = sent;
+      });
+      progress.value = progress.max;
+      this.cache.remember(attachment.id, p.file);
+      p.content = { attachment_id: attachment.id };
+    } catch (error) {
+      // No answer: the network; worth another try. An answer: the server refused the file,
+      // and would again.
+      if (error.status === 0) this.fail(clientId);
+      else this.refuse(clientId, refusal(error, p.file));
+      return;
+    } finally {
+      p.uploading = false;
+    }
+    if (this.pending.has(clientId)) this.resend(clientId);
+  }
+
   fail(clientId, detail) {
     const p = this.pending.get(clientId);
+    if (!p) return;
     p.failed = true;
     p.item.classList.add('failed');
     p.item.querySelector('.status').textContent = detail ? `${t('failed')} (${detail})` : t('failed');
     if (!p.item.querySelector('button'))
       p.item.append(h('button', { type: 'button', class: 'quiet', onclick: () => this.resend(clientId) }, t('retry')));
+  }
+
+  // A file the server will not take: said plainly, never retried, and removable.
+  refuse(clientId, reason) {
+    const p = this.pending.get(clientId);
+    if (!p) return;
+    p.refused = true;
+    p.item.classList.add('failed', 'refused');
+    p.item.querySelector('progress')?.remove();
+    const status = p.item.querySelector('.status');
+    status.textContent = reason;
+    status.setAttribute('role', 'alert');
+    p.item.append(h('button', { type: 'button', class: 'quiet', onclick: () => {
+      this.pending.delete(clientId);
+      p.item.remove();
+    } }, t('dismiss')));
   }
 
   acknowledge(clientId, message) {

@@ -1,25 +1,17 @@
 // The browser client against a real fieldlinkd: a client and a technician, each in their own
 // browser context, talk on the demo request's communication page.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium } from 'playwright-core';
+import { artifacts, launchBrowser, signIn as signInTo } from './harness.mjs';
 import { startServer } from './server.mjs';
-
-const artifacts = process.env.FIELDLINK_E2E_ARTIFACTS || join(process.cwd(), 'artifacts');
-mkdirSync(artifacts, { recursive: true });
 
 let server;
 let browser;
 
 before(async () => {
   server = await startServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {
@@ -27,20 +19,7 @@ after(async () => {
   await server?.stop();
 });
 
-// A signed-in page of its own browser context (its own storage, as another person's phone).
-async function signIn(username, password, viewport, options = {}) {
-  const context = await browser.newContext({ viewport, locale: 'fr-FR', ...options });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (error) => problems.push(error.message));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-  await page.goto(`${server.url}/`);
-  await page.getByLabel("Nom d'utilisateur").fill(username);
-  await page.getByLabel('Mot de passe').fill(password);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.getByRole('heading', { name: 'Mes demandes' }).waitFor();
-  return { page, problems, context };
-}
+const signIn = (...rest) => signInTo(browser, server.url, ...rest);
 
 test('client and technician chat with typing, read ticks, and a reload without duplicates', async () => {
   const client = await signIn('client', 'client-demo', { width: 390, height: 800 });

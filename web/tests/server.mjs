@@ -4,13 +4,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export async function startServer() {
+// extraEnv: settings for this server (FIELDLINK_...), over the defaults below.
+export async function startServer(extraEnv = {}) {
   const binary = process.env.FIELDLINK_SERVER_BIN;
   if (!binary) throw new Error('FIELDLINK_SERVER_BIN names the fieldlinkd to test');
   const dir = mkdtempSync(join(tmpdir(), 'fieldlink-e2e-'));
   const child = spawn(binary, ['--demo', '--port=0', `--data-dir=${join(dir, 'data')}`], {
     env: { ...process.env, FIELDLINK_AUTH_JWT_SECRET: 'e2e-secret-0123456789abcdef0123456789abcdef',
-           FIELDLINK_AUTH_PBKDF2_ITERATIONS: '1000', FIELDLINK_HTTP_ADDRESS: '127.0.0.1' },
+           FIELDLINK_AUTH_PBKDF2_ITERATIONS: '1000', FIELDLINK_HTTP_ADDRESS: '127.0.0.1',
+           ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';

@@ -1,0 +1,34 @@
+// What every end-to-end test file shares: Debian's Chromium, and signed-in pages, each in a
+// browser context of its own (its own storage, as another person's phone).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const artifacts = process.env.FIELDLINK_E2E_ARTIFACTS || join(process.cwd(), 'artifacts');
+mkdirSync(artifacts, { recursive: true });
+
+// Fake camera and microphone (a test pattern and a beep), allowed without asking.
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+           '--disable-component-update', '--disable-sync',
+           '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
+  });
+}
+
+// `problems` collects script errors and console errors; a refused upload or a missing map
+// tile is logged by the browser as "Failed to load resource", which a test may expect.
+export async function signIn(browser, url, username, password, viewport, options = {}) {
+  const context = await browser.newContext({ viewport, locale: 'fr-FR', ...options });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  await page.goto(`${url}/`);
+  await page.getByLabel("Nom d'utilisateur").fill(username);
+  await page.getByLabel('Mot de passe').fill(password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByRole('heading', { name: 'Mes demandes' }).waitFor();
+  return { page, problems, context };
+}
