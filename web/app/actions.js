@@ -79,12 +79,7 @@ export class QuickActions {
       this.handlers.onProblem(t('microphone_denied', { detail: error.message }));
       return;
     }
-    this.recordButton.classList.add('active');
-    this.recordButton.querySelector('svg').replaceWith(icon('stop'));
-    this.recordButton.setAttribute('aria-label', t('action_voice_send'));
-    this.recordButton.querySelector('.label').textContent = t('action_voice_send');
-    this.cancelButton.hidden = false;
-    this.recording.hidden = false;
+    this.showRecording(true);
     const tick = () => {
       const elapsed = this.recorder?.elapsedMs() ?? 0;
       this.recording.textContent = t('recording', { time: clock(elapsed) });
@@ -106,12 +101,19 @@ export class QuickActions {
     if (!recorder) return null;
     this.recorder = null;
     clearInterval(this.ticker);
-    this.recordButton.classList.remove('active');
-    this.recordButton.querySelector('svg').replaceWith(icon('voice'));
-    this.recordButton.setAttribute('aria-label', t('action_voice'));
-    this.recordButton.querySelector('.label').textContent = t('action_voice');
-    this.cancelButton.hidden = true;
-    this.recording.hidden = true;
+    this.showRecording(false);
     return recorder.stop({ keep });
+  }
+
+  // While recording, the voice button stops and sends, beside a clock and a cancel button.
+  showRecording(on) {
+    const label = t(on ? 'action_voice_send' : 'action_voice');
+    this.recordButton.classList.toggle('active', on);
+    this.recordButton.querySelector('svg').replaceWith(icon(on ? 'stop' : 'voice'));
+    this.recordButton.setAttribute('aria-label', label);
+    this.recordButton.setAttribute('title', label);
+    this.recordButton.querySelector('.label').textContent = label;
+    this.cancelButton.hidden = !on;
+    this.recording.hidden = !on;
   }
 }
