@@ -90,7 +90,7 @@ TEST(WebClient, WithoutTilesThePageDrawsPositionsAloneAndLearnsTheUploadLimits) 
   const auto limits = settings.object()->getObject("upload_limits");
   for (const char* type : {"file", "voice", "video"})
     EXPECT_GT(limits->getValue<std::int64_t>(type), 0) << type;
-  const auto& policy = s.http.get("/").headers.at("Content-Security-Policy");
+  const std::string policy = s.http.get("/").headers.at("Content-Security-Policy");
   EXPECT_NE(policy.find("img-src 'self' blob: data:;"), std::string::npos) << policy;
 }
 
@@ -111,7 +111,7 @@ TEST(WebClient, ConfiguredTilesAreOfferedToThePageAndAllowedByItsPolicy) {
   EXPECT_EQ(map->getValue<std::string>("attribution"), "© OpenStreetMap contributors");
   // The smaller of the server's limit and the plugin's.
   EXPECT_EQ(settings->getObject("upload_limits")->getValue<std::int64_t>("file"), 100000);
-  const auto& policy = http.get("/").headers.at("Content-Security-Policy");
+  const std::string policy = http.get("/").headers.at("Content-Security-Policy");
   EXPECT_NE(policy.find("img-src 'self' blob: data: https://tiles.example.org:8443;"),
             std::string::npos)
       << policy;
