@@ -33,8 +33,10 @@ Runtime::Runtime(const Settings& settings, const Poco::Util::AbstractConfigurati
                    settings.cors, settings.max_body_bytes, settings.gzip_min_bytes,
                    strictTransportSecurity(settings.tls)})) {
   web_ = std::make_unique<WebAssets>(settings.web_dir);
+  plugins_->setMessagePoster(chat_.get());
   services_->web = web_.get();
   services_->map_tiles = &settings_.map_tiles;
+  services_->ice_servers = &settings_.ice_servers;
   counting_subscription_ = bus_.subscribe([this](const sdk::Event& event, const Routing&) {
     if (event.type == "message.created") metrics_.messages_received.add();
   });
@@ -42,6 +44,7 @@ Runtime::Runtime(const Settings& settings, const Poco::Util::AbstractConfigurati
 
 Runtime::~Runtime() {
   bus_.unsubscribe(counting_subscription_);
+  plugins_->setMessagePoster(nullptr);  // waits for posts in flight; later ones fail
   services_.reset();
   notifications_->setPresence(nullptr);  // the hub goes first
   metrics_.websocket_connections = nullptr;
@@ -60,8 +63,8 @@ Runtime::~Runtime() {
 }
 
 void Runtime::startHub() {
-  hub_ =
-      std::make_unique<ws::Hub>(*chat_, *tracker_, bus_, settings_.ws, metrics_.messages_delivered);
+  hub_ = std::make_unique<ws::Hub>(*chat_, *tracker_, *plugins_, bus_, settings_.ws,
+                                   metrics_.messages_delivered);
   services_->hub = hub_.get();
   ws::Hub* hub = hub_.get();
   metrics_.websocket_connections = [hub] { return hub->connectionCount(); };

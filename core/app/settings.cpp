@@ -95,6 +95,10 @@ const std::vector<SettingKey>& settingKeys() {
       {"web.map_tiles_url", "",
        "tile URL template with {z}, {x}, {y} for the page's tracking map (empty: no tiles)"},
       {"web.map_attribution", "", "the tile provider's credit, shown on the map"},
+      {"calls.stun_urls", "", "comma-separated stun: URLs for video calls (empty: none)"},
+      {"calls.turn_urls", "", "comma-separated turn: URLs for video calls (empty: none)"},
+      {"calls.turn_secret", "", "the TURN server's shared secret (coturn static-auth-secret)"},
+      {"calls.turn_credential_ttl", "3600", "seconds a TURN credential stays valid"},
       {"plugins.enabled",
        "text,file,voice,video,location,stats_messages,stats_response_time,stats_activity",
        "comma-separated plugin names to load"},
@@ -214,6 +218,10 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
   s.plugins_dir = c.getString("plugins.dir");
   s.web_dir = c.getString("web.dir");
   s.map_tiles = MapTiles(c.getString("web.map_tiles_url"), c.getString("web.map_attribution"));
+  s.ice_servers =
+      IceServers(c.getString("calls.stun_urls"), c.getString("calls.turn_urls"),
+                 c.getString("calls.turn_secret"),
+                 std::chrono::seconds(intIn(c, "calls.turn_credential_ttl", 60, 604800)));
   s.plugins_enabled = enabledPlugins(c);
   s.jwt_secret = c.getString("auth.jwt_secret");
   s.access_lifetime = std::chrono::seconds(intIn(c, "auth.access_token_lifetime", 10, 86400));

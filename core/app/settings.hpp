@@ -7,6 +7,7 @@
 #include <Poco/Util/AbstractConfiguration.h>
 
 #include "auth/abuse_limits.hpp"
+#include "calls/ice_servers.hpp"
 #include "http/cors_policy.hpp"
 #include "http/request_deadlines.hpp"
 #include "metrics/monitoring_access.hpp"
@@ -49,6 +50,7 @@ struct Settings {
   std::string plugins_dir;
   std::string web_dir;
   MapTiles map_tiles;
+  IceServers ice_servers;
   std::vector<std::string> plugins_enabled;
   std::string jwt_secret;
   std::chrono::seconds access_lifetime{900};

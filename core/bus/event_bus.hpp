@@ -16,6 +16,7 @@ namespace fieldlink {
 struct Routing {
   std::vector<std::int64_t> audience;   // user ids; empty: nobody in particular
   std::uint64_t origin_connection = 0;  // the WebSocket connection that caused it (0: none)
+  std::uint64_t only_connection = 0;    // non-zero: for this connection alone (plugin frames)
 };
 
 // In-process publish/subscribe for events of the core and of plugins. Handlers run on the

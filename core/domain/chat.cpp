@@ -97,6 +97,27 @@ SendResult Chat::send(const User& caller, const SendMessageInput& input) {
                       });
 }
 
+std::int64_t Chat::post(const std::string& type, std::int64_t conversation_id,
+                        std::int64_t sender_id, const Poco::JSON::Object& content) {
+  NewMessage message;
+  message.conversation_id = ConversationId(conversation_id);
+  message.sender_id = UserId(sender_id);
+  message.message_type = type;
+  message.content = new Poco::JSON::Object(content);
+  std::ostringstream json;
+  message.content->stringify(json);
+  message.content_json = json.str();
+  message.created_at = nowMs();
+  User sender;
+  sender.id = UserId(sender_id);
+  const SendResult result =
+      store_.write([&](StoreSession& s) { return append(s, sender, message); },
+                   [&](const SendResult& stored) {
+                     if (stored.created) announce(stored.message, stored.participants);
+                   });
+  return result.message.id.value;
+}
+
 void Chat::sendAsync(const User& caller, const SendMessageInput& input,
                      std::uint64_t origin_connection, SendDone done) {
   auto message = std::make_shared<NewMessage>(prepare(caller, input));

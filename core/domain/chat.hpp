@@ -8,6 +8,7 @@
 #include "bus/event_bus.hpp"
 #include "domain/model.hpp"
 #include "plugins/plugin_host.hpp"
+#include "plugins/plugin_links.hpp"
 #include "store/store.hpp"
 
 namespace fieldlink {
@@ -34,7 +35,7 @@ struct ReadResult {
 std::vector<std::int64_t> participantIds(const Conversation& conversation);
 
 // Conversations and their messages, as seen by one participant.
-class Chat {
+class Chat final : public MessagePoster {
  public:
   Chat(Store& store, const PluginHost& plugins, EventBus& bus, AttachmentService& attachments)
       : store_(store), plugins_(plugins), bus_(bus), attachments_(attachments) {}
@@ -67,6 +68,11 @@ class Chat {
   // Marks everything up to `message` read; returns the caller's unread count afterwards.
   std::int64_t markRead(const User& caller, ConversationId id, MessageId message,
                         std::uint64_t origin_connection = 0);
+
+  // HostContext::postMessage: a message a plugin made of its own type, from a participant;
+  // the plugin's validate() is not asked. Stored and announced like any other.
+  std::int64_t post(const std::string& type, std::int64_t conversation_id, std::int64_t sender_id,
+                    const Poco::JSON::Object& content) override;
 
   // Appends a message made by the core (status changes) inside the caller's transaction.
   static Message appendSystemMessage(StoreSession& session, ConversationId conversation,

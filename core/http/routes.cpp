@@ -48,6 +48,7 @@ Router makeRoutes(Services& services) {
   add("GET", "/api/chat/dashboard/", A::Authenticated, e::dashboard);
   add("POST", "/api/chat/attachments/", A::Authenticated, e::uploadAttachment);
   add("GET", "/api/chat/attachments/{id}/", A::Authenticated, e::downloadAttachment);
+  add("GET", "/api/chat/calls/ice_servers/", A::Authenticated, e::iceServers);
 
   add("POST", "/api/tracking/{id}/position/", A::Authenticated, e::postPosition);
   add("GET", "/api/tracking/{id}/", A::Authenticated, e::getTracking);

@@ -24,6 +24,7 @@ namespace fieldlink {
 
 class WebAssets;
 class MapTiles;
+class IceServers;
 
 // What the HTTP endpoints work with. Owned by the application; outlives the server.
 struct Services {
@@ -45,6 +46,7 @@ struct Services {
   std::string strict_transport_security;  // the header's value; empty: not sent (no TLS)
   const WebAssets* web = nullptr;         // null: no browser client
   const MapTiles* map_tiles = nullptr;    // null: no tiles under the page's tracking map
+  const IceServers* ice_servers = nullptr;
   ws::Hub* hub = nullptr;                 // null: WebSocket paths answer 404
 };
 

@@ -95,8 +95,8 @@ std::shared_ptr<LoadedPlugin> LoadedPlugin::open(const std::string& dir, const s
 }
 
 void LoadedPlugin::start(const Poco::Util::AbstractConfiguration& config,
-                         const sdk::StoreReader& store, EventBus& bus) {
-  context_ = std::make_unique<PluginContext>(name_, config, store, bus);
+                         const sdk::StoreReader& store, EventBus& bus, PluginLinks& links) {
+  context_ = std::make_unique<PluginContext>(name_, config, store, bus, links);
   sdk::StartResult started;
   try {
     started = plugin_->start(*context_);
@@ -109,6 +109,25 @@ void LoadedPlugin::start(const Poco::Util::AbstractConfiguration& config,
     // Not started, so not stopped either: the SDK promises stop() only after a start().
     plugin_.reset();
     throw PluginRefused("start failed: " + started.error);
+  }
+  std::string frames_error;
+  try {
+    frames_ = plugin_->frames();
+    if (frames_) frame_types_ = frames_->frameTypes();
+  } catch (const std::exception& e) {
+    frames_error = std::string("frameTypes() threw: ") + e.what();
+  } catch (...) {
+    frames_error = "frameTypes() threw a non-standard exception";
+  }
+  if (!frames_error.empty()) {
+    try {
+      plugin_->stop();  // it did start
+    } catch (...) {
+      recordEscape("stop()");
+    }
+    frames_ = nullptr;
+    plugin_.reset();
+    throw PluginRefused(frames_error);
   }
   // Hand over what arrived while starting; events arriving meanwhile join the queue, and
   // the plugin goes live only once the queue is empty, so their order is kept.
@@ -158,6 +177,7 @@ LoadedPlugin::~LoadedPlugin() {
   message_type_ = nullptr;
   stats_ = nullptr;
   notifier_ = nullptr;
+  frames_ = nullptr;
   plugin_.reset();
   if (library_.is_loaded()) keepMapped(std::move(library_));
 }

@@ -57,13 +57,16 @@ class LoadedPlugin {
   // held and handed over once it has started, so none falls between its rebuild from the
   // store and the live feed. Throws PluginRefused when start() fails or throws.
   void start(const Poco::Util::AbstractConfiguration& config, const sdk::StoreReader& store,
-             EventBus& bus);
+             EventBus& bus, PluginLinks& links);
   bool live() const { return live_.load(std::memory_order_acquire); }
 
   const std::string& name() const { return name_; }
   sdk::MessageTypePlugin* messageType() const { return message_type_; }
   sdk::StatsPlugin* stats() const { return stats_; }
   sdk::NotifierPlugin* notifier() const { return notifier_; }
+  // Non-null when the plugin owns WebSocket frame types: those read after start().
+  sdk::FrameHandler* frames() const { return frames_; }
+  const std::vector<std::string>& frameTypes() const { return frame_types_; }
 
   // Hands an event to a stats plugin, or holds it while the plugin starts.
   void deliver(const sdk::Event& event);
@@ -85,6 +88,8 @@ class LoadedPlugin {
   sdk::MessageTypePlugin* message_type_ = nullptr;
   sdk::StatsPlugin* stats_ = nullptr;
   sdk::NotifierPlugin* notifier_ = nullptr;
+  sdk::FrameHandler* frames_ = nullptr;
+  std::vector<std::string> frame_types_;
   PluginStatus loaded_status_;
 
   std::atomic<bool> live_{false};

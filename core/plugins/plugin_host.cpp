@@ -122,7 +122,8 @@ void PluginHost::loadOne(const std::string& name) {
     auto with = std::make_shared<Plugins>(*current());
     with->push_back(plugin);
     publish(std::move(with));
-    plugin->start(*config_, store_, bus_);
+    plugin->start(*config_, store_, bus_, links_);
+    refuseClaimedFrameTypes(*plugin);
   } catch (const std::exception& e) {  // PluginRefused, or the loader's own failures
     if (plugin) {
       failed = plugin->status();
@@ -287,6 +288,63 @@ Poco::JSON::Object::Ptr PluginHost::stats(const sdk::StatsScope& scope) const {
     for (const auto& [key, value] : part) out->set(key, value);
   }
   return out;
+}
+
+const std::vector<std::string>& PluginHost::coreFrameTypes() {
+  static const std::vector<std::string> types{"message",  "typing", "read", "resume",
+                                              "position", "update", "ping"};
+  return types;
+}
+
+void PluginHost::refuseClaimedFrameTypes(const LoadedPlugin& plugin) const {
+  for (const auto& type : plugin.frameTypes()) {
+    const auto& core = coreFrameTypes();
+    if (std::find(core.begin(), core.end(), type) != core.end())
+      throw PluginRefused("it claims the frame type '" + type + "', which is the server's own");
+    for (const auto& other : *current()) {
+      if (other.get() == &plugin) continue;
+      const auto& theirs = other->frameTypes();
+      if (std::find(theirs.begin(), theirs.end(), type) != theirs.end())
+        throw PluginRefused("it claims the frame type '" + type + "', which the " + other->name() +
+                            " plugin has");
+    }
+  }
+}
+
+std::shared_ptr<LoadedPlugin> PluginHost::frameOwner(const std::string& type) const {
+  for (const auto& plugin : *current()) {
+    if (!plugin->frames() || !plugin->live()) continue;
+    const auto& types = plugin->frameTypes();
+    if (std::find(types.begin(), types.end(), type) != types.end()) return plugin;
+  }
+  return nullptr;
+}
+
+bool PluginHost::ownsFrame(const std::string& type) const { return frameOwner(type) != nullptr; }
+
+void PluginHost::onFrame(const std::string& type, const sdk::FrameSender& from,
+                         const Poco::JSON::Object& frame) const {
+  const auto plugin = frameOwner(type);
+  if (!plugin) throw BadRequest("No plugin takes '" + type + "' frames now.", "unknown_frame_type");
+  try {
+    plugin->frames()->onFrame(from, frame);
+  } catch (const sdk::FrameRefused& refused) {
+    throw BadRequest(refused.what(), refused.code());
+  } catch (...) {
+    plugin->recordEscape("onFrame()");
+    throw PluginFailure("The " + plugin->name() + " plugin failed to handle this frame.");
+  }
+}
+
+void PluginHost::onDisconnect(std::int64_t user_id, std::uint64_t connection_id) const {
+  for (const auto& plugin : *current()) {
+    if (!plugin->frames() || !plugin->live()) continue;
+    try {
+      plugin->frames()->onDisconnect(user_id, connection_id);
+    } catch (...) {
+      plugin->recordEscape("onDisconnect()");
+    }
+  }
 }
 
 void PluginHost::notify(const Poco::JSON::Object& notification) const {

@@ -12,6 +12,7 @@
 #include "bus/event_bus.hpp"
 #include "metrics/instruments.hpp"
 #include "plugins/loaded_plugin.hpp"
+#include "plugins/plugin_links.hpp"
 
 namespace fieldlink {
 
@@ -64,6 +65,19 @@ class PluginHost {
   // Hands a stored notification to every notifier plugin.
   void notify(const Poco::JSON::Object& notification) const;
 
+  // WebSocket frame types plugins own. The core's own types, which no plugin may claim.
+  static const std::vector<std::string>& coreFrameTypes();
+  bool ownsFrame(const std::string& type) const;
+  // Hands a frame to the plugin that owns its type: FrameRefused becomes BadRequest with the
+  // plugin's code, anything else PluginFailure. NotFound-style refusals stay the plugin's.
+  void onFrame(const std::string& type, const sdk::FrameSender& from,
+               const Poco::JSON::Object& frame) const;
+  // Tells every frame-owning plugin that a connection closed.
+  void onDisconnect(std::int64_t user_id, std::uint64_t connection_id) const;
+
+  // Binds HostContext::postMessage() to the chat, once it exists (null: unbind, before it goes).
+  void setMessagePoster(MessagePoster* poster) { links_.bind(poster); }
+
   // Loaded (and starting) plugins in load order, then the failed ones, then the plugin
   // files in the folder that are not enabled.
   std::vector<PluginStatus> status() const;
@@ -80,9 +94,12 @@ class PluginHost {
   std::shared_ptr<LoadedPlugin> messageTypeNamed(const std::string& name) const;
   std::shared_ptr<LoadedPlugin> messageTypeOrThrow(const std::string& name) const;
   void deliverToStats(const sdk::Event& event) const;
+  void refuseClaimedFrameTypes(const LoadedPlugin& plugin) const;
+  std::shared_ptr<LoadedPlugin> frameOwner(const std::string& type) const;
 
   const sdk::StoreReader& store_;
   EventBus& bus_;
+  PluginLinks links_;
   metrics::LabelledCounter* errors_;
   std::size_t subscription_ = 0;
 

@@ -49,10 +49,11 @@ sdk::Event event(const std::string& type, std::int64_t conversation, std::int64_
 
 }  // namespace
 
-Hub::Hub(Chat& chat, Tracker& tracker, EventBus& bus, const WsSettings& settings,
-         metrics::Counter& delivered)
+Hub::Hub(Chat& chat, Tracker& tracker, const PluginHost& plugins, EventBus& bus,
+         const WsSettings& settings, metrics::Counter& delivered)
     : chat_(chat),
       tracker_(tracker),
+      plugins_(plugins),
       bus_(bus),
       settings_(settings),
       delivered_(delivered),
@@ -140,6 +141,9 @@ void Hub::onClosed(const std::shared_ptr<Connection>& connection) {
     }
   }
   if (last_of_user) publishPresence(connection->user(), false);
+  // After the connection's frames still being handled: a plugin hears of them first.
+  blocking_work_.post(connection->id(),
+                      [this, user, id = connection->id()] { plugins_.onDisconnect(user, id); });
 }
 
 void Hub::publishPresence(const User& user, bool online) {
@@ -255,6 +259,11 @@ void Hub::onEvent(const sdk::Event& e, const Routing& routing) {
         ",\"is_typing\":" + (e.data->getValue<bool>("is_typing") ? "true" : "false") + "}";
     for (const auto& c : receivers(routing.audience, e.conversation_id, 0, e.user_id.value_or(0)))
       c->sendText(text);
+  } else if (e.type == "plugin.frame") {
+    const std::string text = toText(*e.data);
+    for (const auto& c :
+         receivers(routing.audience, e.conversation_id, routing.origin_connection, 0))
+      if (routing.only_connection == 0 || c->id() == routing.only_connection) c->sendText(text);
   } else if (e.type == "message.updated") {
     Poco::JSON::Object frame;
     frame.set("type", "message.updated");
@@ -339,6 +348,8 @@ void Hub::onText(const std::shared_ptr<Connection>& c, std::string text) {
       handleUpdate(c, *frame);
     else if (type == "ping")
       handlePing(c);
+    else if (plugins_.ownsFrame(type))
+      handlePluginFrame(c, type, frame);
     else
       throw InvalidInput("type", "One of message, typing, read, resume, update, position, ping.",
                          "unknown_frame_type");
@@ -472,6 +483,27 @@ void Hub::handleUpdate(const std::shared_ptr<Connection>& c, const Poco::JSON::O
       chat_.updateLive(connection->user(), message, content, stop, connection->id());
     } catch (...) {
       connection->sendText(errorFrame(std::current_exception(), std::nullopt));
+    }
+  });
+}
+
+void Hub::handlePluginFrame(const std::shared_ptr<Connection>& c, const std::string& type,
+                            Poco::JSON::Object::Ptr frame) {
+  sdk::FrameSender from;
+  from.conversation_id = conversationOf(*c, *frame).value;
+  from.user_id = c->user().id.value;
+  from.role = toString(c->user().role);
+  from.connection_id = c->id();
+  const auto client_id = optionalClientId(*frame);
+  std::weak_ptr<Connection> weak = c;
+  // Plugins may use the store: not on the reactor thread.
+  blocking_work_.post(c->id(), [this, weak, type, from, frame, client_id] {
+    const auto connection = weak.lock();
+    if (!connection) return;
+    try {
+      plugins_.onFrame(type, from, *frame);
+    } catch (...) {
+      connection->sendText(errorFrame(std::current_exception(), client_id));
     }
   });
 }

@@ -11,6 +11,7 @@
 #include "bus/event_bus.hpp"
 #include "domain/chat.hpp"
 #include "metrics/instruments.hpp"
+#include "plugins/plugin_host.hpp"
 #include "tracking/tracker.hpp"
 #include "util/work_queue.hpp"
 #include "ws/reactor.hpp"
@@ -23,8 +24,8 @@ namespace fieldlink::ws {
 class Hub final : public ConnectionHandler {
  public:
   // `delivered` counts the message frames queued to connections.
-  Hub(Chat& chat, Tracker& tracker, EventBus& bus, const WsSettings& settings,
-      metrics::Counter& delivered);
+  Hub(Chat& chat, Tracker& tracker, const PluginHost& plugins, EventBus& bus,
+      const WsSettings& settings, metrics::Counter& delivered);
   ~Hub() override;
 
   // Registers an authenticated connection before the handshake is answered, so that no event
@@ -75,12 +76,16 @@ class Hub final : public ConnectionHandler {
   void handleResume(const std::shared_ptr<Connection>& c, const Poco::JSON::Object& frame);
   void handlePosition(const std::shared_ptr<Connection>& c, const Poco::JSON::Object& frame);
   void handleUpdate(const std::shared_ptr<Connection>& c, const Poco::JSON::Object& frame);
+  // A frame of a type a plugin owns: checked like the core's, then handed to the plugin.
+  void handlePluginFrame(const std::shared_ptr<Connection>& c, const std::string& type,
+                         Poco::JSON::Object::Ptr frame);
   // The frame's conversation: its conversation_id, or the connection's own on /ws/chat/{id}/.
   // NotFound unless the connection follows it and its user takes part in it.
   ConversationId conversationOf(const Connection& c, const Poco::JSON::Object& frame) const;
 
   Chat& chat_;
   Tracker& tracker_;
+  const PluginHost& plugins_;
   EventBus& bus_;
   const WsSettings& settings_;
   metrics::Counter& delivered_;

@@ -1,8 +1,5 @@
 #include "ws/upgrade_handler.hpp"
 
-#include <sstream>
-
-#include <Poco/Base64Encoder.h>
 #include <Poco/Buffer.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -16,6 +13,7 @@
 #include "domain/errors.hpp"
 #include "logging/access_log.hpp"
 #include "logging/request_context.hpp"
+#include "util/base64.hpp"
 #include "ws/permessage_deflate.hpp"
 
 namespace fieldlink::ws {
@@ -27,13 +25,7 @@ constexpr const char* kBearerProtocol = "fieldlink.bearer";
 std::string acceptKey(const std::string& key) {
   Poco::SHA1Engine sha1;
   sha1.update(key + kGuid);
-  const auto& digest = sha1.digest();
-  std::ostringstream out;
-  Poco::Base64Encoder encoder(out);
-  encoder.write(reinterpret_cast<const char*>(digest.data()),
-                static_cast<std::streamsize>(digest.size()));
-  encoder.close();
-  return out.str();
+  return base64(sha1.digest());
 }
 
 bool headerHasToken(const Poco::Net::HTTPServerRequest& request, const std::string& name,

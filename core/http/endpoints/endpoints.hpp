@@ -45,5 +45,6 @@ ApiResponse health(Services& s, ApiRequest& r);
 ApiResponse webPage(Services& s, ApiRequest& r);
 ApiResponse webFile(Services& s, ApiRequest& r);
 ApiResponse webSettings(Services& s, ApiRequest& r);
+ApiResponse iceServers(Services& s, ApiRequest& r);
 
 }  // namespace fieldlink::endpoints

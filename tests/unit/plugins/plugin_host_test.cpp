@@ -19,8 +19,10 @@ class PluginHostTest : public ::testing::Test {
   PluginHostTest() : config(new Poco::Util::MapConfiguration) {
     // The real text plugin and the misbehaving fixtures, side by side in one folder.
     copy(std::string(FIELDLINK_PLUGIN_DIR) + "/text.so");
-    for (const char* name : {"wrong_version", "other_compiler", "throwing", "throwing_stats",
-                             "throwing_notifier", "throws_on_create", "start_fails", "misnamed"})
+    copy(std::string(FIELDLINK_PLUGIN_DIR) + "/video.so");
+    for (const char* name :
+         {"wrong_version", "other_compiler", "throwing", "throwing_stats", "throwing_notifier",
+          "throws_on_create", "start_fails", "misnamed", "frame_claimer"})
       copy(std::string(FIELDLINK_FIXTURE_PLUGIN_DIR) + "/" + name + ".so");
     std::ofstream(dir.file("garbage.so")) << "this is not an ELF file";
   }
@@ -250,6 +252,60 @@ TEST_F(PluginHostTest, AThrowingStartIsALoadFailure) {
   EXPECT_FALSE(host.hasMessageType("throwing"));
   EXPECT_NE(statusOf(host, "throwing")->error.find("boom from start"), std::string::npos)
       << statusOf(host, "throwing")->error;
+}
+
+TEST_F(PluginHostTest, APluginTakesTheFrameTypesItClaimsAndAnswersThroughTheBus) {
+  config->setString("plugins.frame_claimer.types", "echo.ping, echo.refuse");
+  PluginHost host(*config, store, bus);
+  host.loadAll(dir.path(), {"frame_claimer"});
+  ASSERT_EQ(statusOf(host, "frame_claimer")->state, "loaded");
+  EXPECT_TRUE(host.ownsFrame("echo.ping"));
+  EXPECT_FALSE(host.ownsFrame("typing"));
+  EXPECT_FALSE(host.ownsFrame("echo.other"));
+
+  std::vector<std::pair<sdk::Event, Routing>> seen;
+  const auto subscription =
+      bus.subscribe([&](const sdk::Event& e, const Routing& r) { seen.emplace_back(e, r); });
+  sdk::FrameSender from{42, "client", 7, 3};
+  Poco::JSON::Object frame;
+  frame.set("type", "echo.ping");
+  host.onFrame("echo.ping", from, frame);
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].first.type, "plugin.frame");
+  EXPECT_EQ(seen[0].first.conversation_id, 3);
+  EXPECT_EQ(seen[0].first.data->getValue<std::string>("of"), "echo.ping");
+  EXPECT_EQ(seen[0].second.audience, std::vector<std::int64_t>{42});
+  EXPECT_EQ(seen[0].second.only_connection, 7u);
+
+  frame.set("refuse", true);
+  try {
+    host.onFrame("echo.ping", from, frame);
+    FAIL() << "refused frames throw";
+  } catch (const BadRequest& e) {
+    EXPECT_EQ(e.code(), "refused_here");
+  }
+  bus.unsubscribe(subscription);
+
+  host.disable("frame_claimer");
+  EXPECT_FALSE(host.ownsFrame("echo.ping"));
+}
+
+TEST_F(PluginHostTest, AFrameTypeOfTheServersOrOfAnotherPluginIsRefusedAtLoad) {
+  config->setString("plugins.frame_claimer.types", "typing");
+  {
+    PluginHost host(*config, store, bus);
+    host.loadAll(dir.path(), {"frame_claimer"});
+    EXPECT_EQ(statusOf(host, "frame_claimer")->state, "failed");
+    EXPECT_NE(statusOf(host, "frame_claimer")->error.find("'typing', which is the server's own"),
+              std::string::npos);
+  }
+  config->setString("plugins.frame_claimer.types", "call.invite");
+  PluginHost host(*config, store, bus);
+  host.loadAll(dir.path(), {"video", "frame_claimer"});
+  EXPECT_EQ(statusOf(host, "video")->state, "loaded");
+  EXPECT_NE(statusOf(host, "frame_claimer")->error.find("which the video plugin has"),
+            std::string::npos);
+  EXPECT_TRUE(host.ownsFrame("call.invite"));
 }
 
 }  // namespace

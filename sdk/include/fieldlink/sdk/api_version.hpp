@@ -8,7 +8,9 @@
 // 4: statistics (StoreReader::conversations(), ParticipantView and request_status in
 //    ConversationView, StatsScope::conversation_ids).
 // 5: the build record (build_record.hpp, the fieldlink_plugin_build symbol).
-#define FIELDLINK_SDK_API_VERSION 5
+// 6: WebSocket frames owned by plugins (frames.hpp, Plugin::frames()), and
+//    HostContext::sendFrame() and postMessage().
+#define FIELDLINK_SDK_API_VERSION 6
 
 namespace fieldlink::sdk {
 inline constexpr int kApiVersion = FIELDLINK_SDK_API_VERSION;

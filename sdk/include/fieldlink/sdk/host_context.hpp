@@ -10,6 +10,8 @@
 #include <Poco/Logger.h>
 #include <Poco/Util/AbstractConfiguration.h>
 
+#include "fieldlink/sdk/frames.hpp"
+
 namespace fieldlink::sdk {
 
 using Clock = std::chrono::system_clock;
@@ -73,6 +75,15 @@ class HostContext {
   virtual Clock::time_point now() const = 0;
   virtual const StoreReader& store() const = 0;
   virtual void publish(const Event& event) = 0;
+  // Sends a WebSocket frame (an object with a "type") to the connections `to` names; those
+  // not connected now miss it. Never blocks.
+  virtual void sendFrame(const FrameTarget& to, const Poco::JSON::Object& frame) = 0;
+  // Stores a message of this plugin's own type in a conversation, sent by `sender_id` (a
+  // participant), and delivers it like any other; returns its id. The plugin's validate() is
+  // not called: the plugin vouches for content it makes. Blocks on the database; throws
+  // std::runtime_error when it cannot be stored.
+  virtual std::int64_t postMessage(std::int64_t conversation_id, std::int64_t sender_id,
+                                   const Poco::JSON::Object& content) = 0;
 };
 
 }  // namespace fieldlink::sdk

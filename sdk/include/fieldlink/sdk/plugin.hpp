@@ -7,6 +7,7 @@
 
 #include "fieldlink/sdk/api_version.hpp"
 #include "fieldlink/sdk/build_record.hpp"
+#include "fieldlink/sdk/frames.hpp"
 #include "fieldlink/sdk/host_context.hpp"
 #include "fieldlink/sdk/message_type.hpp"
 #include "fieldlink/sdk/notifier.hpp"
@@ -35,6 +36,8 @@ class Plugin {
   virtual MessageTypePlugin* message_type() { return nullptr; }
   virtual StatsPlugin* stats() { return nullptr; }
   virtual NotifierPlugin* notifier() { return nullptr; }
+  // Non-null for a plugin that owns WebSocket frame types, whatever its kind.
+  virtual FrameHandler* frames() { return nullptr; }
 };
 
 // The one symbol a plugin exports (`fieldlink_plugin`). Its layout is frozen across API

@@ -55,6 +55,22 @@ class FakeHost : public HostContext {
     std::lock_guard<std::mutex> lock(mutex_);
     return published_;
   }
+  struct SentFrame {
+    FrameTarget to;
+    Poco::JSON::Object::Ptr frame;
+  };
+  struct PostedMessage {
+    std::int64_t id, conversation_id, sender_id;
+    Poco::JSON::Object::Ptr content;
+  };
+  std::vector<SentFrame> sent_frames() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return sent_frames_;
+  }
+  std::vector<PostedMessage> posted_messages() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return posted_;
+  }
 
   const Poco::Util::AbstractConfiguration& config() const override { return *config_; }
   Poco::Logger& logger() const override { return Poco::Logger::get("fieldlink.testkit"); }
@@ -64,6 +80,18 @@ class FakeHost : public HostContext {
     std::lock_guard<std::mutex> lock(mutex_);
     published_.push_back(event);
   }
+  // Recorded, with a copy of the frame: the plugin may reuse its object.
+  void sendFrame(const FrameTarget& to, const Poco::JSON::Object& frame) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    sent_frames_.push_back({to, new Poco::JSON::Object(frame)});
+  }
+  std::int64_t postMessage(std::int64_t conversation_id, std::int64_t sender_id,
+                           const Poco::JSON::Object& content) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const std::int64_t id = static_cast<std::int64_t>(posted_.size()) + 1;
+    posted_.push_back({id, conversation_id, sender_id, new Poco::JSON::Object(content)});
+    return id;
+  }
 
  private:
   Poco::AutoPtr<Poco::Util::MapConfiguration> config_;
@@ -71,6 +99,8 @@ class FakeHost : public HostContext {
   FakeStore store_;
   mutable std::mutex mutex_;
   std::vector<Event> published_;
+  std::vector<SentFrame> sent_frames_;
+  std::vector<PostedMessage> posted_;
 };
 
 }  // namespace fieldlink::sdk::testkit
