@@ -90,6 +90,7 @@ TEST(WebClient, WithoutTilesThePageDrawsPositionsAloneAndLearnsTheUploadLimits) 
   const auto limits = settings.object()->getObject("upload_limits");
   for (const char* type : {"file", "voice", "video"})
     EXPECT_GT(limits->getValue<std::int64_t>(type), 0) << type;
+  EXPECT_TRUE(settings.object()->getValue<bool>("video_calls"));  // the video plugin is on
   const std::string policy = s.http.get("/").headers.at("Content-Security-Policy");
   EXPECT_NE(policy.find("img-src 'self' blob: data:;"), std::string::npos) << policy;
 }
@@ -111,6 +112,7 @@ TEST(WebClient, ConfiguredTilesAreOfferedToThePageAndAllowedByItsPolicy) {
   EXPECT_EQ(map->getValue<std::string>("attribution"), "© OpenStreetMap contributors");
   // The smaller of the server's limit and the plugin's.
   EXPECT_EQ(settings->getObject("upload_limits")->getValue<std::int64_t>("file"), 100000);
+  EXPECT_FALSE(settings->getValue<bool>("video_calls"));  // no video plugin here
   const std::string policy = http.get("/").headers.at("Content-Security-Policy");
   EXPECT_NE(policy.find("img-src 'self' blob: data: https://tiles.example.org:8443;"),
             std::string::npos)

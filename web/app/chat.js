@@ -6,6 +6,7 @@ import { LiveConversation } from './live.js';
 import { t } from './i18n.js';
 import { AttachmentCache, fileSize, messageBody } from './media.js';
 import { QuickActions } from './actions.js';
+import { CallView } from './call.js';
 
 const kTypingIdleMs = 3000;
 // Error codes that say "not now" rather than "not this": the message is kept for a retry.
@@ -55,13 +56,19 @@ export class ChatView {
                   this.input, h('button', { type: 'submit' }, t('send')));
     this.scroller = h('div', { class: 'scroller' }, this.older, this.list);
     this.notice = h('p', { class: 'error notice', role: 'alert' });
+    const calls = Boolean(settings?.video_calls) && 'RTCPeerConnection' in window;
+    this.callView = new CallView(conversation, me, (frame) => this.live?.send(frame) ?? false);
     this.actions = new QuickActions(phoneOfTheOther(conversation, me), {
       onFile: (file, type) => this.sendFile(file, type),
       onLocation: (coords) => this.sendLocation(coords),
       onProblem: (text) => this.warn(text),
+      onVideoCall: calls ? () => this.callView.start() : null,
     });
-    this.element = h('section', { class: 'chat' }, this.state, this.scroller, this.typing,
-                     this.notice, this.form, this.actions.element);
+    const header = h('div', { class: 'chat-header' }, this.state,
+      calls ? h('button', { type: 'button', class: 'quiet call-start', onclick: () => this.callView.start() },
+                t('video_call')) : null);
+    this.element = h('section', { class: 'chat' }, header, this.callView.element, this.scroller,
+                     this.typing, this.notice, this.form, this.actions.element);
 
     this.input.addEventListener('input', () => this.noteTyping());
     this.input.addEventListener('keydown', (e) => {
@@ -91,6 +98,7 @@ export class ChatView {
   }
 
   stop() {
+    this.callView.stop();
     this.live?.close();
     this.actions.stop();
     this.cache.release();
@@ -106,6 +114,10 @@ export class ChatView {
   }
 
   onFrame(frame) {
+    if (frame.type.startsWith('call.')) {
+      this.callView.onFrame(frame);
+      return;
+    }
     switch (frame.type) {
       case 'message':
         if (frame.message.message_type === 'system') this.onSystemMessage?.(frame.message);
@@ -129,6 +141,7 @@ export class ChatView {
         }
         break;
       case 'error':
+        if (!frame.client_id) this.callView.onError(frame);
         if (frame.client_id && this.pending.has(frame.client_id)) {
           // A refused message (a file of the wrong kind, say) stays refused however often it
           // is sent; only a server that could not take it now is worth another try.

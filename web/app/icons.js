@@ -9,6 +9,7 @@ const shapes = {
   stop: [['rect', { x: 6, y: 6, width: 12, height: 12, rx: 1 }]],
   file: [['path', { d: 'M20 11l-8 8a5 5 0 0 1-7-7l8.5-8.5a3.5 3.5 0 0 1 5 5L10 17a2 2 0 0 1-3-3l7.5-7.5' }]],
   location: [['path', { d: 'M12 21s-7-6.5-7-12a7 7 0 0 1 14 0c0 5.5-7 12-7 12z' }], ['circle', { cx: 12, cy: 9, r: 2.5 }]],
+  film: [['rect', { x: 3, y: 3, width: 18, height: 18, rx: 2 }], ['path', { d: 'M7 3v18M17 3v18M3 8h4M3 16h4M17 8h4M17 16h4' }]],
   video: [['rect', { x: 2, y: 6, width: 14, height: 12, rx: 2 }], ['path', { d: 'M16 10l6-3v10l-6-3z' }]],
 };
 

@@ -103,6 +103,13 @@ function location(c) {
     c.map_url ? h('a', { href: c.map_url, target: '_blank', rel: 'noopener noreferrer' }, t('open_map')) : null);
 }
 
+// A call's entry in the log: started, ended with its length, missed or declined.
+function callRecord(call) {
+  const length = call.duration_ms !== undefined ? duration(call.duration_ms) : '';
+  const key = call.event === 'ended' && call.reason ? `call_log_ended_${call.reason}` : `call_log_${call.event}`;
+  return h('span', { class: 'text call-record' }, icon('video'), t(key, { duration: length }));
+}
+
 export function messageBody(message, cache) {
   const c = message.content || {};
   switch (message.message_type) {
@@ -114,7 +121,7 @@ export function messageBody(message, cache) {
     case 'voice':
       return voice(c, cache);
     case 'video':
-      return video(c, cache);
+      return c.call ? callRecord(c.call) : video(c, cache);
     case 'file':
       return kShownInline.includes(c.content_type) ? photo(c, cache) : download(c, cache);
     default:

@@ -7,13 +7,16 @@ import { chromium } from 'playwright-core';
 export const artifacts = process.env.FIELDLINK_E2E_ARTIFACTS || join(process.cwd(), 'artifacts');
 mkdirSync(artifacts, { recursive: true });
 
-// Fake camera and microphone (a test pattern and a beep), allowed without asking.
+// Fake camera and microphone (a test pattern and a beep), allowed without asking; WebRTC
+// may connect over loopback with plain addresses (no mDNS names), as two pages on one
+// machine need.
 export function launchBrowser() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
            '--disable-component-update', '--disable-sync',
-           '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
+           '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+           '--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns'],
   });
 }
 

@@ -70,6 +70,7 @@ ApiResponse webSettings(Services& s, ApiRequest&) {
     }
   }
   out->set("upload_limits", limits);
+  out->set("video_calls", s.plugins.ownsFrame("call.invite"));
   return ApiResponse::json(200, out);
 }
 

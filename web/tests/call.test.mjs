@@ -1,0 +1,94 @@
+// A real WebRTC video call between two browser contexts (the client and the technician),
+// with fieldlink's WebSocket carrying the signalling, on loopback with Chromium's fake
+// camera and microphone: the call rings, is accepted, both sides get the other's video, it
+// is hung up, and the history tells the story with the call's length.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { artifacts, launchBrowser, signIn as signInTo } from './harness.mjs';
+import { startServer } from './server.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const signIn = (...rest) => signInTo(browser, server.url, ...rest);
+
+// Whether the page's call is connected and the other side's video track is live and playing.
+function remoteVideoArrives(page) {
+  return page.waitForFunction(() => {
+    const panel = document.querySelector('section.video-call');
+    const video = document.querySelector('section.video-call video.remote');
+    const track = video?.srcObject?.getVideoTracks?.()[0];
+    return panel?.dataset.connection === 'connected' && track?.readyState === 'live' &&
+      video.videoWidth > 0;
+  }, null, { timeout: 20000 });
+}
+
+test('a video call rings, connects both ways, hangs up, and is logged with its duration', async () => {
+  const client = await signIn('client', 'client-demo', { width: 390, height: 800 });
+  const technician = await signIn('technician', 'technician-demo', { width: 1280, height: 800 });
+  for (const side of [client, technician]) {
+    await side.page.goto(`${server.url}/communication/1`);
+    await side.page.locator('.state[data-state="online"]').waitFor();
+  }
+
+  await client.page.locator('button.call-start').click();
+  await client.page.getByText('Appel en cours… ça sonne.').waitFor();
+  await technician.page.getByText("L'autre participant vous appelle en vidéo.").waitFor();
+  await technician.page.screenshot({ path: join(artifacts, 'call-ringing-desktop.png') });
+  await technician.page.getByRole('button', { name: 'Accepter' }).click();
+
+  await remoteVideoArrives(client.page);
+  await remoteVideoArrives(technician.page);
+  await client.page.getByText('En communication').waitFor();
+  // Muting turns the microphone's track off on this side.
+  await client.page.getByRole('button', { name: 'Couper le micro' }).click();
+  assert.equal(await client.page.evaluate(() =>
+    document.querySelector('section.video-call video.local').srcObject.getAudioTracks()[0].enabled), false);
+  await client.page.screenshot({ path: join(artifacts, 'call-connected-phone.png') });
+  await technician.page.screenshot({ path: join(artifacts, 'call-connected-desktop.png') });
+
+  await new Promise((resolve) => setTimeout(resolve, 1200));  // a call of a second or so
+  await technician.page.getByRole('button', { name: 'Raccrocher' }).click();
+  await client.page.getByText(/^Appel terminé \(0:0[1-9]\)\.$/).waitFor();
+  assert.equal(await client.page.evaluate(() => document.querySelector('section.video-call video.local').srcObject), null);
+
+  // The log, live in both chats: started, then ended with its length.
+  for (const side of [client, technician]) {
+    await side.page.locator('.message .call-record', { hasText: 'Appel vidéo démarré' }).waitFor();
+    await side.page.locator('.message .call-record', { hasText: /Appel vidéo terminé \(0:0[1-9]\)/ }).waitFor();
+  }
+  await client.page.reload();
+  await client.page.locator('.message .call-record', { hasText: /Appel vidéo terminé/ }).waitFor();
+  assert.equal(await client.page.locator('.message .call-record').count(), 2);
+  await client.page.screenshot({ path: join(artifacts, 'call-log-phone.png') });
+  assert.deepEqual(client.problems, []);
+  assert.deepEqual(technician.problems, []);
+});
+
+test('a declined call ends on both sides and is logged as declined', async () => {
+  const client = await signIn('client', 'client-demo', { width: 390, height: 800 });
+  const technician = await signIn('technician', 'technician-demo', { width: 1280, height: 800 });
+  for (const side of [client, technician]) {
+    await side.page.goto(`${server.url}/communication/1`);
+    await side.page.locator('.state[data-state="online"]').waitFor();
+  }
+  await technician.page.locator('button.call-start').click();
+  await client.page.getByRole('button', { name: 'Refuser' }).click();
+  await technician.page.getByText('Appel refusé.').waitFor();
+  await client.page.locator('.message .call-record', { hasText: 'Appel vidéo refusé' }).waitFor();
+  // The camera the technician opened is released.
+  assert.equal(await technician.page.evaluate(() => document.querySelector('section.video-call video.local').srcObject), null);
+  assert.deepEqual(client.problems, []);
+  assert.deepEqual(technician.problems, []);
+});
