@@ -4,24 +4,11 @@
 // is hung up, and the history tells the story with the call's length.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { artifacts, launchBrowser, signIn as signInTo } from './harness.mjs';
-import { startServer } from './server.mjs';
+import { test } from 'node:test';
+import { artifacts, withServerAndBrowser } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-const signIn = (...rest) => signInTo(browser, server.url, ...rest);
+const world = withServerAndBrowser();
+const signIn = (...rest) => world.signIn(...rest);
 
 // Whether the page's call is connected and the other side's video track is live and playing.
 function remoteVideoArrives(page) {
@@ -38,7 +25,7 @@ test('a video call rings, connects both ways, hangs up, and is logged with its d
   const client = await signIn('client', 'client-demo', { width: 390, height: 800 });
   const technician = await signIn('technician', 'technician-demo', { width: 1280, height: 800 });
   for (const side of [client, technician]) {
-    await side.page.goto(`${server.url}/communication/1`);
+    await side.page.goto(`${world.server.url}/communication/1`);
     await side.page.locator('.state[data-state="online"]').waitFor();
   }
 
@@ -80,7 +67,7 @@ test('a declined call ends on both sides and is logged as declined', async () =>
   const client = await signIn('client', 'client-demo', { width: 390, height: 800 });
   const technician = await signIn('technician', 'technician-demo', { width: 1280, height: 800 });
   for (const side of [client, technician]) {
-    await side.page.goto(`${server.url}/communication/1`);
+    await side.page.goto(`${world.server.url}/communication/1`);
     await side.page.locator('.state[data-state="online"]').waitFor();
   }
   await technician.page.locator('button.call-start').click();

@@ -2,24 +2,11 @@
 // browser context, talk on the demo request's communication page.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { artifacts, launchBrowser, signIn as signInTo } from './harness.mjs';
-import { startServer } from './server.mjs';
+import { test } from 'node:test';
+import { artifacts, withServerAndBrowser } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-const signIn = (...rest) => signInTo(browser, server.url, ...rest);
+const world = withServerAndBrowser();
+const signIn = (...rest) => world.signIn(...rest);
 
 test('client and technician chat with typing, read ticks, and a reload without duplicates', async () => {
   const client = await signIn('client', 'client-demo', { width: 390, height: 800 });
@@ -27,7 +14,7 @@ test('client and technician chat with typing, read ticks, and a reload without d
 
   await client.page.getByRole('link', { name: 'Leak under the kitchen sink' }).click();
   await client.page.waitForURL(/\/communication\/1$/);
-  await technician.page.goto(`${server.url}/communication/1`);
+  await technician.page.goto(`${world.server.url}/communication/1`);
   for (const side of [client, technician])
     await side.page.locator('.state[data-state="online"]').waitFor();
   // The assignment's system message is there on both sides, and nothing older is offered.
@@ -57,7 +44,7 @@ test('client and technician chat with typing, read ticks, and a reload without d
   assert.equal(await client.page.locator('.message', { hasText: "J'arrive dans 20 minutes." }).count(), 1);
 
   // Sent while the technician's page was away: delivered on its return, once.
-  await technician.page.goto(`${server.url}/`);
+  await technician.page.goto(`${world.server.url}/`);
   await client.page.getByLabel('Votre message').fill('Le robinet est fermé.');
   await client.page.getByLabel('Votre message').press('Enter');
   await client.page.locator('.message.mine:not(.pending)', { hasText: 'Le robinet est fermé.' }).waitFor();
@@ -74,7 +61,7 @@ test('the info tab: the other party to call, and the technician moving the job a
   const client = await signIn('client', 'client-demo', { width: 390, height: 800 });
   const technician = await signIn('technician', 'technician-demo', { width: 1280, height: 800 });
   for (const side of [client, technician]) {
-    await side.page.goto(`${server.url}/communication/1`);
+    await side.page.goto(`${world.server.url}/communication/1`);
     await side.page.locator('.state[data-state="online"]').waitFor();
     await side.page.getByRole('tab', { name: 'Infos' }).click();
   }
@@ -106,7 +93,7 @@ test('the tracking tab: the technician shares a position, the client sees distan
     permissions: ['geolocation'], geolocation: { latitude: 48.8566, longitude: 2.3522, accuracy: 10 } });
   const client = await signIn('client', 'client-demo', { width: 1280, height: 800 });
   for (const side of [client, technician]) {
-    await side.page.goto(`${server.url}/communication/1`);
+    await side.page.goto(`${world.server.url}/communication/1`);
     await side.page.locator('.state[data-state="online"]').waitFor();
     await side.page.getByRole('tab', { name: 'Suivi' }).click();
   }
@@ -133,9 +120,9 @@ test('the tracking tab: the technician shares a position, the client sees distan
 });
 
 test('a wrong password is refused in words, and English is one click away', async () => {
-  const context = await browser.newContext({ locale: 'fr-FR' });
+  const context = await world.browser.newContext({ locale: 'fr-FR' });
   const page = await context.newPage();
-  await page.goto(`${server.url}/`);
+  await page.goto(`${world.server.url}/`);
   await page.getByLabel("Nom d'utilisateur").fill('client');
   await page.getByLabel('Mot de passe').fill('wrong-password');
   await page.getByRole('button', { name: 'Se connecter' }).click();

@@ -2,7 +2,9 @@
 // browser context of its own (its own storage, as another person's phone).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
+import { startServer } from './server.mjs';
 
 export const artifacts = process.env.FIELDLINK_E2E_ARTIFACTS || join(process.cwd(), 'artifacts');
 mkdirSync(artifacts, { recursive: true });
@@ -34,4 +36,24 @@ export async function signIn(browser, url, username, password, viewport, options
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.getByRole('heading', { name: 'Mes demandes' }).waitFor();
   return { page, problems, context };
+}
+
+// A test file's fieldlinkd and browser, started before its tests and stopped after them.
+// `env` (settings for the server, or an async function making them once earlier hooks have
+// run) goes to startServer(). The returned object's server and browser are set by then.
+export function withServerAndBrowser(env = {}) {
+  const world = {
+    server: null,
+    browser: null,
+    signIn: (...rest) => signIn(world.browser, world.server.url, ...rest),
+  };
+  before(async () => {
+    world.server = await startServer(typeof env === 'function' ? await env() : env);
+    world.browser = await launchBrowser();
+  });
+  after(async () => {
+    await world.browser?.close();
+    await world.server?.stop();
+  });
+  return world;
 }

@@ -8,14 +8,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { artifacts, launchBrowser, signIn as signInTo } from './harness.mjs';
-import { startServer } from './server.mjs';
+import { after, test } from 'node:test';
+import { artifacts, withServerAndBrowser } from './harness.mjs';
 
 const kUploadLimit = 3_000_000;
 
-let server;
-let browser;
 let fixtures;
 const tiles = { requests: 0, failing: false };
 let tileServer;
@@ -24,7 +21,8 @@ function ffmpeg(...args) {
   execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-y', ...args]);
 }
 
-before(async () => {
+// The media files, and a tile server of our own.
+async function prepare() {
   fixtures = mkdtempSync(join(tmpdir(), 'fieldlink-e2e-media-'));
   ffmpeg('-f', 'lavfi', '-i', 'testsrc=size=320x240', '-frames:v', '1', join(fixtures, 'fuite.png'));
   ffmpeg('-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=10', '-t', '2', '-c:v', 'libvpx',
@@ -46,28 +44,29 @@ before(async () => {
     response.writeHead(200, { 'Content-Type': 'image/png', 'Cache-Control': 'no-store' }).end(tile);
   });
   await new Promise((resolve) => tileServer.listen(0, '127.0.0.1', resolve));
-  server = await startServer({
+}
+
+after(() => {
+  tileServer?.close();
+  if (fixtures) rmSync(fixtures, { recursive: true, force: true });
+});
+
+// The server's settings name the tile server's port: it starts first.
+const world = withServerAndBrowser(async () => {
+  await prepare();
+  return {
     FIELDLINK_WEB_MAP_TILES_URL: `http://127.0.0.1:${tileServer.address().port}/tiles/{z}/{x}/{y}.png`,
     FIELDLINK_WEB_MAP_ATTRIBUTION: '© Tuiles de test',
     FIELDLINK_ATTACHMENTS_MAX_BYTES: String(kUploadLimit),
-  });
-  browser = await launchBrowser();
+  };
 });
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  tileServer?.close();
-  rmSync(fixtures, { recursive: true, force: true });
-});
-
-const signIn = (...rest) => signInTo(browser, server.url, ...rest);
+const signIn = (...rest) => world.signIn(...rest);
 
 // Problems other than the browser's own note of a refused request, which some tests cause.
 const unexpected = (problems) => problems.filter((p) => !p.startsWith('Failed to load resource'));
 
 async function openChat(side) {
-  await side.page.goto(`${server.url}/communication/1`);
+  await side.page.goto(`${world.server.url}/communication/1`);
   await side.page.locator('.state[data-state="online"]').waitFor();
 }
 
@@ -185,10 +184,10 @@ test('refused files are explained and nothing is sent', async () => {
 
 test('the tracking map lies over tiles from the configured server, and falls back to a plain drawing', async () => {
   // A position, posted as the technician's phone would.
-  const tokens = await (await fetch(`${server.url}/api/token/`, {
+  const tokens = await (await fetch(`${world.server.url}/api/token/`, {
     method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ username: 'technician', password: 'technician-demo' }) })).json();
-  const posted = await fetch(`${server.url}/api/tracking/1/position/`, {
+  const posted = await fetch(`${world.server.url}/api/tracking/1/position/`, {
     method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${tokens.access}` },
     body: JSON.stringify({ latitude: 48.8566, longitude: 2.3522, accuracy: 10 }) });
   assert.equal(posted.status, 202);
