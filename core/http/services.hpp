@@ -47,7 +47,7 @@ struct Services {
   const WebAssets* web = nullptr;         // null: no browser client
   const MapTiles* map_tiles = nullptr;    // null: no tiles under the page's tracking map
   const IceServers* ice_servers = nullptr;
-  ws::Hub* hub = nullptr;                 // null: WebSocket paths answer 404
+  ws::Hub* hub = nullptr;  // null: WebSocket paths answer 404
 };
 
 }  // namespace fieldlink
