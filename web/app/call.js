@@ -164,10 +164,12 @@ export class CallView {
 
   async answered(sdp) {
     const call = this.call;
+    // Before the awaits: the connection may well be up by the time they return, and its
+    // "connected" must not be overwritten.
+    this.show('connecting');
     try {
       await call.pc.setRemoteDescription(sdp);
       await this.flushCandidates(call);
-      this.show('connecting');
     } catch (error) {
       this.send({ type: 'call.hangup', conversation_id: this.conversation.id, call_id: call.id, reason: 'failed' });
       this.finish(t('call_failed', { detail: error.message }));
