@@ -8,7 +8,6 @@ import { test } from 'node:test';
 import { artifacts, withServerAndBrowser } from './harness.mjs';
 
 const world = withServerAndBrowser();
-const signIn = (...rest) => world.signIn(...rest);
 
 // Whether the page's call is connected and the other side's video track is live and playing.
 function remoteVideoArrives(page) {
@@ -22,12 +21,7 @@ function remoteVideoArrives(page) {
 }
 
 test('a video call rings, connects both ways, hangs up, and is logged with its duration', async () => {
-  const client = await signIn('client', 'client-demo', { width: 390, height: 800 });
-  const technician = await signIn('technician', 'technician-demo', { width: 1280, height: 800 });
-  for (const side of [client, technician]) {
-    await side.page.goto(`${world.server.url}/communication/1`);
-    await side.page.locator('.state[data-state="online"]').waitFor();
-  }
+  const { client, technician } = await world.clientAndTechnician();
 
   await client.page.locator('button.call-start').click();
   await client.page.getByText('Appel en cours… ça sonne.').waitFor();
@@ -64,12 +58,7 @@ test('a video call rings, connects both ways, hangs up, and is logged with its d
 });
 
 test('a declined call ends on both sides and is logged as declined', async () => {
-  const client = await signIn('client', 'client-demo', { width: 390, height: 800 });
-  const technician = await signIn('technician', 'technician-demo', { width: 1280, height: 800 });
-  for (const side of [client, technician]) {
-    await side.page.goto(`${world.server.url}/communication/1`);
-    await side.page.locator('.state[data-state="online"]').waitFor();
-  }
+  const { client, technician } = await world.clientAndTechnician();
   await technician.page.locator('button.call-start').click();
   await client.page.getByRole('button', { name: 'Refuser' }).click();
   await technician.page.getByText('Appel refusé.').waitFor();

@@ -58,13 +58,8 @@ test('client and technician chat with typing, read ticks, and a reload without d
 });
 
 test('the info tab: the other party to call, and the technician moving the job along', async () => {
-  const client = await signIn('client', 'client-demo', { width: 390, height: 800 });
-  const technician = await signIn('technician', 'technician-demo', { width: 1280, height: 800 });
-  for (const side of [client, technician]) {
-    await side.page.goto(`${world.server.url}/communication/1`);
-    await side.page.locator('.state[data-state="online"]').waitFor();
-    await side.page.getByRole('tab', { name: 'Infos' }).click();
-  }
+  const { client, technician } = await world.clientAndTechnician();
+  for (const side of [client, technician]) await side.page.getByRole('tab', { name: 'Infos' }).click();
   const call = client.page.getByRole('link', { name: 'Appeler Thomas Technician' });
   await call.waitFor();
   assert.equal(await call.getAttribute('href'), 'tel:+33698765432');
@@ -93,8 +88,7 @@ test('the tracking tab: the technician shares a position, the client sees distan
     permissions: ['geolocation'], geolocation: { latitude: 48.8566, longitude: 2.3522, accuracy: 10 } });
   const client = await signIn('client', 'client-demo', { width: 1280, height: 800 });
   for (const side of [client, technician]) {
-    await side.page.goto(`${world.server.url}/communication/1`);
-    await side.page.locator('.state[data-state="online"]').waitFor();
+    await world.openRequest(side);
     await side.page.getByRole('tab', { name: 'Suivi' }).click();
   }
   await client.page.getByText("Pas encore de position du technicien.").waitFor();

@@ -46,6 +46,19 @@ export function withServerAndBrowser(env = {}) {
     server: null,
     browser: null,
     signIn: (...rest) => signIn(world.browser, world.server.url, ...rest),
+    // The demo client on a phone-sized screen and the demo technician on a desktop, both on
+    // the demo request's page; `clientOptions` go to the client's browser context.
+    clientAndTechnician: async (clientOptions = {}) => {
+      const client = await world.signIn('client', 'client-demo', { width: 390, height: 800 }, clientOptions);
+      const technician = await world.signIn('technician', 'technician-demo', { width: 1280, height: 800 });
+      for (const side of [client, technician]) await world.openRequest(side);
+      return { client, technician };
+    },
+    // A signed-in side on a request's communication page, once its chat is online.
+    openRequest: async (side, requestId = 1) => {
+      await side.page.goto(`${world.server.url}/communication/${requestId}`);
+      await side.page.locator('.state[data-state="online"]').waitFor();
+    },
   };
   before(async () => {
     world.server = await startServer(typeof env === 'function' ? await env() : env);

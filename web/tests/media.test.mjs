@@ -65,10 +65,6 @@ const signIn = (...rest) => world.signIn(...rest);
 // Problems other than the browser's own note of a refused request, which some tests cause.
 const unexpected = (problems) => problems.filter((p) => !p.startsWith('Failed to load resource'));
 
-async function openChat(side) {
-  await side.page.goto(`${world.server.url}/communication/1`);
-  await side.page.locator('.state[data-state="online"]').waitFor();
-}
 
 async function pick(page, buttonName, file) {
   const [chooser] = await Promise.all([
@@ -94,9 +90,7 @@ async function loaded(locator, selector) {
 }
 
 test('a photo, a voice note and a video clip sent from the quick actions show and play on both sides', async () => {
-  const client = await signIn('client', 'client-demo', { width: 390, height: 800 });
-  const technician = await signIn('technician', 'technician-demo', { width: 1280, height: 800 });
-  for (const side of [client, technician]) await openChat(side);
+  const { client, technician } = await world.clientAndTechnician();
 
   // The call action dials the other party.
   assert.equal(await client.page.locator('.quick-actions a[href^="tel:"]').getAttribute('href'), 'tel:+33698765432');
@@ -138,10 +132,8 @@ test('a photo, a voice note and a video clip sent from the quick actions show an
 });
 
 test('a location from the quick actions renders on both sides with a link to the map', async () => {
-  const client = await signIn('client', 'client-demo', { width: 390, height: 800 }, {
+  const { client, technician } = await world.clientAndTechnician({
     permissions: ['geolocation'], geolocation: { latitude: 48.8686, longitude: 2.3314, accuracy: 12 } });
-  const technician = await signIn('technician', 'technician-demo', { width: 1280, height: 800 });
-  for (const side of [client, technician]) await openChat(side);
   await client.page.getByRole('button', { name: 'Ma position' }).click();
   const shown = technician.page.locator('.message.theirs.location');
   await shown.getByText('Position : 48.86860, 2.33140').waitFor();
@@ -152,9 +144,7 @@ test('a location from the quick actions renders on both sides with a link to the
 });
 
 test('refused files are explained and nothing is sent', async () => {
-  const client = await signIn('client', 'client-demo', { width: 390, height: 800 });
-  const technician = await signIn('technician', 'technician-demo', { width: 1280, height: 800 });
-  for (const side of [client, technician]) await openChat(side);
+  const { client, technician } = await world.clientAndTechnician();
   const before = await technician.page.locator('.message').count();
 
   // Too large: the page says so before sending a byte.
@@ -193,7 +183,7 @@ test('the tracking map lies over tiles from the configured server, and falls bac
   assert.equal(posted.status, 202);
 
   const client = await signIn('client', 'client-demo', { width: 1280, height: 800 });
-  await openChat(client);
+  await world.openRequest(client);
   await client.page.getByRole('tab', { name: 'Suivi' }).click();
   await client.page.locator('.plane[data-tiles="on"] .tiles image').first().waitFor();
   await client.page.locator('.plane circle.technician').waitFor();
@@ -206,7 +196,7 @@ test('the tracking map lies over tiles from the configured server, and falls bac
 
   tiles.failing = true;
   const fresh = await signIn('client', 'client-demo', { width: 390, height: 800 });
-  await openChat(fresh);
+  await world.openRequest(fresh);
   await fresh.page.getByRole('tab', { name: 'Suivi' }).click();
   await fresh.page.locator('.plane[data-tiles="failed"]').waitFor();
   await fresh.page.getByText('Carte indisponible : positions sur fond uni.').waitFor();
