@@ -33,6 +33,10 @@ bool isEmptyFolder(const std::string& dir) {
 }  // namespace
 
 void backupTo(const Settings& settings, const std::string& dir, std::ostream& out) {
+  if (settings.mysql)
+    throw std::runtime_error(
+        "--backup copies the SQLite store; back MySQL/MariaDB up with mariadb-dump "
+        "--single-transaction (docs/operations.md) and copy the attachments folder after it");
   if (!Poco::File(settings.database_path).exists())
     throw std::runtime_error("no database at " + settings.database_path);
   Poco::File folder(dir);
@@ -64,6 +68,10 @@ void backupTo(const Settings& settings, const std::string& dir, std::ostream& ou
 }
 
 void restoreFrom(const Settings& settings, const std::string& dir, std::ostream& out) {
+  if (settings.mysql)
+    throw std::runtime_error(
+        "--restore puts back a SQLite backup; restore MySQL/MariaDB with "
+        "its own tools (docs/operations.md)");
   if (!Poco::File(inside(dir, kManifestFile)).exists())
     throw std::runtime_error(dir + " holds no complete backup (no " + kManifestFile + ")");
   const std::string database = inside(dir, kDatabaseFile);

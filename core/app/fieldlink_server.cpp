@@ -255,7 +255,9 @@ int FieldlinkServer::serve(const Settings& settings) {
   // error return, not the process.
   signal(SIGPIPE, SIG_IGN);
 
-  const DataLock lock(settings.database_path);
+  // One server per SQLite file; MySQL nodes share their database by design.
+  std::optional<DataLock> lock;
+  if (!settings.mysql) lock.emplace(settings.database_path);
   // Before the runtime, so that they outlive the hub's connections and their TLS sessions.
   std::unique_ptr<SslLibrary> ssl_library;
   std::unique_ptr<tls::ServerTls> tls;

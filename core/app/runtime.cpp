@@ -1,15 +1,27 @@
 #include "app/runtime.hpp"
 
+#include "store/mysql/mysql_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "web/web_assets.hpp"
 
 namespace fieldlink {
+namespace {
+
+std::unique_ptr<Store> openStore(const Settings& settings, metrics::ServerMetrics& metrics) {
+  if (settings.mysql)
+    return std::make_unique<mysql::MysqlStore>(mysql::MysqlStore::Options{
+        *settings.mysql, settings.store_batch_max, settings.mysql_idle_connections,
+        &metrics.store_write_seconds, &metrics.store_read_seconds});
+  return std::make_unique<sqlite::SqliteStore>(
+      sqlite::SqliteStore::Options{settings.database_path, settings.store_batch_max,
+                                   &metrics.store_write_seconds, &metrics.store_read_seconds});
+}
+
+}  // namespace
 
 Runtime::Runtime(const Settings& settings, const Poco::Util::AbstractConfiguration& config)
     : settings_(settings),
-      store_(std::make_unique<sqlite::SqliteStore>(sqlite::SqliteStore::Options{
-          settings.database_path, settings.store_batch_max, &metrics_.store_write_seconds,
-          &metrics_.store_read_seconds})),
+      store_(openStore(settings, metrics_)),
       store_reader_(std::make_unique<PluginStoreReader>(*store_)),
       plugins_(std::make_unique<PluginHost>(config, *store_reader_, bus_, &metrics_.plugin_errors)),
       hasher_(settings.pbkdf2_iterations),

@@ -65,8 +65,14 @@ const std::vector<SettingKey>& settingKeys() {
       {"tls.hsts_max_age", "31536000",
        "with TLS, Strict-Transport-Security max-age in seconds (0: no header)"},
       {"data.dir", "./data", "folder of the SQLite database and attachments"},
-      {"store.backend", "sqlite", "sqlite (embedded)"},
+      {"store.backend", "sqlite", "sqlite (embedded, one node) or mysql (MySQL/MariaDB)"},
       {"store.sqlite.path", "", "database file; empty: <data.dir>/fieldlink.db"},
+      {"store.mysql.url", "",
+       "with store.backend=mysql: mysql://USER[:PASSWORD]@HOST[:PORT]/DATABASE"},
+      {"store.mysql.password", "",
+       "the MySQL password, if not in the URL (FIELDLINK_STORE_MYSQL_PASSWORD)"},
+      {"store.mysql.idle_connections", "16", "read connections kept open between requests"},
+      {"store.mysql.connect_timeout", "5", "seconds to wait for the database to answer a connect"},
       {"store.batch_max", "1024", "most writes committed together in one transaction"},
       {"attachments.dir", "", "folder of uploaded files; empty: <data.dir>/attachments"},
       {"attachments.max_bytes", "104857600", "largest upload of any type (413 beyond)"},
@@ -187,8 +193,18 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
   s.tls.hsts_max_age = intIn(c, "tls.hsts_max_age", 0, 2 * 365 * 86400);
   s.data_dir = c.getString("data.dir");
   if (s.data_dir.empty()) throw Poco::InvalidArgumentException("data.dir must not be empty");
-  if (c.getString("store.backend") != "sqlite")
-    throw Poco::InvalidArgumentException("store.backend: only sqlite is available in this build");
+  const std::string backend = c.getString("store.backend");
+  if (backend == "mysql") {
+    s.mysql = mysql::parseMysqlUrl(c.getString("store.mysql.url"));
+    const std::string password = c.getString("store.mysql.password");
+    if (!password.empty()) s.mysql->password = password;
+    s.mysql->connect_timeout =
+        std::chrono::seconds(intIn(c, "store.mysql.connect_timeout", 1, 600));
+    s.mysql_idle_connections =
+        static_cast<std::size_t>(intIn(c, "store.mysql.idle_connections", 0, 1000));
+  } else if (backend != "sqlite") {
+    throw Poco::InvalidArgumentException("store.backend must be sqlite or mysql");
+  }
   s.database_path = c.getString("store.sqlite.path");
   if (s.database_path.empty())
     s.database_path = Poco::Path(s.data_dir).makeDirectory().setFileName("fieldlink.db").toString();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "http/cors_policy.hpp"
 #include "http/request_deadlines.hpp"
 #include "metrics/monitoring_access.hpp"
+#include "store/mysql/mysql_target.hpp"
 #include "tls/server_tls.hpp"
 #include "tracking/trail.hpp"
 #include "util/network_list.hpp"
@@ -47,6 +49,8 @@ struct Settings {
   std::string data_dir;
   std::string database_path;
   std::size_t store_batch_max = 1024;
+  std::optional<mysql::MysqlTarget> mysql;  // set: the MySQL/MariaDB store instead of SQLite
+  std::size_t mysql_idle_connections = 16;
   std::string plugins_dir;
   std::string web_dir;
   MapTiles map_tiles;

@@ -6,6 +6,8 @@
 
 #include <Poco/Logger.h>
 
+#include "store/store_errors.hpp"
+
 namespace fieldlink {
 
 GroupCommitWriter::GroupCommitWriter(StoreSession& session, TransactionControl& control,
@@ -106,8 +108,7 @@ void GroupCommitWriter::loop() {
   }
 }
 
-void GroupCommitWriter::runBatch(std::deque<Job>& batch) {
-  std::exception_ptr batch_error;
+std::exception_ptr GroupCommitWriter::attemptBatch(std::deque<Job>& batch) {
   try {
     control_.begin();
     for (auto& job : batch) {
@@ -115,6 +116,8 @@ void GroupCommitWriter::runBatch(std::deque<Job>& batch) {
       try {
         job.work(session_);
         control_.releaseSavepoint();
+      } catch (const TransactionAborted&) {
+        throw;  // the database rolled back the whole transaction, savepoints included
       } catch (...) {
         job.error = std::current_exception();
         control_.rollbackToSavepoint();
@@ -122,14 +125,37 @@ void GroupCommitWriter::runBatch(std::deque<Job>& batch) {
       }
     }
     control_.commit();
+    return nullptr;
   } catch (...) {
     // The commit (or the transaction itself) failed: nothing of this batch is durable.
-    batch_error = std::current_exception();
+    const std::exception_ptr error = std::current_exception();
     try {
       control_.rollback();
     } catch (const std::exception& e) {
       Poco::Logger::get("fieldlink.store")
           .error("rollback after failed batch: %s", std::string(e.what()));
+    }
+    return error;
+  }
+}
+
+void GroupCommitWriter::runBatch(std::deque<Job>& batch) {
+  std::exception_ptr batch_error;
+  for (int attempt = 1;; ++attempt) {
+    batch_error = attemptBatch(batch);
+    if (!batch_error || attempt == kAttemptsAfterAbort) break;
+    try {
+      std::rethrow_exception(batch_error);
+    } catch (const TransactionAborted& aborted) {
+      // A deadlock with another node's batch: the database kept nothing of ours, so the
+      // whole batch runs again (each unit of work is run as if for the first time).
+      Poco::Logger::get("fieldlink.store")
+          .warning("batch of %z rolled back by the database (%s); running it again", batch.size(),
+                   aborted.why());
+      for (auto& job : batch) job.error = nullptr;
+      continue;
+    } catch (...) {
+      break;
     }
   }
   {

@@ -28,7 +28,9 @@ class TransactionControl {
 // One writer thread that drains queued units of work into a single transaction: one
 // durable commit (one fsync) for the whole batch instead of one per message. Completions
 // run on a second thread, batch after batch in commit order, so that what they do (acks,
-// fan-out) overlaps the next batch's commit instead of delaying it.
+// fan-out) overlaps the next batch's commit instead of delaying it. A batch the database
+// rolled back whole (TransactionAborted: a deadlock with another node) runs again, a few
+// times, before its callers hear of it.
 class GroupCommitWriter {
  public:
   using Work = std::function<void(StoreSession&)>;
@@ -54,6 +56,9 @@ class GroupCommitWriter {
   };
   void loop();
   void runBatch(std::deque<Job>& batch);
+  // One try at the batch: null when committed, else what made the whole batch fail.
+  std::exception_ptr attemptBatch(std::deque<Job>& batch);
+  static constexpr int kAttemptsAfterAbort = 5;
   void completionLoop();
 
   StoreSession& session_;

@@ -10,6 +10,7 @@
 #include <Poco/File.h>
 
 #include "support/media_fixtures.hpp"
+#include "support/scratch_database.hpp"
 #include "support/scene.hpp"
 
 namespace fieldlink::testing {
@@ -26,6 +27,7 @@ std::string asJson(const Poco::JSON::Object::Ptr& object) {
 }
 
 TEST(Backup, TakenUnderWriteLoadRestoresToAnIdenticalHistory) {
+  FIELDLINK_SQLITE_ONLY();
   ServerProcess::Options options;
   options.plugins_enabled = "text,file";
   Scene s(options);
@@ -103,6 +105,7 @@ TEST(Backup, TakenUnderWriteLoadRestoresToAnIdenticalHistory) {
 }
 
 TEST(Backup, ASecondServerOnTheSameDataIsRefused) {
+  FIELDLINK_SQLITE_ONLY();
   Scene s;
   ServerProcess::Options options;
   options.data_dir = s.server.dataDir();

@@ -45,6 +45,12 @@ ServerProcess::ServerProcess(Options options) : dir_(std::make_unique<TempDir>()
     env["FIELDLINK_TLS_PRIVATE_KEY"] = options.tls->key_file;
     tls_client_ = clientContextTrusting(options.tls->certificate_file);
   }
+  // On a MySQL run each server gets a database of its own, unless the test chose the store.
+  if (auto server = mysqlTestServer(); server && !options.env.count("FIELDLINK_STORE_BACKEND")) {
+    database_ = std::make_unique<ScratchDatabase>(*server);
+    env["FIELDLINK_STORE_BACKEND"] = "mysql";
+    env["FIELDLINK_STORE_MYSQL_URL"] = database_->url();
+  }
   for (const auto& [k, v] : options.env) env[k] = v;
   if (options.bootstrap_dispatcher) {
     auto command_env = env;

@@ -9,6 +9,7 @@
 #include <Poco/Net/Context.h>
 #include <Poco/Process.h>
 
+#include "support/scratch_database.hpp"
 #include "support/temp_dir.hpp"
 #include "support/tls_fixtures.hpp"
 
@@ -41,6 +42,8 @@ class ServerProcess {
   // With Options::tls: a client context that trusts the server's certificate; else null.
   Poco::Net::Context::Ptr tlsClient() const { return tls_client_; }
   const std::string& dataDir() const { return data_dir_; }
+  // On a MySQL run, the server's database; else null.
+  const ScratchDatabase* database() const { return database_.get(); }
   std::string log() const;
   bool running() const;
   // Sends a signal (SIGHUP to reload the plugin list).
@@ -63,6 +66,7 @@ class ServerProcess {
   void launch();
   void waitUntilReady();
 
+  std::unique_ptr<ScratchDatabase> database_;  // on a MySQL run: this server's database
   std::unique_ptr<TempDir> dir_;
   std::string data_dir_;
   std::string log_path_;

@@ -11,6 +11,7 @@
 #include <Poco/Nullable.h>
 
 #include "domain/errors.hpp"
+#include "store/message_rows.hpp"
 
 namespace fieldlink::sqlite {
 namespace {
@@ -123,28 +124,11 @@ Message messageFrom(const Row& row) {
   m.conversation_id = ConversationId(row.int64(1));
   if (auto s = row.optInt64(2)) m.sender_id = UserId(*s);
   m.message_type = row.text(3);
-  m.content = Poco::JSON::Parser().parse(row.text(4)).extract<Poco::JSON::Object::Ptr>();
-  const auto ids = Poco::JSON::Parser().parse(row.text(5)).extract<Poco::JSON::Array::Ptr>();
-  for (std::size_t i = 0; i < ids->size(); ++i)
-    m.attachment_ids.push_back(ids->getElement<Poco::Int64>(i));
+  m.content = parseContentColumn(row.text(4));
+  m.attachment_ids = parseAttachmentsColumn(row.text(5));
   if (!row.isNull(6)) m.client_id = row.text(6);
   m.created_at = row.time(7);
   return m;
-}
-
-std::string toJsonText(const Poco::JSON::Object::Ptr& object) {
-  std::ostringstream out;
-  object->stringify(out);
-  return out.str();
-}
-
-std::string toJsonText(const std::vector<std::int64_t>& ids) {
-  if (ids.empty()) return "[]";  // nearly every message
-  Poco::JSON::Array array;
-  for (auto id : ids) array.add(static_cast<Poco::Int64>(id));
-  std::ostringstream out;
-  array.stringify(out);
-  return out.str();
 }
 
 NullableInt nullableId(const std::optional<std::int64_t>& v) {
@@ -400,8 +384,8 @@ Message SqliteSession::insertMessage(const NewMessage& message) {
       insert.bindNull(2);
     insert.bind(3, message.message_type);
     insert.bind(4,
-                message.content_json.empty() ? toJsonText(message.content) : message.content_json);
-    insert.bind(5, toJsonText(message.attachment_ids));
+                contentColumn(message));
+    insert.bind(5, attachmentsColumn(message.attachment_ids));
     if (message.client_id)
       insert.bind(6, *message.client_id);
     else
@@ -409,16 +393,7 @@ Message SqliteSession::insertMessage(const NewMessage& message) {
     insert.bind(7, toEpochMs(message.created_at));
     insert.step();
   }
-  Message stored;
-  stored.id = MessageId(lastInsertId());
-  stored.conversation_id = message.conversation_id;
-  stored.sender_id = message.sender_id;
-  stored.message_type = message.message_type;
-  stored.content = message.content;
-  stored.attachment_ids = message.attachment_ids;
-  stored.client_id = message.client_id;
-  stored.created_at = message.created_at;
-  return stored;
+  return storedMessage(message, MessageId(lastInsertId()));
 }
 
 void SqliteSession::updateMessageContent(MessageId id, const std::string& content_json) {

@@ -1,11 +1,12 @@
-#include "store/sqlite/sqlite_store.hpp"
-
 #include <gtest/gtest.h>
 
 #include <set>
 #include <thread>
 
 #include "domain/errors.hpp"
+#include "store/mysql/mysql_store.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+#include "support/scratch_database.hpp"
 #include "support/temp_dir.hpp"
 
 namespace fieldlink {
@@ -19,12 +20,25 @@ Poco::JSON::Object::Ptr text(const std::string& t) {
   return o;
 }
 
-class SqliteStoreTest : public ::testing::Test {
+// Every test runs on both stores: SQLite, and MySQL/MariaDB when the suite has a server
+// (scripts/test.sh starts one; without it the MySQL cases are skipped).
+class StoreTest : public ::testing::TestWithParam<std::string> {
  protected:
-  void SetUp() override { open(); }
+  void SetUp() override {
+    if (GetParam() == "mysql") {
+      const auto server = testing::mysqlTestServer();
+      if (!server) GTEST_SKIP() << "no MySQL/MariaDB server (FIELDLINK_TEST_MYSQL)";
+      database = std::make_unique<testing::ScratchDatabase>(*server);
+    }
+    open();
+  }
   void open() {
-    store = std::make_unique<sqlite::SqliteStore>(
-        sqlite::SqliteStore::Options{dir.file("db.sqlite"), 64});
+    if (database)
+      store = std::make_unique<mysql::MysqlStore>(
+          mysql::MysqlStore::Options{mysql::parseMysqlUrl(database->url()), 64});
+    else
+      store = std::make_unique<sqlite::SqliteStore>(
+          sqlite::SqliteStore::Options{dir.file("db.sqlite"), 64});
   }
 
   User addUser(const std::string& name, Role role) {
@@ -57,12 +71,13 @@ class SqliteStoreTest : public ::testing::Test {
   }
 
   TempDir dir;
-  std::unique_ptr<sqlite::SqliteStore> store;
+  std::unique_ptr<testing::ScratchDatabase> database;
+  std::unique_ptr<Store> store;
   std::vector<UserId> users;
   int counter = 0;
 };
 
-TEST_F(SqliteStoreTest, UsernamesAreUniqueIgnoringCase) {
+TEST_P(StoreTest, UsernamesAreUniqueIgnoringCase) {
   addUser("Alice", Role::Client);
   EXPECT_THROW(addUser("alice", Role::Client), Conflict);
   const auto found = store->read([](StoreSession& s) { return s.findUserByUsername("ALICE"); });
@@ -70,7 +85,7 @@ TEST_F(SqliteStoreTest, UsernamesAreUniqueIgnoringCase) {
   EXPECT_EQ(found->username, "Alice");
 }
 
-TEST_F(SqliteStoreTest, MessagesRoundTripWithContentAndClientId) {
+TEST_P(StoreTest, MessagesRoundTripWithContentAndClientId) {
   const auto c = addConversation();
   const Message sent = append(c, users[0], "héllo ✓", "c-1");
   const auto found =
@@ -82,14 +97,14 @@ TEST_F(SqliteStoreTest, MessagesRoundTripWithContentAndClientId) {
       store->read([&](StoreSession& s) { return s.findMessageByClientId(users[1], "c-1"); }));
 }
 
-TEST_F(SqliteStoreTest, SameClientIdFromSameSenderIsRejectedByTheSchema) {
+TEST_P(StoreTest, SameClientIdFromSameSenderIsRejectedByTheSchema) {
   const auto c = addConversation();
   append(c, users[0], "a", "dup");
   EXPECT_ANY_THROW(append(c, users[0], "b", "dup"));
   EXPECT_NO_THROW(append(c, users[1], "b", "dup"));  // another sender may use the same key
 }
 
-TEST_F(SqliteStoreTest, HistoryPagesBackwardAndForward) {
+TEST_P(StoreTest, HistoryPagesBackwardAndForward) {
   const auto c = addConversation();
   std::vector<MessageId> ids;
   for (int i = 0; i < 7; ++i) ids.push_back(append(c, users[0], std::to_string(i)).id);
@@ -123,7 +138,7 @@ TEST_F(SqliteStoreTest, HistoryPagesBackwardAndForward) {
   EXPECT_FALSE(after.has_more);
 }
 
-TEST_F(SqliteStoreTest, UnreadCountsOthersMessagesAfterTheMarker) {
+TEST_P(StoreTest, UnreadCountsOthersMessagesAfterTheMarker) {
   const auto c = addConversation();
   const auto m1 = append(c, users[0], "1");
   append(c, users[0], "2");
@@ -136,7 +151,7 @@ TEST_F(SqliteStoreTest, UnreadCountsOthersMessagesAfterTheMarker) {
   EXPECT_EQ(store->read([&](StoreSession& s) { return s.unreadCount(c, users[1]); }), 1);
 }
 
-TEST_F(SqliteStoreTest, ConcurrentAppendsAllLandWithDistinctIncreasingIds) {
+TEST_P(StoreTest, ConcurrentAppendsAllLandWithDistinctIncreasingIds) {
   const auto c = addConversation();
   constexpr int kThreads = 8, kEach = 50;
   std::vector<std::thread> threads;
@@ -161,7 +176,7 @@ TEST_F(SqliteStoreTest, ConcurrentAppendsAllLandWithDistinctIncreasingIds) {
   EXPECT_EQ(page.results.size(), static_cast<std::size_t>(kThreads * kEach));
 }
 
-TEST_F(SqliteStoreTest, AFailingWriteRollsBackAloneAndOthersInTheBatchCommit) {
+TEST_P(StoreTest, AFailingWriteRollsBackAloneAndOthersInTheBatchCommit) {
   const auto c = addConversation();
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
@@ -186,7 +201,7 @@ TEST_F(SqliteStoreTest, AFailingWriteRollsBackAloneAndOthersInTheBatchCommit) {
   for (const auto& m : page.results) EXPECT_NE(std::stoi(m.client_id->substr(1)) % 2, 0);
 }
 
-TEST_F(SqliteStoreTest, AcknowledgedWritesSurviveReopening) {
+TEST_P(StoreTest, AcknowledgedWritesSurviveReopening) {
   const auto c = addConversation();
   const auto m = append(c, users[0], "durable");
   store.reset();
@@ -196,14 +211,14 @@ TEST_F(SqliteStoreTest, AcknowledgedWritesSurviveReopening) {
   EXPECT_EQ(found->content->getValue<std::string>("text"), "durable");
 }
 
-TEST_F(SqliteStoreTest, ReadSessionsCannotWrite) {
+TEST_P(StoreTest, ReadSessionsCannotWrite) {
   EXPECT_ANY_THROW(store->read([](StoreSession& s) {
     s.insertUser({"sneaky", "sneaky", Role::Client, "", "hash", nowMs()});
   }));
   EXPECT_FALSE(store->read([](StoreSession& s) { return s.findUserByUsername("sneaky"); }));
 }
 
-TEST_F(SqliteStoreTest, ConversationsOfListsUnreadAndLastMessage) {
+TEST_P(StoreTest, ConversationsOfListsUnreadAndLastMessage) {
   const auto c = addConversation();
   append(c, users[0], "first");
   append(c, users[0], "last");
@@ -214,6 +229,9 @@ TEST_F(SqliteStoreTest, ConversationsOfListsUnreadAndLastMessage) {
   EXPECT_EQ(list[0].last_message->content->getValue<std::string>("text"), "last");
   EXPECT_EQ(list[0].conversation.participants.size(), 2u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "mysql"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace fieldlink

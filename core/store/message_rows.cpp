@@ -1,0 +1,50 @@
+#include "store/message_rows.hpp"
+
+#include <sstream>
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
+
+namespace fieldlink {
+
+std::string contentColumn(const NewMessage& message) {
+  if (!message.content_json.empty()) return message.content_json;  // already serialised
+  std::ostringstream out;
+  message.content->stringify(out);
+  return out.str();
+}
+
+std::string attachmentsColumn(const std::vector<std::int64_t>& ids) {
+  if (ids.empty()) return "[]";  // nearly every message
+  Poco::JSON::Array array;
+  for (auto id : ids) array.add(static_cast<Poco::Int64>(id));
+  std::ostringstream out;
+  array.stringify(out);
+  return out.str();
+}
+
+Poco::JSON::Object::Ptr parseContentColumn(const std::string& text) {
+  return Poco::JSON::Parser().parse(text).extract<Poco::JSON::Object::Ptr>();
+}
+
+std::vector<std::int64_t> parseAttachmentsColumn(const std::string& text) {
+  const auto array = Poco::JSON::Parser().parse(text).extract<Poco::JSON::Array::Ptr>();
+  std::vector<std::int64_t> ids;
+  for (std::size_t i = 0; i < array->size(); ++i) ids.push_back(array->getElement<Poco::Int64>(i));
+  return ids;
+}
+
+Message storedMessage(const NewMessage& message, MessageId id) {
+  Message stored;
+  stored.id = id;
+  stored.conversation_id = message.conversation_id;
+  stored.sender_id = message.sender_id;
+  stored.message_type = message.message_type;
+  stored.content = message.content;
+  stored.attachment_ids = message.attachment_ids;
+  stored.client_id = message.client_id;
+  stored.created_at = message.created_at;
+  return stored;
+}
+
+}  // namespace fieldlink
