@@ -6,8 +6,10 @@
 #   scripts/bench.sh                  all scenarios
 #   scripts/bench.sh pairs idle       some of: pairs, latency, idle, history, uploads
 #
-# Knobs (environment): PAIRS=50 WINDOW=8 MESSAGES=2000 IDLE_CONNECTIONS=15000, and
-# FIELDLINK_BENCH_SERVER=build/asan/bin/fieldlinkd to drive another build of the server.
+# Knobs (environment): PAIRS=50 WINDOW=8 MESSAGES=2000 IDLE_CONNECTIONS=15000,
+# FIELDLINK_BENCH_SERVER=build/asan/bin/fieldlinkd to drive another build of the server, and
+# STORE=mariadb for the MySQL/MariaDB store on a throwaway local MariaDB (scripts/mariadb.sh)
+# instead of SQLite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -27,9 +29,16 @@ cleanup() {
     tail -50 "$work/server.log" >&2
   fi
   [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [[ ${STORE:-sqlite} == mariadb ]] && scripts/mariadb.sh stop "$work/mariadb"
   rm -rf "$work"
 }
 trap cleanup EXIT
+if [[ ${STORE:-sqlite} == mariadb ]]; then
+  export FIELDLINK_STORE_BACKEND=mysql
+  export FIELDLINK_STORE_MYSQL_URL="$(scripts/mariadb.sh start "$work/mariadb")fieldlink_bench"
+  mariadb --socket="$work/mariadb/mysqld.sock" -uroot \
+    -e "CREATE DATABASE fieldlink_bench CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+fi
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export FIELDLINK_AUTH_JWT_SECRET="bench-$(head -c 32 /dev/urandom | base64 -w0)"

@@ -57,6 +57,22 @@ TEST(Settings, PluginListAndDatabasePathAreDerived) {
   EXPECT_EQ(s.database_path, "/srv/fl/fieldlink.db");
 }
 
+TEST(Settings, TheMysqlStoreNeedsAUrlAndTakesItsPasswordApart) {
+  auto c = defaults();
+  c->setString("auth.jwt_secret", std::string(40, 'k'));
+  EXPECT_FALSE(Settings::from(*c).mysql);  // SQLite by default
+  c->setString("store.backend", "postgres");
+  EXPECT_NE(errorOf(*c).find("store.backend"), std::string::npos);
+  c->setString("store.backend", "mysql");
+  EXPECT_NE(errorOf(*c).find("store.mysql.url"), std::string::npos);
+  c->setString("store.mysql.url", "mysql://fl@db:3307/fieldlink");
+  c->setString("store.mysql.password", "from-the-environment");
+  const Settings s = Settings::from(*c);
+  ASSERT_TRUE(s.mysql);
+  EXPECT_EQ(s.mysql->describe(), "fl@db:3307/fieldlink");
+  EXPECT_EQ(s.mysql->password, "from-the-environment");
+}
+
 TEST(Settings, NetworkAndOriginListsAreCheckedAtStart) {
   auto c = defaults();
   c->setString("server.dev_mode", "true");
