@@ -337,13 +337,13 @@ User MysqlSession::insertUser(const NewUser& user) {
 }
 
 ServiceRequest MysqlSession::insertRequest(const NewServiceRequest& request) {
-  const Value lat = request.location ? Value(request.location->latitude) : Value();
-  const Value lon = request.location ? Value(request.location->longitude) : Value();
   const std::int64_t created = toEpochMs(request.created_at);
+  const auto& at = request.location;
   update(
       "INSERT INTO service_requests (client_id, title, description, address, latitude, "
       "longitude, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      {request.client_id.value, request.title, request.description, request.address, lat, lon,
+      {request.client_id.value, request.title, request.description, request.address,
+       at ? Value(at->latitude) : Value(), at ? Value(at->longitude) : Value(),
        toString(RequestStatus::Pending), created, created});
   return *findRequest(RequestId(lastInsertId()));
 }
