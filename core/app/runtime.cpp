@@ -49,8 +49,8 @@ Runtime::Runtime(const Settings& settings, const Poco::Util::AbstractConfigurati
   services_->web = web_.get();
   services_->map_tiles = &settings_.map_tiles;
   services_->ice_servers = &settings_.ice_servers;
-  counting_subscription_ = bus_.subscribe([this](const sdk::Event& event, const Routing&) {
-    if (event.type == "message.created") metrics_.messages_received.add();
+  counting_subscription_ = bus_.subscribe([this](const sdk::Event& event, const Routing& r) {
+    if (event.type == "message.created" && !r.remote) metrics_.messages_received.add();
   });
 }
 
@@ -60,7 +60,9 @@ Runtime::~Runtime() {
   services_.reset();
   notifications_->setPresence(nullptr);  // the hub goes first
   metrics_.websocket_connections = nullptr;
-  hub_.reset();  // closes the connections before the services they use go
+  bridge_.reset();  // nothing more from the other nodes
+  hub_.reset();     // closes the connections before the services they use go
+  presence_.reset();
   // Writes still queued complete (and call back into chat) before anything else goes.
   store_->write([](StoreSession&) {});
   notifications_.reset();
@@ -77,6 +79,20 @@ Runtime::~Runtime() {
 void Runtime::startHub() {
   hub_ = std::make_unique<ws::Hub>(*chat_, *tracker_, *plugins_, bus_, settings_.ws,
                                    metrics_.messages_delivered);
+  if (settings_.redis) {
+    presence_ = std::make_unique<RedisPresence>(*settings_.redis, settings_.presence_ttl);
+    Chat* chat = chat_.get();
+    // Read before the bridge listens: every message after it reaches this node's bus.
+    const MessageId start_after = store_->read([](StoreSession& s) { return s.lastMessageId(); });
+    hub_->joinCluster(*presence_,
+                      std::make_unique<ws::MessageSequencer>(
+                          [chat](std::int64_t c, std::int64_t after, std::int64_t upto) {
+                            return chat->messageViews(ConversationId(c), MessageId(after),
+                                                      MessageId(upto));
+                          },
+                          start_after.value));
+    bridge_ = std::make_unique<RedisBridge>(bus_, *settings_.redis);
+  }
   services_->hub = hub_.get();
   ws::Hub* hub = hub_.get();
   metrics_.websocket_connections = [hub] { return hub->connectionCount(); };

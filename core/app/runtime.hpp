@@ -8,6 +8,8 @@
 #include "auth/password_hasher.hpp"
 #include "auth/token_service.hpp"
 #include "bus/event_bus.hpp"
+#include "bus/redis_bridge.hpp"
+#include "bus/redis_presence.hpp"
 #include "domain/accounts.hpp"
 #include "domain/chat.hpp"
 #include "domain/service_requests.hpp"
@@ -46,6 +48,8 @@ class Runtime {
   metrics::ServerMetrics metrics_;
   std::unique_ptr<Store> store_;
   EventBus bus_;
+  std::unique_ptr<RedisPresence> presence_;  // with bus.redis
+  std::unique_ptr<RedisBridge> bridge_;      // with bus.redis
   std::size_t counting_subscription_ = 0;
   std::unique_ptr<PluginStoreReader> store_reader_;
   std::unique_ptr<PluginHost> plugins_;

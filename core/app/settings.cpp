@@ -1,7 +1,9 @@
 #include "app/settings.hpp"
 
+#include <Poco/Environment.h>
 #include <Poco/Exception.h>
 #include <Poco/Path.h>
+#include <Poco/Process.h>
 #include <Poco/String.h>
 #include <Poco/StringTokenizer.h>
 
@@ -121,6 +123,11 @@ const std::vector<SettingKey>& settingKeys() {
        "registrations per client address in a window before 429 (0: no limit)"},
       {"auth.registration_window", "3600", "seconds of the registration window"},
       {"server.dev_mode", "false", "allow the placeholder secret (never in production)"},
+      {"bus.redis", "",
+       "HOST[:PORT] of the Redis that joins several nodes (empty: this node alone)"},
+      {"bus.channel", "fieldlink", "Redis channel and key prefix shared by one deployment's nodes"},
+      {"bus.node_id", "", "this node's name among them (empty: host name and process id)"},
+      {"bus.presence_ttl", "15", "seconds a crashed node's users stay online for the others"},
       {"ws.reactor_threads", "2", "event-loop threads serving WebSocket connections"},
       {"ws.worker_threads", "2", "threads for read receipts and resume replays"},
       {"ws.max_frame_bytes", "65536", "largest WebSocket message (close 1009 beyond)"},
@@ -193,6 +200,29 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
   s.tls.hsts_max_age = intIn(c, "tls.hsts_max_age", 0, 2 * 365 * 86400);
   s.data_dir = c.getString("data.dir");
   if (s.data_dir.empty()) throw Poco::InvalidArgumentException("data.dir must not be empty");
+  const std::string redis = Poco::trim(c.getString("bus.redis"));
+  if (!redis.empty()) {
+    RedisEndpoint endpoint;
+    const auto colon = redis.rfind(':');
+    endpoint.host = redis.substr(0, colon);
+    if (colon != std::string::npos) {
+      try {
+        endpoint.port = std::stoi(redis.substr(colon + 1));
+      } catch (const std::exception&) {
+        endpoint.port = 0;
+      }
+    }
+    if (endpoint.host.empty() || endpoint.port < 1 || endpoint.port > 65535)
+      throw Poco::InvalidArgumentException("bus.redis must be HOST:PORT");
+    endpoint.channel = c.getString("bus.channel");
+    if (endpoint.channel.empty())
+      throw Poco::InvalidArgumentException("bus.channel must not be empty");
+    endpoint.node_id = c.getString("bus.node_id");
+    if (endpoint.node_id.empty())
+      endpoint.node_id = Poco::Environment::nodeName() + "-" + std::to_string(Poco::Process::id());
+    s.redis = endpoint;
+    s.presence_ttl = std::chrono::seconds(intIn(c, "bus.presence_ttl", 3, 3600));
+  }
   const std::string backend = c.getString("store.backend");
   if (backend == "mysql") {
     s.mysql = mysql::parseMysqlUrl(c.getString("store.mysql.url"));

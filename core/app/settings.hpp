@@ -8,6 +8,7 @@
 #include <Poco/Util/AbstractConfiguration.h>
 
 #include "auth/abuse_limits.hpp"
+#include "bus/redis_bridge.hpp"
 #include "calls/ice_servers.hpp"
 #include "http/cors_policy.hpp"
 #include "http/request_deadlines.hpp"
@@ -51,6 +52,8 @@ struct Settings {
   std::size_t store_batch_max = 1024;
   std::optional<mysql::MysqlTarget> mysql;  // set: the MySQL/MariaDB store instead of SQLite
   std::size_t mysql_idle_connections = 16;
+  std::optional<RedisEndpoint> redis;  // set: several nodes joined through Redis
+  std::chrono::seconds presence_ttl{15};
   std::string plugins_dir;
   std::string web_dir;
   MapTiles map_tiles;

@@ -17,12 +17,16 @@ struct Routing {
   std::vector<std::int64_t> audience;   // user ids; empty: nobody in particular
   std::uint64_t origin_connection = 0;  // the WebSocket connection that caused it (0: none)
   std::uint64_t only_connection = 0;    // non-zero: for this connection alone (plugin frames)
+  // Arrived from another node through the cluster bus (Redis): delivered to this node's
+  // connections and plugins, but side effects (notifications) were done where it began.
+  bool remote = false;
 };
 
 // In-process publish/subscribe for events of the core and of plugins. Handlers run on the
 // publishing thread, in subscription order, and must not block. Core events about messages
 // are published on the store's completion thread right after their commit, so they arrive in
-// commit (= id) order. A Redis-backed bus for several nodes implements the same surface.
+// commit (= id) order. With several nodes, RedisBridge (bus/redis_bridge.hpp) carries this
+// node's events to the others and publishes theirs here, marked `remote`.
 class EventBus {
  public:
   using Handler = std::function<void(const sdk::Event&, const Routing&)>;

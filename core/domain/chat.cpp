@@ -142,6 +142,19 @@ MessagePage Chat::history(const User& caller, ConversationId id, const MessageQu
   });
 }
 
+std::vector<Poco::JSON::Object::Ptr> Chat::messageViews(ConversationId id, MessageId after_id,
+                                                        MessageId upto_id) {
+  std::vector<Poco::JSON::Object::Ptr> views;
+  MessageId after = after_id;
+  for (;;) {
+    const MessageQuery query{after, MessageId(upto_id.value + 1), 200};  // before: exclusive
+    const MessagePage page = store_.read([&](StoreSession& s) { return s.messages(id, query); });
+    for (const auto& m : page.results) views.push_back(views::message(m));
+    if (!page.has_more || page.results.empty()) return views;
+    after = page.results.back().id;
+  }
+}
+
 std::int64_t Chat::markRead(const User& caller, ConversationId id, MessageId message,
                             std::uint64_t origin_connection) {
   const ReadResult result = store_.write(

@@ -59,6 +59,10 @@ class Chat final : public MessagePoster {
   void sendAsync(const User& caller, const SendMessageInput& input, std::uint64_t origin_connection,
                  SendDone done);
   MessagePage history(const User& caller, ConversationId id, const MessageQuery& query);
+  // The conversation's messages with after_id < id <= upto_id as their JSON views, oldest
+  // first, for the hub's delivery order (no caller: the hub checks who receives them).
+  std::vector<Poco::JSON::Object::Ptr> messageViews(ConversationId id, MessageId after_id,
+                                                    MessageId upto_id);
   // Updates a message shared live (content.live_until still ahead) by its sender: the new
   // content goes through the type's plugin and keeps the original `live_until`; `stop` ends
   // the sharing instead (live_until becomes now). Publishes message.updated. NotFound for

@@ -46,6 +46,7 @@ void Notifications::setPresence(std::function<bool(std::int64_t user)> online) {
 }
 
 void Notifications::onEvent(const sdk::Event& event, const Routing& routing) {
+  if (routing.remote) return;  // the node where it happened notifies
   if (event.type == "message.created")
     fromMessage(event, routing);
   else if (event.type == "tracking.arriving_soon" || event.type == "tracking.arrived")

@@ -51,6 +51,8 @@ class StoreSession {
   virtual MessagePage messages(ConversationId conversation, const MessageQuery& query) = 0;
   // Messages after the user's read marker that someone else sent (system messages count).
   virtual std::int64_t unreadCount(ConversationId conversation, UserId user) = 0;
+  // The highest message id of all (0 when there is none).
+  virtual MessageId lastMessageId() = 0;
   virtual std::optional<AttachmentRecord> findAttachment(std::int64_t id) = 0;
 
   // Throws Conflict when the username is taken.

@@ -90,6 +90,7 @@ std::shared_ptr<Connection> Hub::admit(
   const std::int64_t user = connection->user().id.value;
   bool first_of_user = false;
   std::set<std::int64_t> online_peers;
+  std::set<std::int64_t> peers_not_here;  // asked of the other nodes, outside the lock
   {
     std::unique_lock<std::shared_mutex> lock(index_mutex_);
     auto& mine = by_user_[user];
@@ -103,9 +104,19 @@ std::shared_ptr<Connection> Hub::admit(
       participants_[conversation] = participants;
       for (auto participant : participants) conversations_of_[participant].insert(conversation);
       if (connection->follows(ConversationId(conversation)))
-        for (auto participant : participants)
-          if (participant != user && by_user_.count(participant)) online_peers.insert(participant);
+        for (auto participant : participants) {
+          if (participant == user) continue;
+          if (by_user_.count(participant))
+            online_peers.insert(participant);
+          else if (presence_)
+            peers_not_here.insert(participant);
+        }
     }
+  }
+  if (presence_) {
+    if (first_of_user) presence_->arrived(user);
+    for (auto peer : peers_not_here)
+      if (presence_->onlineElsewhere(peer)) online_peers.insert(peer);
   }
   // Who is online already, so the newcomer's page can show it at once.
   for (auto peer : online_peers)
@@ -140,7 +151,15 @@ void Hub::onClosed(const std::shared_ptr<Connection>& connection) {
       last_of_user = true;
     }
   }
-  if (last_of_user) publishPresence(connection->user(), false);
+  if (last_of_user && presence_) {
+    // Redis may be slow or away: not on the reactor thread.
+    blocking_work_.post(connection->id(), [this, who = connection->user()] {
+      presence_->left(who.id.value);
+      if (!presence_->onlineElsewhere(who.id.value)) publishPresence(who, false);
+    });
+  } else if (last_of_user) {
+    publishPresence(connection->user(), false);
+  }
   // After the connection's frames still being handled: a plugin hears of them first.
   blocking_work_.post(connection->id(),
                       [this, user, id = connection->id()] { plugins_.onDisconnect(user, id); });
@@ -221,27 +240,49 @@ std::vector<std::shared_ptr<Connection>> Hub::receivers(const Audience& audience
 }
 
 bool Hub::online(std::int64_t user) const {
-  std::shared_lock<std::shared_mutex> lock(index_mutex_);
-  const auto it = by_user_.find(user);
-  return it != by_user_.end() && !it->second.empty();
+  {
+    std::shared_lock<std::shared_mutex> lock(index_mutex_);
+    const auto it = by_user_.find(user);
+    if (it != by_user_.end() && !it->second.empty()) return true;
+  }
+  return presence_ && presence_->onlineElsewhere(user);
+}
+
+void Hub::joinCluster(PresenceDirectory& presence, std::unique_ptr<MessageSequencer> sequencer) {
+  presence_ = &presence;
+  sequencer_ = std::move(sequencer);
+}
+
+void Hub::deliverMessage(const Poco::JSON::Object::Ptr& message, std::int64_t conversation,
+                         const Routing& routing, std::uint64_t skip_connection) {
+  Poco::JSON::Object frame;
+  frame.set("type", "message");
+  frame.set("message", message);
+  const std::string text = toText(frame);
+  const std::int64_t id = message->getValue<Poco::Int64>("id");
+  const auto targets = receivers(routing.audience, conversation, skip_connection, 0);
+  EncodedMessage encoded{encodeFrame(Opcode::Text, text), ""};
+  if (std::any_of(targets.begin(), targets.end(),
+                  [&](const auto& c) { return c->wantsDeflated(text.size()); }))
+    encoded.deflated = encodeFrame(Opcode::Text, deflateMessage(text), /*compressed=*/true);
+  for (const auto& c : targets) c->deliverMessage(ConversationId(conversation), id, encoded);
+  delivered_.add(targets.size());
 }
 
 void Hub::onEvent(const sdk::Event& e, const Routing& routing) {
   if (e.type == "message.created") {
     learnParticipants(e.conversation_id, routing.audience);
-    Poco::JSON::Object frame;
-    frame.set("type", "message");
-    frame.set("message", e.data);
-    const std::string text = toText(frame);
-    const std::int64_t id = e.data->getValue<Poco::Int64>("id");
-    const auto targets =
-        receivers(routing.audience, e.conversation_id, routing.origin_connection, 0);
-    EncodedMessage encoded{encodeFrame(Opcode::Text, text), ""};
-    if (std::any_of(targets.begin(), targets.end(),
-                    [&](const auto& c) { return c->wantsDeflated(text.size()); }))
-      encoded.deflated = encodeFrame(Opcode::Text, deflateMessage(text), /*compressed=*/true);
-    for (const auto& c : targets) c->deliverMessage(ConversationId(e.conversation_id), id, encoded);
-    delivered_.add(targets.size());
+    if (!sequencer_) {
+      deliverMessage(e.data, e.conversation_id, routing, routing.origin_connection);
+      return;
+    }
+    // Only the announced message skips its sender's connection (which gets the ack); earlier
+    // ones read from the store go to everyone.
+    sequencer_->admit(e.conversation_id, e.data,
+                      [&](const Poco::JSON::Object::Ptr& message, bool is_announced) {
+                        deliverMessage(message, e.conversation_id, routing,
+                                       is_announced ? routing.origin_connection : 0);
+                      });
   } else if (e.type == "message.read") {
     learnParticipants(e.conversation_id, routing.audience);
     const std::string text =

@@ -9,11 +9,13 @@
 #include <vector>
 
 #include "bus/event_bus.hpp"
+#include "bus/presence_directory.hpp"
 #include "domain/chat.hpp"
 #include "metrics/instruments.hpp"
 #include "plugins/plugin_host.hpp"
 #include "tracking/tracker.hpp"
 #include "util/work_queue.hpp"
+#include "ws/message_sequencer.hpp"
 #include "ws/reactor.hpp"
 
 namespace fieldlink::ws {
@@ -35,8 +37,11 @@ class Hub final : public ConnectionHandler {
   std::shared_ptr<Connection> admit(
       Identity identity, const std::map<std::int64_t, std::vector<std::int64_t>>& conversations,
       std::uint16_t& refusal);
-  // Whether the user has an open connection.
+  // Whether the user has an open connection (on any node, once joinCluster() was called).
   bool online(std::int64_t user) const;
+  // With several nodes: presence shared through `presence` (outlives the hub), and message
+  // delivery put in id order by `sequencer`. Call before serving.
+  void joinCluster(PresenceDirectory& presence, std::unique_ptr<MessageSequencer> sequencer);
   // Starts serving an admitted connection on the socket the handshake detached.
   void start(const std::shared_ptr<Connection>& connection, Poco::Net::StreamSocket socket,
              std::string pending);
@@ -58,6 +63,8 @@ class Hub final : public ConnectionHandler {
     return *reactors_[connection_id % reactors_.size()];
   }
   void onEvent(const sdk::Event& event, const Routing& routing);
+  void deliverMessage(const Poco::JSON::Object::Ptr& message, std::int64_t conversation,
+                      const Routing& routing, std::uint64_t skip_connection);
   void learnParticipants(std::int64_t conversation, const Audience& audience);
   Audience participantsOf(std::int64_t conversation) const;
   // Connections of `audience` that follow `conversation` (0: any), but `skip_connection`.
@@ -97,6 +104,9 @@ class Hub final : public ConnectionHandler {
   std::unordered_map<std::int64_t, std::vector<std::shared_ptr<Connection>>> by_user_;
   std::unordered_map<std::int64_t, Audience> participants_;                    // by conversation
   std::unordered_map<std::int64_t, std::set<std::int64_t>> conversations_of_;  // by user
+
+  PresenceDirectory* presence_ = nullptr;        // set: several nodes
+  std::unique_ptr<MessageSequencer> sequencer_;  // set: several nodes
 
   std::vector<std::unique_ptr<Reactor>> reactors_;  // last: stopped first
 };

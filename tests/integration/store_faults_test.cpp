@@ -3,9 +3,9 @@
 
 #include <thread>
 
-#include "support/mariadb_server.hpp"
 #include "support/scene.hpp"
 #include "support/scratch_database.hpp"
+#include "support/scripted_server.hpp"
 #include "support/ws_client.hpp"
 
 namespace fieldlink::testing {
@@ -22,8 +22,8 @@ std::vector<std::string> texts(const std::vector<Poco::JSON::Object::Ptr>& messa
 
 TEST(StoreFaults, ADatabaseOutageAnswers503AndServiceResumesWhenTheDatabaseIsBack) {
   if (!mysqlTestServer()) GTEST_SKIP() << "a MySQL/MariaDB run only (FIELDLINK_TEST_MYSQL)";
-  MariaDbServer db;
-  ScratchDatabase database(db.url());
+  ScriptedServer db("mariadb.sh");
+  ScratchDatabase database(db.address());
   ServerProcess::Options options;
   options.env = {{"FIELDLINK_STORE_BACKEND", "mysql"},
                  {"FIELDLINK_STORE_MYSQL_URL", database.url()},

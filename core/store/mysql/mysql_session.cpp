@@ -320,6 +320,10 @@ std::int64_t MysqlSession::unreadCount(ConversationId conversation, UserId user)
       {user.value, conversation.value});
 }
 
+MessageId MysqlSession::lastMessageId() {
+  return MessageId(count("SELECT COALESCE(MAX(id), 0) FROM messages", {}));
+}
+
 std::optional<AttachmentRecord> MysqlSession::findAttachment(std::int64_t id) {
   return firstOf(select<AttachmentRecord>(std::string(kAttachmentColumns) + "WHERE id = ?", {id},
                                           attachmentFrom));

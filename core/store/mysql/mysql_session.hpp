@@ -49,6 +49,7 @@ class MysqlSession final : public StoreSession {
                                                const std::string& client_id) override;
   MessagePage messages(ConversationId conversation, const MessageQuery& query) override;
   std::int64_t unreadCount(ConversationId conversation, UserId user) override;
+  MessageId lastMessageId() override;
   std::optional<AttachmentRecord> findAttachment(std::int64_t id) override;
 
   User insertUser(const NewUser& user) override;

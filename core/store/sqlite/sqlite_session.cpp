@@ -300,6 +300,12 @@ std::int64_t SqliteSession::unreadCount(ConversationId conversation, UserId user
   return count;
 }
 
+MessageId SqliteSession::lastMessageId() {
+  Poco::Int64 last = 0;
+  db_ << "SELECT COALESCE(MAX(id), 0) FROM messages", into(last), now;
+  return MessageId(last);
+}
+
 std::optional<AttachmentRecord> SqliteSession::findAttachment(std::int64_t id) {
   Statement st(db_);
   st << "SELECT " << kAttachmentColumns << " FROM attachments WHERE id = ?",
@@ -383,8 +389,7 @@ Message SqliteSession::insertMessage(const NewMessage& message) {
     else
       insert.bindNull(2);
     insert.bind(3, message.message_type);
-    insert.bind(4,
-                contentColumn(message));
+    insert.bind(4, contentColumn(message));
     insert.bind(5, attachmentsColumn(message.attachment_ids));
     if (message.client_id)
       insert.bind(6, *message.client_id);

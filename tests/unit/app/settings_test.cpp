@@ -73,6 +73,28 @@ TEST(Settings, TheMysqlStoreNeedsAUrlAndTakesItsPasswordApart) {
   EXPECT_EQ(s.mysql->password, "from-the-environment");
 }
 
+TEST(Settings, RedisJoinsNodesWhenGivenAsHostAndPort) {
+  auto c = defaults();
+  c->setString("auth.jwt_secret", std::string(40, 'k'));
+  EXPECT_FALSE(Settings::from(*c).redis);  // one node by default
+  for (const char* wrong : {"redis:", ":6379", "redis:http", "redis:70000"}) {
+    c->setString("bus.redis", wrong);
+    EXPECT_NE(errorOf(*c).find("bus.redis"), std::string::npos) << wrong;
+  }
+  c->setString("bus.redis", "redis");
+  EXPECT_EQ(Settings::from(*c).redis->port, 6379);  // the default port
+  c->setString("bus.redis", "10.0.0.5:6380");
+  c->setString("bus.node_id", "node-a");
+  const Settings s = Settings::from(*c);
+  ASSERT_TRUE(s.redis);
+  EXPECT_EQ(s.redis->host, "10.0.0.5");
+  EXPECT_EQ(s.redis->port, 6380);
+  EXPECT_EQ(s.redis->node_id, "node-a");
+  EXPECT_EQ(s.redis->channel, "fieldlink");
+  c->setString("bus.node_id", "");
+  EXPECT_FALSE(Settings::from(*c).redis->node_id.empty());  // host name and process id
+}
+
 TEST(Settings, NetworkAndOriginListsAreCheckedAtStart) {
   auto c = defaults();
   c->setString("server.dev_mode", "true");

@@ -1,0 +1,212 @@
+// Two fieldlink nodes behind one address: one MariaDB and one Redis shared, the client on
+// node A, the technician on node B.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+
+#include "support/scene.hpp"
+#include "support/scratch_database.hpp"
+#include "support/scripted_server.hpp"
+#include "support/ws_client.hpp"
+
+namespace fieldlink::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::int64_t idOf(const Poco::JSON::Object::Ptr& frame) {
+  return frame->getObject("message")->getValue<std::int64_t>("id");
+}
+
+class TwoNodes : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!mysqlTestServer()) GTEST_SKIP() << "a MySQL/MariaDB run only (FIELDLINK_TEST_MYSQL)";
+    redis = std::make_unique<ScriptedServer>("redis.sh");
+    database = std::make_unique<ScratchDatabase>(*mysqlTestServer());
+    a = std::make_unique<Scene>(nodeOptions("a", true));
+    b = std::make_unique<ServerProcess>(nodeOptions("b", false));
+    b_api = std::make_unique<ApiClient>(b->port());
+  }
+
+  ServerProcess::Options nodeOptions(const std::string& name, bool first) const {
+    ServerProcess::Options options;
+    options.bootstrap_dispatcher = first;  // one database: the dispatcher exists once
+    options.env = {{"FIELDLINK_STORE_BACKEND", "mysql"},
+                   {"FIELDLINK_STORE_MYSQL_URL", database->url()},
+                   {"FIELDLINK_BUS_REDIS", redis->address()},
+                   {"FIELDLINK_BUS_NODE_ID", name},
+                   {"FIELDLINK_BUS_PRESENCE_TTL", "3"}};
+    return options;
+  }
+
+  std::string onA(const std::string& token) const { return chatPath(a->conversation_id, token); }
+
+  std::unique_ptr<ScriptedServer> redis;
+  std::unique_ptr<ScratchDatabase> database;
+  std::unique_ptr<Scene> a;  // node A with the cast of the job
+  std::unique_ptr<ServerProcess> b;
+  std::unique_ptr<ApiClient> b_api;
+};
+
+TEST_F(TwoNodes, MessagesTypingReceiptsAndPresenceCrossBothWays) {
+  const std::int64_t conversation = a->conversation_id;
+  WsClient client(a->server.port(), chatPath(conversation, a->client));
+  ASSERT_EQ(client.status(), 101);
+  WsClient technician(b->port(), chatPath(conversation, a->technician));
+  ASSERT_EQ(technician.status(), 101);
+  // The technician's arrival on B is told to the client on A.
+  const auto online = client.nextOfType("presence", 10s);
+  ASSERT_TRUE(online);
+  EXPECT_EQ(online->getValue<std::int64_t>("user_id"), a->technician_id);
+  EXPECT_TRUE(online->getValue<bool>("online"));
+
+  client.sendJson(messageFrame(conversation, "Hello from A", "a-1"));
+  const auto ack = client.nextOfType("ack", 10s);
+  ASSERT_TRUE(ack);
+  const auto arrived = technician.nextOfType("message", 10s);
+  ASSERT_TRUE(arrived);
+  EXPECT_EQ(idOf(arrived), idOf(ack));
+  EXPECT_EQ(arrived->getObject("message")->getObject("content")->getValue<std::string>("text"),
+            "Hello from A");
+
+  technician.sendJson(R"({"type":"typing","is_typing":true})");
+  const auto typing = client.nextOfType("typing", 10s);
+  ASSERT_TRUE(typing);
+  EXPECT_EQ(typing->getValue<std::int64_t>("user_id"), a->technician_id);
+
+  technician.sendJson(messageFrame(conversation, "Hello from B", "b-1"));
+  const auto reply = client.nextOfType("message", 10s);
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->getObject("message")->getValue<std::int64_t>("sender_id"), a->technician_id);
+
+  client.sendJson("{\"type\":\"read\",\"message_id\":" + std::to_string(idOf(reply)) + "}");
+  const auto receipt = technician.nextOfType("read", 10s);
+  ASSERT_TRUE(receipt);
+  EXPECT_EQ(receipt->getValue<std::int64_t>("message_id"), idOf(reply));
+  EXPECT_EQ(receipt->getValue<std::int64_t>("user_id"), a->client_id);
+}
+
+TEST_F(TwoNodes, BurstsFromBothNodesArriveOnceInIdOrderEverywhere) {
+  const std::int64_t conversation = a->conversation_id;
+  WsClient client(a->server.port(), chatPath(conversation, a->client));
+  WsClient technician(b->port(), chatPath(conversation, a->technician));
+  // A watcher on each node: the dispatcher follows the conversation on /ws/ from both.
+  WsClient watch_a(a->server.port(), "/ws/?token=" + a->dispatcher);
+  WsClient watch_b(b->port(), "/ws/?token=" + a->dispatcher);
+  ASSERT_EQ(watch_b.status(), 101);
+  constexpr int kEach = 25;
+  std::thread from_a([&] {
+    for (int i = 0; i < kEach; ++i)
+      client.sendJson(
+          messageFrame(conversation, "a" + std::to_string(i), "a-" + std::to_string(i)));
+  });
+  for (int i = 0; i < kEach; ++i)
+    technician.sendJson(
+        messageFrame(conversation, "b" + std::to_string(i), "b-" + std::to_string(i)));
+  from_a.join();
+  for (WsClient* watcher : {&watch_a, &watch_b}) {
+    const auto frames = watcher->collect("message", 2 * kEach, 20s);
+    std::vector<std::int64_t> ids;
+    for (const auto& f : frames) ids.push_back(idOf(f));
+    EXPECT_EQ(ids.size(), static_cast<std::size_t>(2 * kEach));
+    EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
+    EXPECT_EQ(std::set<std::int64_t>(ids.begin(), ids.end()).size(), ids.size());
+  }
+  const auto history = a->api.history(a->client, conversation);
+  EXPECT_EQ(history.size(), static_cast<std::size_t>(2 * kEach + 1));  // and the assignment
+}
+
+TEST_F(TwoNodes, ANodeKilledAndRestartedLosesNothingAndItsUsersGoOfflineMeanwhile) {
+  const std::int64_t conversation = a->conversation_id;
+  std::int64_t last_seen = 0;
+  {
+    WsClient technician(b->port(), chatPath(conversation, a->technician));
+    ASSERT_EQ(a->api.sendText(a->client, conversation, "before", "k-0").status, 201);
+    const auto seen = technician.nextOfType("message", 10s);
+    ASSERT_TRUE(seen);
+    last_seen = idOf(seen);
+    // Online on B: the client's messages notify nobody.
+    b->crash();
+  }
+  // B's claim on the technician's presence runs out (bus.presence_ttl = 3 s), so from then on
+  // the client's messages notify the technician.
+  std::this_thread::sleep_for(4s);
+  for (int i = 1; i <= 3; ++i)
+    ASSERT_EQ(a->api
+                  .sendText(a->client, conversation, "while B is down " + std::to_string(i),
+                            "k-" + std::to_string(i))
+                  .status,
+              201);
+  // Notifications are stored off the message path: wait for them a little.
+  std::size_t about_messages = 0;
+  std::string last_answer;
+  for (int attempt = 0; attempt < 50 && about_messages < 3; ++attempt) {
+    const HttpResult notified = a->api.http().get("/api/notifications/?unread=1", a->technician);
+    ASSERT_EQ(notified.status, 200);
+    last_answer = notified.body;
+    about_messages = 0;
+    for (std::size_t i = 0; i < notified.array()->size(); ++i)
+      if (notified.array()->getObject(i)->getValue<std::string>("kind") == "message")
+        ++about_messages;
+    if (about_messages < 3) std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(about_messages, 3u) << last_answer;
+
+  b->restart();
+  WsClient technician(b->port(), chatPath(conversation, a->technician));
+  technician.sendJson("{\"type\":\"resume\",\"after_id\":" + std::to_string(last_seen) + "}");
+  const auto replayed = technician.collect("message", 3, 10s);
+  ASSERT_EQ(replayed.size(), 3u);
+  std::vector<std::string> texts;
+  for (const auto& m : replayed)
+    texts.push_back(m->getObject("message")->getObject("content")->getValue<std::string>("text"));
+  EXPECT_EQ(texts, (std::vector<std::string>{"while B is down 1", "while B is down 2",
+                                             "while B is down 3"}));
+  ASSERT_TRUE(technician.nextOfType("resumed", 10s));
+  // And live traffic flows through the restarted node again.
+  ASSERT_EQ(a->api.sendText(a->client, conversation, "after", "k-4").status, 201);
+  const auto live = technician.nextOfType("message", 10s);
+  ASSERT_TRUE(live);
+  EXPECT_EQ(live->getObject("message")->getObject("content")->getValue<std::string>("text"),
+            "after");
+}
+
+TEST_F(TwoNodes, WithRedisStoppedEachNodeServesItsOwnAndBothReconnectWhenItIsBack) {
+  const std::int64_t conversation = a->conversation_id;
+  WsClient client(a->server.port(), chatPath(conversation, a->client));
+  WsClient watcher(a->server.port(), "/ws/?token=" + a->dispatcher);  // on the client's node
+  WsClient technician(b->port(), chatPath(conversation, a->technician));
+  ASSERT_EQ(technician.status(), 101);
+
+  redis->stop();
+  client.sendJson(messageFrame(conversation, "while Redis is down", "r-1"));
+  ASSERT_TRUE(client.nextOfType("ack", 10s));
+  const auto local = watcher.nextOfType("message", 10s);  // the same node still delivers
+  ASSERT_TRUE(local);
+  const std::int64_t missed_on_b = idOf(local);
+
+  redis->start();  // same port: the nodes find it again by themselves
+  std::vector<std::int64_t> on_b;
+  bool probe_arrived = false;
+  for (int i = 0; i < 60 && !probe_arrived; ++i) {
+    client.sendJson(messageFrame(conversation, "probe", "r-probe-" + std::to_string(i)));
+    while (const auto m = technician.nextOfType("message", 500ms)) {
+      on_b.push_back(idOf(m));
+      if (m->getObject("message")->getObject("content")->getValue<std::string>("text") == "probe")
+        probe_arrived = true;
+    }
+  }
+  ASSERT_TRUE(probe_arrived) << "node B never heard from node A again\n" << b->log();
+  // The first message B hears of again brings what it missed before it, from the store: in
+  // order, once, with no resume needed.
+  ASSERT_FALSE(on_b.empty());
+  EXPECT_EQ(on_b.front(), missed_on_b);
+  EXPECT_TRUE(std::is_sorted(on_b.begin(), on_b.end()));
+  EXPECT_EQ(std::set<std::int64_t>(on_b.begin(), on_b.end()).size(), on_b.size());
+  EXPECT_NE(a->server.log().find("cannot publish to Redis"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fieldlink::testing
