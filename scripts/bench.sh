@@ -9,7 +9,9 @@
 # Knobs (environment): PAIRS=50 WINDOW=8 MESSAGES=2000 IDLE_CONNECTIONS=15000,
 # FIELDLINK_BENCH_SERVER=build/asan/bin/fieldlinkd to drive another build of the server, and
 # STORE=mariadb for the MySQL/MariaDB store on a throwaway local MariaDB (scripts/mariadb.sh)
-# instead of SQLite.
+# instead of SQLite, and NODES=2 (with STORE=mariadb) for two nodes joined by a throwaway
+# Redis (scripts/redis.sh), every pair's client on the first and its technician on the second
+# (pairs and latency only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -29,6 +31,8 @@ cleanup() {
     tail -50 "$work/server.log" >&2
   fi
   [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [[ -n "${second_pid:-}" ]] && kill "$second_pid" 2>/dev/null && wait "$second_pid" 2>/dev/null
+  [[ ${NODES:-1} == 2 ]] && scripts/redis.sh stop "$work/redis"
   [[ ${STORE:-sqlite} == mariadb ]] && scripts/mariadb.sh stop "$work/mariadb"
   rm -rf "$work"
 }
@@ -38,6 +42,10 @@ if [[ ${STORE:-sqlite} == mariadb ]]; then
   export FIELDLINK_STORE_MYSQL_URL="$(scripts/mariadb.sh start "$work/mariadb")fieldlink_bench"
   mariadb --socket="$work/mariadb/mysqld.sock" -uroot \
     -e "CREATE DATABASE fieldlink_bench CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+fi
+if [[ ${NODES:-1} == 2 ]]; then
+  [[ ${STORE:-sqlite} == mariadb ]] || { echo "NODES=2 needs STORE=mariadb" >&2; exit 2; }
+  export FIELDLINK_BUS_REDIS="$(scripts/redis.sh start "$work/redis")"
 fi
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -63,6 +71,16 @@ for _ in $(seq 1 100); do
 done
 
 loadgen=(build/release/tests/fieldlink_loadgen --port="$port")
+if [[ ${NODES:-1} == 2 ]]; then
+  second_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  "$server" --data-dir="$work/data-b" --port="$second_port" >"$work/server-b.log" 2>&1 &
+  second_pid=$!
+  for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$second_port/healthz" >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  loadgen+=(--technician-port="$second_port")
+fi
 max_rate=""
 for scenario in "${scenarios[@]}"; do
   case "$scenario" in

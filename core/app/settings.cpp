@@ -220,6 +220,9 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
     endpoint.node_id = c.getString("bus.node_id");
     if (endpoint.node_id.empty())
       endpoint.node_id = Poco::Environment::nodeName() + "-" + std::to_string(Poco::Process::id());
+    if (c.getString("store.backend") != "mysql")
+      throw Poco::InvalidArgumentException(
+          "bus.redis joins nodes that share one database: it needs store.backend = mysql");
     s.redis = endpoint;
     s.presence_ttl = std::chrono::seconds(intIn(c, "bus.presence_ttl", 3, 3600));
   }

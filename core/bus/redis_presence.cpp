@@ -91,19 +91,27 @@ void RedisPresence::left(std::int64_t user) {
 bool RedisPresence::onlineElsewhere(std::int64_t user) {
   Poco::Redis::Array members;
   members << "ZRANGEBYSCORE" << keyOf(user) << std::to_string(toEpochMs(nowMs())) << "+inf";
+  const auto now = std::chrono::steady_clock::now();
   std::lock_guard<std::mutex> lock(mutex_);
+  const auto cached = answers_.find(user);
+  if (cached != answers_.end() && now - cached->second.at < std::chrono::seconds(1))
+    return cached->second.online;
   bool ok = false;
   const Poco::Redis::Array replies = run({members}, ok);
-  if (!ok || replies.size() != 1) return false;
-  try {
-    const auto nodes = replies.get<Poco::Redis::Array>(0);
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-      const auto node = nodes.get<Poco::Redis::BulkString>(i);
-      if (!node.isNull() && node.value() != endpoint_.node_id) return true;
+  bool online = false;
+  if (ok && replies.size() == 1) {
+    try {
+      const auto nodes = replies.get<Poco::Redis::Array>(0);
+      for (std::size_t i = 0; i < nodes.size() && !online; ++i) {
+        const auto node = nodes.get<Poco::Redis::BulkString>(i);
+        online = !node.isNull() && node.value() != endpoint_.node_id;
+      }
+    } catch (const std::exception&) {
     }
-  } catch (const std::exception&) {
   }
-  return false;
+  if (answers_.size() > 100000) answers_.clear();  // bounded: a cache, not a record
+  answers_[user] = Answer{online, now};
+  return online;
 }
 
 void RedisPresence::renewLoop() {

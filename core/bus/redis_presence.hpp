@@ -6,6 +6,7 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <unordered_map>
 
 #include <Poco/Redis/Client.h>
 
@@ -38,6 +39,13 @@ class RedisPresence final : public PresenceDirectory {
   std::mutex mutex_;  // the connection and the set below
   Poco::Redis::Client client_;
   std::set<std::int64_t> here_;
+  // Recent answers of onlineElsewhere(), asked for every offline participant of every
+  // message: a second's staleness costs at most a needless notification.
+  struct Answer {
+    bool online;
+    std::chrono::steady_clock::time_point at;
+  };
+  std::unordered_map<std::int64_t, Answer> answers_;
   bool warned_ = false;
   std::chrono::steady_clock::time_point retry_at_;  // no attempt before, after a failure
   std::condition_variable wake_;

@@ -2,6 +2,7 @@
 // per scenario. See scripts/bench.sh for how it is run and docs/benchmark.md for results.
 //
 //   loadgen --port=N --scenario=pairs   --pairs=50 --messages=2000 --window=8 [--rate=R]
+//                                       [--technician-port=M: technicians on a second node]
 //   loadgen --port=N --scenario=idle    --connections=15000 --server-pid=PID
 //   loadgen --port=N --scenario=history --history=5000 --threads=4 --seconds=10
 //   loadgen --port=N --scenario=upload  --file=PATH --message-type=voice --threads=4
@@ -270,6 +271,8 @@ int pairsScenario(int port) {
   const long per_client = argInt("messages", 2000);
   const long window = argInt("window", 8);
   const double rate = std::stod(arg("rate", "0"));  // total messages/s; 0: as fast as acks allow
+  // With two nodes, each pair talks across them: the client on `port`, the technician here.
+  const int technician_port = static_cast<int>(argInt("technician-port", port));
   Http http{port};
   const auto pairs = makePairs(http, pair_count, arg("tag", "p"));
   Loop loop;
@@ -278,8 +281,8 @@ int pairsScenario(int port) {
     auto* c = loop.open(port, "/ws/chat/" + std::to_string(pairs[i].conversation) +
                                   "/?token=" + pairs[i].client_token);
     c->pair = i;
-    auto* t = loop.open(port, "/ws/chat/" + std::to_string(pairs[i].conversation) +
-                                  "/?token=" + pairs[i].technician_token);
+    auto* t = loop.open(technician_port, "/ws/chat/" + std::to_string(pairs[i].conversation) +
+                                             "/?token=" + pairs[i].technician_token);
     t->role = 1;
     t->pair = i;
     clients.push_back(c);

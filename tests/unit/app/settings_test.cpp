@@ -77,6 +77,10 @@ TEST(Settings, RedisJoinsNodesWhenGivenAsHostAndPort) {
   auto c = defaults();
   c->setString("auth.jwt_secret", std::string(40, 'k'));
   EXPECT_FALSE(Settings::from(*c).redis);  // one node by default
+  c->setString("bus.redis", "redis:6379");
+  EXPECT_NE(errorOf(*c).find("store.backend = mysql"), std::string::npos);  // SQLite is one node's
+  c->setString("store.backend", "mysql");
+  c->setString("store.mysql.url", "mysql://fl@db/fieldlink");
   for (const char* wrong : {"redis:", ":6379", "redis:http", "redis:70000"}) {
     c->setString("bus.redis", wrong);
     EXPECT_NE(errorOf(*c).find("bus.redis"), std::string::npos) << wrong;
