@@ -236,9 +236,19 @@ std::optional<Conversation> MysqlSession::findConversation(ConversationId id) {
 }
 
 std::vector<UserId> MysqlSession::participantIds(ConversationId id) {
-  return select<UserId>(
-      "SELECT user_id FROM participants WHERE conversation_id = ? ORDER BY user_id", {id.value},
-      [](sql::ResultSet& rs) { return UserId(rs.getInt64(1)); });
+  const auto toUser = [](sql::ResultSet& rs) { return UserId(rs.getInt64(1)); };
+  if (read_only_)
+    return select<UserId>(
+        "SELECT user_id FROM participants WHERE conversation_id = ? ORDER BY user_id", {id.value},
+        toUser);
+  // On the writer this is the membership check of an append: take the conversation's lock
+  // (see insertMessage) in the same round trip.
+  auto ids = select<UserId>(
+      "SELECT p.user_id FROM conversations c JOIN participants p ON p.conversation_id = c.id "
+      "WHERE c.id = ? ORDER BY p.user_id FOR UPDATE",
+      {id.value}, toUser);
+  if (!ids.empty()) locked_conversations_.insert(id.value);
+  return ids;
 }
 
 std::vector<ConversationId> MysqlSession::conversationIds(ConversationId after, int limit) {
@@ -391,7 +401,8 @@ Message MysqlSession::insertMessage(const NewMessage& message) {
   // Appends to one conversation take turns on its row, from every node: an id is handed out
   // only once the previous append has committed, so a reader that has seen id N will never
   // later find a smaller id appear in that conversation.
-  count("SELECT id FROM conversations WHERE id = ? FOR UPDATE", {message.conversation_id.value});
+  if (locked_conversations_.insert(message.conversation_id.value).second)
+    count("SELECT id FROM conversations WHERE id = ? FOR UPDATE", {message.conversation_id.value});
   update(
       "INSERT INTO messages (conversation_id, sender_id, message_type, content, attachments, "
       "client_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",

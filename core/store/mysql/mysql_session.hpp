@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <variant>
@@ -32,6 +33,8 @@ class MysqlSession final : public StoreSession {
   void execute(const char* sql);
   // Drops the connection and opens a new one (the statement cache goes with it).
   void reconnect();
+  // The transaction ended (commit or rollback): the row locks it held are gone.
+  void transactionEnded() { locked_conversations_.clear(); }
   // Set by the store when an error said the connection is gone.
   void markLost() { lost_ = true; }
   bool lost() const { return lost_; }
@@ -89,6 +92,9 @@ class MysqlSession final : public StoreSession {
   std::unique_ptr<sql::Connection> connection_;
   std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>> statements_;
   bool lost_ = false;
+  // Conversations whose row this transaction holds locked (InnoDB keeps row locks until the
+  // transaction ends, through savepoint rollbacks): locked once, not once per message.
+  std::set<std::int64_t> locked_conversations_;
 };
 
 // Opens a connection with the store's settings: utf8mb4, READ COMMITTED, affected rows that

@@ -19,6 +19,7 @@ class MysqlStore::Transactions final : public TransactionControl {
   explicit Transactions(MysqlSession& session) : session_(session) {}
 
   void begin() override {
+    session_.transactionEnded();
     if (session_.lost()) guarded("reconnect", [&] { session_.reconnect(); });
     try {
       session_.execute("START TRANSACTION");
@@ -33,16 +34,18 @@ class MysqlStore::Transactions final : public TransactionControl {
   void savepoint() override {
     guarded("savepoint", [&] { session_.execute("SAVEPOINT unit"); });
   }
-  void releaseSavepoint() override {
-    guarded("release savepoint", [&] { session_.execute("RELEASE SAVEPOINT unit"); });
-  }
+  // Nothing to send: the next SAVEPOINT of the same name replaces this one, and the commit
+  // ends them all. One round trip less per unit of work.
+  void releaseSavepoint() override {}
   void rollbackToSavepoint() override {
     guarded("rollback to savepoint", [&] { session_.execute("ROLLBACK TO SAVEPOINT unit"); });
   }
   void commit() override {
+    session_.transactionEnded();
     guarded("commit", [&] { session_.execute("COMMIT"); });
   }
   void rollback() override {
+    session_.transactionEnded();
     if (session_.lost()) return;  // the server has rolled it back already
     guarded("rollback", [&] { session_.execute("ROLLBACK"); });
   }
