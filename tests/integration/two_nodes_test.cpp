@@ -52,18 +52,23 @@ class TwoNodes : public ::testing::Test {
 
 TEST_F(TwoNodes, MessagesTypingReceiptsAndPresenceCrossBothWays) {
   const std::int64_t conversation = a->conversation_id;
-  WsClient client(a->server.port(), chatPath(conversation, a->client));
-  ASSERT_EQ(client.status(), 101);
+  auto client = std::make_unique<WsClient>(a->server.port(), chatPath(conversation, a->client));
+  ASSERT_EQ(client->status(), 101);
   WsClient technician(b->port(), chatPath(conversation, a->technician));
   ASSERT_EQ(technician.status(), 101);
-  // The technician's arrival on B is told to the client on A.
-  const auto online = client.nextOfType("presence", 10s);
+  // The client on A is online for the technician as soon as B takes the connection (asked of
+  // Redis), and the technician's arrival on B is told to the client on A.
+  const auto client_online = technician.nextOfType("presence", 10s);
+  ASSERT_TRUE(client_online);
+  EXPECT_EQ(client_online->getValue<std::int64_t>("user_id"), a->client_id);
+  EXPECT_TRUE(client_online->getValue<bool>("online"));
+  const auto online = client->nextOfType("presence", 10s);
   ASSERT_TRUE(online);
   EXPECT_EQ(online->getValue<std::int64_t>("user_id"), a->technician_id);
   EXPECT_TRUE(online->getValue<bool>("online"));
 
-  client.sendJson(messageFrame(conversation, "Hello from A", "a-1"));
-  const auto ack = client.nextOfType("ack", 10s);
+  client->sendJson(messageFrame(conversation, "Hello from A", "a-1"));
+  const auto ack = client->nextOfType("ack", 10s);
   ASSERT_TRUE(ack);
   const auto arrived = technician.nextOfType("message", 10s);
   ASSERT_TRUE(arrived);
@@ -72,20 +77,41 @@ TEST_F(TwoNodes, MessagesTypingReceiptsAndPresenceCrossBothWays) {
             "Hello from A");
 
   technician.sendJson(R"({"type":"typing","is_typing":true})");
-  const auto typing = client.nextOfType("typing", 10s);
+  const auto typing = client->nextOfType("typing", 10s);
   ASSERT_TRUE(typing);
   EXPECT_EQ(typing->getValue<std::int64_t>("user_id"), a->technician_id);
 
   technician.sendJson(messageFrame(conversation, "Hello from B", "b-1"));
-  const auto reply = client.nextOfType("message", 10s);
+  const auto reply = client->nextOfType("message", 10s);
   ASSERT_TRUE(reply);
   EXPECT_EQ(reply->getObject("message")->getValue<std::int64_t>("sender_id"), a->technician_id);
 
-  client.sendJson("{\"type\":\"read\",\"message_id\":" + std::to_string(idOf(reply)) + "}");
+  client->sendJson("{\"type\":\"read\",\"message_id\":" + std::to_string(idOf(reply)) + "}");
   const auto receipt = technician.nextOfType("read", 10s);
   ASSERT_TRUE(receipt);
   EXPECT_EQ(receipt->getValue<std::int64_t>("message_id"), idOf(reply));
   EXPECT_EQ(receipt->getValue<std::int64_t>("user_id"), a->client_id);
+
+  // And the other way: typing and a read receipt from A reach B.
+  client->sendJson(R"({"type":"typing","is_typing":true})");
+  const auto client_typing = technician.nextOfType("typing", 10s);
+  ASSERT_TRUE(client_typing);
+  EXPECT_EQ(client_typing->getValue<std::int64_t>("user_id"), a->client_id);
+  technician.sendJson("{\"type\":\"read\",\"message_id\":" + std::to_string(idOf(arrived)) + "}");
+  const auto technician_read = client->nextOfType("read", 10s);
+  ASSERT_TRUE(technician_read);
+  EXPECT_EQ(technician_read->getValue<std::int64_t>("user_id"), a->technician_id);
+
+  // Presence the other way: the client on A comes and goes, the technician on B hears it.
+  {
+    WsClient inbox(a->server.port(), "/ws/?token=" + a->client);  // a second connection on A
+    ASSERT_EQ(inbox.status(), 101);
+    client.reset();                                             // one of two closes: still online
+  }                                                             // the last one closes
+  const auto offline = technician.nextOfType("presence", 10s);  // nothing since: not twice
+  ASSERT_TRUE(offline);
+  EXPECT_EQ(offline->getValue<std::int64_t>("user_id"), a->client_id);
+  EXPECT_FALSE(offline->getValue<bool>("online"));
 }
 
 TEST_F(TwoNodes, BurstsFromBothNodesArriveOnceInIdOrderEverywhere) {
