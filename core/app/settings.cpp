@@ -2,6 +2,7 @@
 
 #include <Poco/Environment.h>
 #include <Poco/Exception.h>
+#include <Poco/NumberParser.h>
 #include <Poco/Path.h>
 #include <Poco/Process.h>
 #include <Poco/String.h>
@@ -205,13 +206,9 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
     RedisEndpoint endpoint;
     const auto colon = redis.rfind(':');
     endpoint.host = redis.substr(0, colon);
-    if (colon != std::string::npos) {
-      try {
-        endpoint.port = std::stoi(redis.substr(colon + 1));
-      } catch (const std::exception&) {
-        endpoint.port = 0;
-      }
-    }
+    if (colon != std::string::npos &&
+        !Poco::NumberParser::tryParse(redis.substr(colon + 1), endpoint.port))
+      endpoint.port = 0;
     if (endpoint.host.empty() || endpoint.port < 1 || endpoint.port > 65535)
       throw Poco::InvalidArgumentException("bus.redis must be HOST:PORT");
     endpoint.channel = c.getString("bus.channel");

@@ -86,7 +86,10 @@ void RedisBridge::publishLoop() {
       }
     }
     try {
-      if (!client.isConnected()) client.connect(address_, Poco::Timespan(2, 0));
+      if (!client.isConnected()) {
+        client.connect(address_, Poco::Timespan(2, 0));
+        client.setReceiveTimeout(Poco::Timespan(5, 0));  // a Redis that hangs counts as down
+      }
       client.sendCommands(commands);
       if (!publishing_.exchange(true))
         logger().information("publishing to Redis at %s", address_.toString());

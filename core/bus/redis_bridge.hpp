@@ -33,9 +33,6 @@ class RedisBridge {
   RedisBridge(const RedisBridge&) = delete;
   RedisBridge& operator=(const RedisBridge&) = delete;
 
-  // Whether both directions are connected now (for /readyz and tests).
-  bool connected() const { return publishing_ && subscribed_; }
-
   // Which events other nodes need: those that reach connections or stats.
   static bool crossesNodes(const sdk::Event& event, const Routing& routing);
 
@@ -54,6 +51,7 @@ class RedisBridge {
   std::condition_variable wake_;
   std::deque<std::string> outbox_;
   bool stopping_ = false;
+  // Whether each direction works now: a change is logged once, not every retry.
   std::atomic<bool> publishing_{false};
   std::atomic<bool> subscribed_{false};
 

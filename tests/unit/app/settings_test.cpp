@@ -81,7 +81,7 @@ TEST(Settings, RedisJoinsNodesWhenGivenAsHostAndPort) {
   EXPECT_NE(errorOf(*c).find("store.backend = mysql"), std::string::npos);  // SQLite is one node's
   c->setString("store.backend", "mysql");
   c->setString("store.mysql.url", "mysql://fl@db/fieldlink");
-  for (const char* wrong : {"redis:", ":6379", "redis:http", "redis:70000"}) {
+  for (const char* wrong : {"redis:", ":6379", "redis:http", "redis:70000", "redis:6379x"}) {
     c->setString("bus.redis", wrong);
     EXPECT_NE(errorOf(*c).find("bus.redis"), std::string::npos) << wrong;
   }
