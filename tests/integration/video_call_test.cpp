@@ -241,6 +241,11 @@ TEST(VideoCalls, OutsidersMalformedFramesAndForgedLogEntriesAreRefused) {
 
   caller->sendJson(s.frame("call.invite", "no sdp"));
   EXPECT_EQ(errorCode(*caller), "invalid");
+  for (const std::string& bad_id :
+       {std::string(65, 'x'), std::string("caf\u00e9"), std::string()}) {
+    caller->sendJson(s.frame("call.invite", bad_id, kOffer));
+    EXPECT_EQ(errorCode(*caller), "invalid") << bad_id;
+  }
   caller->sendJson(s.frame("call.invite", "no-sdp"));
   EXPECT_EQ(errorCode(*caller), "invalid");
   caller->sendJson(s.frame("call.invite", "bad-sdp", R"("sdp":"v=0")"));
