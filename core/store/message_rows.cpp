@@ -47,4 +47,18 @@ Message storedMessage(const NewMessage& message, MessageId id) {
   return stored;
 }
 
+std::vector<ConversationSummary> summariesOf(StoreSession& session,
+                                             const std::vector<ConversationHead>& heads) {
+  std::vector<ConversationSummary> out;
+  out.reserve(heads.size());
+  for (const auto& head : heads) {
+    auto conversation = session.findConversation(head.id);
+    if (!conversation) continue;
+    ConversationSummary summary{std::move(*conversation), head.unread, std::nullopt};
+    if (head.last_id) summary.last_message = session.findMessage(MessageId(*head.last_id));
+    out.push_back(std::move(summary));
+  }
+  return out;
+}
+
 }  // namespace fieldlink

@@ -10,8 +10,8 @@
 #include <Poco/File.h>
 
 #include "support/media_fixtures.hpp"
-#include "support/scratch_database.hpp"
 #include "support/scene.hpp"
+#include "support/scratch_database.hpp"
 
 namespace fieldlink::testing {
 namespace {

@@ -258,12 +258,7 @@ std::vector<ConversationId> MysqlSession::conversationIds(ConversationId after, 
 }
 
 std::vector<ConversationSummary> MysqlSession::conversationsOf(UserId user) {
-  struct Head {
-    ConversationId id;
-    std::int64_t unread;
-    std::optional<std::int64_t> last_id;
-  };
-  const auto heads = select<Head>(
+  const auto heads = select<ConversationHead>(
       "SELECT p.conversation_id, "
       "  (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = p.conversation_id "
       "     AND m.id > p.last_read_message_id "
@@ -273,18 +268,9 @@ std::vector<ConversationSummary> MysqlSession::conversationsOf(UserId user) {
       "FROM participants p WHERE p.user_id = ? "
       "ORDER BY COALESCE(last_id, 0) DESC, p.conversation_id DESC",
       {user.value}, [](sql::ResultSet& rs) {
-        return Head{ConversationId(rs.getInt64(1)), rs.getInt64(2), optInt64(rs, 3)};
+        return ConversationHead{ConversationId(rs.getInt64(1)), rs.getInt64(2), optInt64(rs, 3)};
       });
-  std::vector<ConversationSummary> out;
-  out.reserve(heads.size());
-  for (const auto& head : heads) {
-    auto conversation = findConversation(head.id);
-    if (!conversation) continue;
-    ConversationSummary summary{std::move(*conversation), head.unread, std::nullopt};
-    if (head.last_id) summary.last_message = findMessage(MessageId(*head.last_id));
-    out.push_back(std::move(summary));
-  }
-  return out;
+  return summariesOf(*this, heads);
 }
 
 std::optional<Message> MysqlSession::findMessage(MessageId id) {

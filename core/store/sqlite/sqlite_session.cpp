@@ -222,24 +222,10 @@ std::vector<ConversationSummary> SqliteSession::conversationsOf(UserId user) {
         "FROM participants p WHERE p.user_id = ? "
         "ORDER BY COALESCE(last_id, 0) DESC, p.conversation_id DESC",
       bind(static_cast<Poco::Int64>(user.value));
-  struct Head {
-    ConversationId id;
-    std::int64_t unread;
-    std::optional<std::int64_t> last_id;
-  };
-  const auto heads = mapRows<Head>(st, [](const Row& row) {
-    return Head{ConversationId(row.int64(0)), row.int64(1), row.optInt64(2)};
+  const auto heads = mapRows<ConversationHead>(st, [](const Row& row) {
+    return ConversationHead{ConversationId(row.int64(0)), row.int64(1), row.optInt64(2)};
   });
-  std::vector<ConversationSummary> out;
-  out.reserve(heads.size());
-  for (const auto& head : heads) {
-    auto conversation = findConversation(head.id);
-    if (!conversation) continue;
-    ConversationSummary summary{std::move(*conversation), head.unread, std::nullopt};
-    if (head.last_id) summary.last_message = findMessage(MessageId(*head.last_id));
-    out.push_back(std::move(summary));
-  }
-  return out;
+  return summariesOf(*this, heads);
 }
 
 std::vector<Message> SqliteSession::selectMessages(const std::string& where_and_order,
