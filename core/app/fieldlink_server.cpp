@@ -6,14 +6,9 @@
 #include <Poco/AutoPtr.h>
 #include <Poco/Environment.h>
 #include <Poco/File.h>
-#include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/NetSSL.h>
-#include <Poco/Net/SecureServerSocket.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/TCPServer.h>
 #include <Poco/String.h>
 #include <Poco/StringTokenizer.h>
-#include <Poco/ThreadPool.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/LayeredConfiguration.h>
 #include <Poco/Util/MapConfiguration.h>
@@ -29,9 +24,8 @@
 #include "app/runtime.hpp"
 #include "app/settings.hpp"
 #include "domain/errors.hpp"
-#include "http/api_handler.hpp"
-#include "http/deadline_connection.hpp"
-#include "http/request_deadlines.hpp"
+#include "http/front_door.hpp"
+#include "http/request_dispatcher.hpp"
 #include "http/routes.hpp"
 #include "logging/log_line_formatter.hpp"
 #include "tls/server_tls.hpp"
@@ -271,44 +265,37 @@ int FieldlinkServer::serve(const Settings& settings) {
   runtime.startHousekeeping();
 
   Router router = makeRoutes(runtime.services());
-  Poco::Net::ServerSocket socket;
-  if (tls) {
-    socket = Poco::Net::SecureServerSocket(tls->context());
-    logger().information("TLS on: %s", tls->certificateDescription());
-  }
-  // Poco's address constructor also sets SO_REUSEPORT, which would let a second server start
-  // on a port that is taken and silently split the traffic; bind without it so that fails.
-  socket.bind(Poco::Net::SocketAddress(settings.http_address,
-                                       static_cast<Poco::UInt16>(settings.http_port)),
-              /*reuseAddress=*/true, /*reusePort=*/false);
-  socket.listen(128);
-  Poco::AutoPtr<Poco::Net::HTTPServerParams> params(new Poco::Net::HTTPServerParams);
-  params->setMaxThreads(settings.http_threads);
-  params->setMaxQueued(settings.http_queue);
-  params->setKeepAlive(true);
-  const auto idle_seconds =
-      std::chrono::duration_cast<std::chrono::seconds>(settings.deadlines.idle).count();
-  params->setTimeout(Poco::Timespan(idle_seconds, 0));
-  params->setKeepAliveTimeout(Poco::Timespan(idle_seconds, 0));
+  const RequestDispatcher dispatcher(router, runtime.services());
+  FrontDoorSettings front;
+  front.address = Poco::Net::SocketAddress(settings.http_address,
+                                           static_cast<Poco::UInt16>(settings.http_port));
+  front.backlog = settings.http_queue;
+  front.reactor_threads = settings.ws.reactor_threads;
+  front.handler_threads = settings.http_threads;
+  front.max_connections = settings.max_connections;
+  front.max_connections_per_address = settings.max_connections_per_address;
+  front.limits.max_header_bytes = settings.max_header_bytes;
+  front.limits.max_headers = settings.max_headers;
+  front.limits.max_body_bytes = settings.max_body_bytes;
+  // An upload's parts around the file: the form's other fields and the part headers.
+  front.limits.max_upload_bytes =
+      static_cast<std::uint64_t>(settings.attachments_max_bytes) + (1 << 20);
+  front.limits.spool_dir = settings.data_dir + "/spool";
+  Poco::File(front.limits.spool_dir).createDirectories();
+  front.timeouts = settings.timeouts;
+  if (tls) logger().information("TLS on: %s", tls->certificateDescription());
+  FrontDoor door(front, dispatcher, tls ? tls->context()->sslContext() : nullptr,
+                 settings.trusted_proxies, &runtime.services().metrics.http_deadline_closes);
   const std::string host = settings.http_address == "0.0.0.0" ? "127.0.0.1" : settings.http_address;
   const std::string url = std::string(tls ? "https://" : "http://") + host + ":" +
-                          std::to_string(socket.address().port()) + "/";
+                          std::to_string(door.address().port()) + "/";
   // Seeded before the first request is served, so the demo accounts exist once it answers.
   if (demo_) std::cout << seedDemo(runtime, url) << std::flush;
-
-  // The server's own pool, stopped at shutdown so worker threads exit and release their
-  // thread-local state (OpenSSL's among it) before the process does.
-  Poco::ThreadPool workers("http", 2, settings.http_threads);
-  RequestDeadlines deadlines(settings.deadlines, &runtime.services().metrics.http_deadline_closes,
-                             &runtime.services().metrics.http_idle_reclaims);
-  Poco::SharedPtr<ApiHandlerFactory> handlers(new ApiHandlerFactory(router, runtime.services()));
-  Poco::Net::TCPServer server(new DeadlineConnectionFactory(params, handlers, deadlines), workers,
-                              socket, params);
-  deadlines.reclaimIdleWhenWaiting(
-      [&server] { return static_cast<std::size_t>(std::max(0, server.queuedConnections())); });
-  server.start();
+  auto& metrics = runtime.services().metrics;
+  metrics.open_connections = [&door] { return door.openConnections(); };
+  door.start();
   std::cout << "fieldlinkd listening on " << url << std::endl;
-  logger().information("listening on %s", socket.address().toString());
+  logger().information("listening on %s", door.address().toString());
 
   for (;;) {
     int received = 0;
@@ -318,10 +305,8 @@ int FieldlinkServer::serve(const Settings& settings) {
     if (tls) reloadCertificate(*tls);
   }
   logger().information("shutting down");
-  server.stop();
-  deadlines.reclaimIdleWhenWaiting(nullptr);  // the server goes before the watch
-  handlers->stopServing();
-  workers.stopAll();
+  // The front door closes its connections before the runtime goes; nothing reads the
+  // connection gauge after it (scrapes come through the front door).
   return EXIT_OK;
 }
 

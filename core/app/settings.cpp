@@ -1,5 +1,8 @@
 #include "app/settings.hpp"
 
+#include <algorithm>
+#include <thread>
+
 #include <Poco/Environment.h>
 #include <Poco/Exception.h>
 #include <Poco/NumberParser.h>
@@ -46,15 +49,24 @@ const std::vector<SettingKey>& settingKeys() {
   static const std::vector<SettingKey> keys = {
       {"http.address", "0.0.0.0", "address to listen on"},
       {"http.port", "8000", "TCP port (0: any free port)"},
-      {"http.threads", "16", "HTTP worker threads"},
-      {"http.queue", "256", "connections waiting for a worker before new ones are refused"},
-      {"http.max_body_bytes", "1048576", "largest JSON request body (413 beyond)"},
+      {"http.threads", "0",
+       "threads running complete requests (0: twice the cores, at least 4); connections, "
+       "idle or slow, never hold one"},
+      {"http.queue", "4096", "listen backlog: connections the kernel queues before accepting"},
+      {"http.max_connections", "50000", "open connections in all, HTTP and WebSocket (503 beyond)"},
+      {"http.max_connections_per_address", "1024",
+       "open connections from one client address (503 beyond; trusted proxies exempt)"},
+      {"http.max_body_bytes", "1048576", "largest request body but an upload (413 beyond)"},
+      {"http.max_header_bytes", "16384", "largest request line and header fields (431 beyond)"},
+      {"http.max_headers", "100", "most header fields in one request (431 beyond)"},
+      {"http.min_body_rate", "1024",
+       "bytes per second a request body must average over each 10 s (408 below)"},
       {"http.idle_timeout", "30",
-       "seconds a connection may wait for its next request, or between two reads"},
+       "seconds a connection may wait for its next request, or for its answer to be read"},
       {"http.header_timeout", "10",
-       "seconds for a request's headers to arrive in full (slow clients are closed)"},
+       "seconds for a request's headers to arrive in full (408 after)"},
       {"http.request_timeout", "600",
-       "seconds for a request's body, handling and answer together (0: no limit)"},
+       "seconds for a whole request, body included, to arrive (408 after; 0: no limit)"},
       {"http.gzip_min_bytes", "1024",
        "JSON answers this large or larger are gzipped for clients that accept it (0: never)"},
       {"http.trusted_proxies", "",
@@ -129,11 +141,14 @@ const std::vector<SettingKey>& settingKeys() {
       {"bus.channel", "fieldlink", "Redis channel and key prefix shared by one deployment's nodes"},
       {"bus.node_id", "", "this node's name among them (empty: host name and process id)"},
       {"bus.presence_ttl", "15", "seconds a crashed node's users stay online for the others"},
-      {"ws.reactor_threads", "2", "event-loop threads serving WebSocket connections"},
+      {"ws.reactor_threads", "2", "event-loop threads owning every connection, HTTP and WebSocket"},
       {"ws.worker_threads", "2", "threads for read receipts and resume replays"},
       {"ws.max_frame_bytes", "65536", "largest WebSocket message (close 1009 beyond)"},
       {"ws.max_queue_bytes", "1048576", "unsent bytes before a slow reader is closed (1013)"},
-      {"ws.messages_per_second", "20", "frames per second per connection, sustained (1008 beyond)"},
+      {"ws.messages_per_second", "20",
+       "frames per second per connection, sustained (faster senders are read more slowly)"},
+      {"ws.max_backlog_bytes", "262144",
+       "bytes of messages held back by the rate limit before the sender is closed (1008)"},
       {"ws.message_burst", "40", "frames a connection may send at once before the rate applies"},
       {"ws.max_connections_per_user", "10", "open WebSocket connections per user (4429 beyond)"},
       {"ws.ping_interval", "30", "seconds of silence before the server pings"},
@@ -175,13 +190,21 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
   Settings s;
   s.http_address = c.getString("http.address");
   s.http_port = intIn(c, "http.port", 0, 65535);
-  s.http_threads = intIn(c, "http.threads", 1, 1024);
-  s.http_queue = intIn(c, "http.queue", 1, 100000);
+  s.http_threads = intIn(c, "http.threads", 0, 1024);
+  if (s.http_threads == 0)
+    s.http_threads = std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
+  s.http_queue = intIn(c, "http.queue", 1, 1000000);
+  s.max_connections = static_cast<std::size_t>(intIn(c, "http.max_connections", 1, 10000000));
+  s.max_connections_per_address =
+      static_cast<std::size_t>(intIn(c, "http.max_connections_per_address", 1, 10000000));
   s.max_body_bytes = static_cast<std::size_t>(intIn(c, "http.max_body_bytes", 1024, 64 << 20));
+  s.max_header_bytes = static_cast<std::size_t>(intIn(c, "http.max_header_bytes", 1024, 1 << 20));
+  s.max_headers = static_cast<std::size_t>(intIn(c, "http.max_headers", 8, 10000));
+  s.timeouts.min_body_rate = static_cast<std::size_t>(intIn(c, "http.min_body_rate", 0, 1 << 30));
   s.gzip_min_bytes = static_cast<std::size_t>(intIn(c, "http.gzip_min_bytes", 0, 64 << 20));
-  s.deadlines.idle = std::chrono::seconds(intIn(c, "http.idle_timeout", 1, 3600));
-  s.deadlines.headers = std::chrono::seconds(intIn(c, "http.header_timeout", 1, 3600));
-  s.deadlines.request = std::chrono::seconds(intIn(c, "http.request_timeout", 0, 86400));
+  s.timeouts.idle = std::chrono::seconds(intIn(c, "http.idle_timeout", 1, 3600));
+  s.timeouts.headers = std::chrono::seconds(intIn(c, "http.header_timeout", 1, 3600));
+  s.timeouts.request = std::chrono::seconds(intIn(c, "http.request_timeout", 0, 86400));
   s.trusted_proxies = NetworkList(c.getString("http.trusted_proxies"), "http.trusted_proxies");
   s.cors = CorsPolicy(c.getString("http.cors_allowed_origins"));
   s.abuse.login_failures_per_account = intIn(c, "auth.login_failures_per_account", 0, 1000000);
@@ -286,6 +309,8 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
   s.ws.max_queue_bytes = static_cast<std::size_t>(intIn(c, "ws.max_queue_bytes", 4096, 1 << 30));
   s.ws.messages_per_second = intIn(c, "ws.messages_per_second", 1, 1000000);
   s.ws.message_burst = intIn(c, "ws.message_burst", 1, 1000000);
+  s.ws.max_backlog_bytes =
+      static_cast<std::size_t>(intIn(c, "ws.max_backlog_bytes", 1024, 1 << 30));
   s.ws.max_connections_per_user = intIn(c, "ws.max_connections_per_user", 1, 1000000);
   s.ws.ping_interval = std::chrono::seconds(intIn(c, "ws.ping_interval", 1, 3600));
   s.ws.idle_timeout = std::chrono::seconds(intIn(c, "ws.idle_timeout", 2, 7200));

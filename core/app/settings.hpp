@@ -11,7 +11,7 @@
 #include "bus/redis_bridge.hpp"
 #include "calls/ice_servers.hpp"
 #include "http/cors_policy.hpp"
-#include "http/request_deadlines.hpp"
+#include "http/http_timeouts.hpp"
 #include "metrics/monitoring_access.hpp"
 #include "store/mysql/mysql_target.hpp"
 #include "tls/server_tls.hpp"
@@ -38,11 +38,15 @@ std::string environmentNameOf(const std::string& key);
 struct Settings {
   std::string http_address;
   int http_port = 8000;
-  int http_threads = 16;
-  int http_queue = 256;
+  int http_threads = 8;
+  int http_queue = 4096;
+  std::size_t max_connections = 50000;
+  std::size_t max_connections_per_address = 1024;
   std::size_t max_body_bytes = 1 << 20;
+  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_headers = 100;
   std::size_t gzip_min_bytes = 1024;
-  RequestDeadlines::Limits deadlines;
+  HttpTimeouts timeouts;
   NetworkList trusted_proxies;
   CorsPolicy cors;
   AbuseLimitSettings abuse;

@@ -1,24 +1,17 @@
 #include "http/api_handler.hpp"
 
-#include <algorithm>
-#include <fstream>
 #include <optional>
 #include <sstream>
 
 #include <Poco/JSON/Stringifier.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/NullStream.h>
 #include <Poco/URI.h>
 
 #include "domain/errors.hpp"
 #include "http/client_address.hpp"
 #include "http/content_encoding.hpp"
 #include "http/error_response.hpp"
-#include "http/request_deadlines.hpp"
 #include "logging/access_log.hpp"
 #include "logging/request_context.hpp"
-#include "ws/upgrade_handler.hpp"
 
 namespace fieldlink {
 namespace {
@@ -36,19 +29,10 @@ std::string bearerToken(const Poco::Net::HTTPServerRequest& request) {
   return header.substr(prefix.size());
 }
 
-std::int64_t sendFile(Poco::Net::HTTPServerResponse& out, const FileBody& file) {
-  std::ifstream in(file.path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot open " + file.path);
-  in.seekg(file.offset);
-  out.setContentLength64(file.length);
-  std::ostream& body = out.send();
-  char buffer[65536];
-  std::int64_t left = file.length;
-  while (left > 0 && in.read(buffer, std::min<std::int64_t>(left, sizeof buffer))) {
-    body.write(buffer, in.gcount());
-    left -= in.gcount();
-  }
-  return file.length - left;
+// The file is streamed by the connection as the client reads it.
+std::int64_t sendFile(BufferedResponse& out, const FileBody& file) {
+  out.sendFileBody(file);
+  return file.length;
 }
 
 // A text or JSON body, gzipped when the client accepts it and it is worth it.
@@ -70,9 +54,9 @@ std::int64_t sendText(Poco::Net::HTTPServerResponse& out, const std::string& tex
 }
 
 // Returns the body bytes sent.
-std::int64_t send(Poco::Net::HTTPServerResponse& out, const ApiResponse& response,
+std::int64_t send(BufferedResponse& out, const ApiResponse& response,
                   const Compression& compression) {
-  out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
+  out.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
   out.set("Cache-Control", "no-store");
   // The API serves data, never pages: nothing it sends may run, embed or be framed, and an
   // attachment opened in a browser cannot script the origin even if it is HTML or SVG.
@@ -94,35 +78,9 @@ std::int64_t send(Poco::Net::HTTPServerResponse& out, const ApiResponse& respons
   return sendText(out, json.str(), compression);
 }
 
-// Reads and discards what is left of a refused body, up to a bound, so that the client,
-// still sending, reads our answer instead of a connection reset.
-void drainUnreadBody(Poco::Net::HTTPServerRequest& request) {
-  constexpr std::streamsize kMaxDrainBytes = 16 << 20;
-  char buffer[16384];
-  std::streamsize drained = 0;
-  std::istream& in = request.stream();
-  while (drained < kMaxDrainBytes && in.read(buffer, sizeof buffer)) drained += in.gcount();
-}
-
 }  // namespace
 
-Poco::Net::HTTPRequestHandler* ApiHandlerFactory::createRequestHandler(
-    const Poco::Net::HTTPServerRequest& request) {
-  if (services_.hub && ws::isWebSocketPath(Poco::URI(request.getURI()).getPath())) {
-    RequestDeadlines::handedOver();  // the hub has its own timeouts
-    return new ws::UpgradeHandler(*services_.hub, services_.accounts, services_.store);
-  }
-  RequestDeadlines::headersReceived();
-  return new ApiHandler(router_, services_);
-}
-
-void ApiHandlerFactory::stopServing() {
-  const bool abort_current = false;
-  serverStopped.notify(this, abort_current);
-}
-
-void ApiHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
-                               Poco::Net::HTTPServerResponse& response) {
+void ApiHandler::handle(ServedRequest& request, BufferedResponse& response) const {
   const auto started = std::chrono::steady_clock::now();
   logging::RequestIdScope request_id(logging::requestIdFrom(request.get("X-Request-Id", "")));
   response.set("X-Request-Id", logging::currentRequestId());
@@ -136,8 +94,9 @@ void ApiHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
       result = ApiResponse::noContent();
       result.headers = *allowed;
     } else {
-      const RouteMatch match =
-          router_.match(request.getMethod(), Poco::URI(request.getURI()).getPath());
+      // HEAD is the GET without its body (the connection leaves the body out).
+      const std::string method = request.getMethod() == "HEAD" ? "GET" : request.getMethod();
+      const RouteMatch match = router_.match(method, Poco::URI(request.getURI()).getPath());
       api->setPathParams(match.params);
       if (match.route->access == Access::Authenticated)
         api->setCaller(services_.accounts.authenticate(bearerToken(request)));
@@ -151,9 +110,6 @@ void ApiHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
   if (request.has("Origin"))
     for (const auto& [name, value] : services_.cors.headersFor(request.get("Origin")))
       result.headers.emplace(name, value);
-  // An unread body would be taken for the next request on a keep-alive connection.
-  const bool body_pending = !api || api->bodyPending();
-  if (body_pending) response.setKeepAlive(false);
   logging::AccessRecord record;
   record.status = result.status;
   if (api) record.user_id = api->callerId();
@@ -162,14 +118,15 @@ void ApiHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
     const Compression compression{services_.gzip_min_bytes,
                                   acceptsGzip(request.get("Accept-Encoding", ""))};
     record.bytes = send(response, result, compression);
-    if (body_pending) drainUnreadBody(request);
   } catch (const std::exception&) {
-    // The client went away mid-answer; nothing more to do.
+    // A file that went away between the handler and here: nothing sensible to send.
+    response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_INTERNAL_SERVER_ERROR);
+    response.setContentLength(0);
+    response.setKeepAlive(false);
   }
   services_.metrics.http_responses.add(result.status);
   record.took = std::chrono::steady_clock::now() - started;
   logging::logAccess(request, record);
-  RequestDeadlines::answered();
 }
 
 }  // namespace fieldlink

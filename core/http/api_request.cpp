@@ -58,12 +58,6 @@ const std::string& ApiRequest::body() {
   return *body_;
 }
 
-bool ApiRequest::bodyPending() const {
-  if (body_ || body_streamed_) return false;
-  return http_.getChunkedTransferEncoding() ||
-         (http_.hasContentLength() && http_.getContentLength64() > 0);
-}
-
 Poco::JSON::Object::Ptr ApiRequest::jsonBody() {
   const std::string type = Poco::toLower(http_.getContentType());
   if (type.rfind("application/json", 0) != 0)

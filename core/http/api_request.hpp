@@ -41,12 +41,9 @@ class ApiRequest {
                                        std::int64_t max) const;
   // The raw body, read at most once, bounded by the size limit.
   const std::string& body();
-  // The body as a stream, for uploads too large to hold in memory; call bodyStreamed()
-  // once it has been read to its end.
+  // The body as a stream, for uploads too large to hold in memory (the front door spooled
+  // it to disk as it arrived).
   std::istream& bodyStream() { return http_.stream(); }
-  void bodyStreamed() { body_streamed_ = true; }
-  // Whether bytes of the body may still be waiting on the connection.
-  bool bodyPending() const;
 
  private:
   Poco::Net::HTTPServerRequest& http_;
@@ -55,7 +52,6 @@ class ApiRequest {
   std::multimap<std::string, std::string> query_;
   std::optional<User> caller_;
   std::optional<std::string> body_;
-  bool body_streamed_ = false;
 };
 
 // Bytes of a file sent as the body (attachments), instead of JSON.

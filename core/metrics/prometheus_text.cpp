@@ -65,9 +65,9 @@ std::string prometheusText(const ServerMetrics& m) {
   header(out, "fieldlink_http_deadline_closes_total", "counter",
          "HTTP connections closed because a request did not arrive in time (slow clients)");
   out << "fieldlink_http_deadline_closes_total " << m.http_deadline_closes.value() << '\n';
-  header(out, "fieldlink_http_idle_reclaims_total", "counter",
-         "Idle keep-alive HTTP connections closed to free a worker for waiting connections.");
-  out << "fieldlink_http_idle_reclaims_total " << m.http_idle_reclaims.value() << '\n';
+  header(out, "fieldlink_connections_open", "gauge",
+         "Open client connections, HTTP and WebSocket (each holds one of http.max_connections).");
+  out << "fieldlink_connections_open " << (m.open_connections ? m.open_connections() : 0) << '\n';
   header(out, "fieldlink_messages_received_total", "counter",
          "New messages stored (REST, WebSocket and system messages).");
   out << "fieldlink_messages_received_total " << m.messages_received.value() << '\n';

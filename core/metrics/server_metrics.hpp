@@ -18,10 +18,10 @@ struct ServerMetrics {
       {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}};
   StatusCounter http_responses;
   Counter http_deadline_closes;  // connections closed for a request too slow to arrive
-  Counter http_idle_reclaims;    // idle keep-alive connections closed to free a worker
   LabelledCounter plugin_errors;
   // Read at scrape time; unset means 0.
   std::function<std::size_t()> websocket_connections;
+  std::function<std::size_t()> open_connections;  // every client connection, HTTP or WebSocket
 };
 
 // The Prometheus text exposition format (version 0.0.4) of everything above, plus the

@@ -1,7 +1,5 @@
 #include "tls/server_tls.hpp"
 
-#include "tls/session_registry.hpp"
-
 namespace fieldlink::tls {
 namespace {
 
@@ -34,12 +32,6 @@ ServerTls::ServerTls(const TlsSettings& settings)
   SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION);
   certificate_->applyTo(ctx);
   SSL_CTX_set_cert_cb(ctx, &ServerTls::onCertificateNeeded, this);
-  SSL_CTX_set_client_hello_cb(ctx, &ServerTls::onClientHello, this);
-}
-
-int ServerTls::onClientHello(SSL* ssl, int*, void*) {
-  rememberSession(SSL_get_fd(ssl), ssl);
-  return SSL_CLIENT_HELLO_SUCCESS;
 }
 
 int ServerTls::onCertificateNeeded(SSL* ssl, void* self) {

@@ -39,7 +39,6 @@ class ServerTls {
   std::string certificateDescription() const;
 
  private:
-  static int onClientHello(SSL* ssl, int* alert, void* self);
   static int onCertificateNeeded(SSL* ssl, void* self);
   std::shared_ptr<const CertificatePair> current() const;
 

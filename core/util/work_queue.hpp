@@ -7,6 +7,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -25,7 +26,8 @@ class WorkQueue {
  public:
   using Key = std::uint64_t;
 
-  explicit WorkQueue(int threads) {
+  // `thread_name` (15 characters at most) names the threads in ps and debuggers.
+  WorkQueue(int threads, std::string thread_name) : thread_name_(std::move(thread_name)) {
     for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { run(); });
   }
   ~WorkQueue() {
@@ -59,7 +61,7 @@ class WorkQueue {
 
  private:
   void run() {
-    pthread_setname_np(pthread_self(), "fl-ws-worker");
+    pthread_setname_np(pthread_self(), thread_name_.c_str());
     for (;;) {
       Key key;
       std::function<void()> task;
@@ -95,6 +97,7 @@ class WorkQueue {
     }
   }
 
+  const std::string thread_name_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::unordered_map<Key, std::deque<std::function<void()>>> pending_;

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "net/reactor.hpp"
 #include "ws/permessage_deflate.hpp"
-#include "ws/reactor.hpp"
 
 namespace fieldlink::ws {
 namespace {
@@ -14,27 +14,37 @@ namespace {
 constexpr std::size_t kReadChunk = 16 * 1024;
 constexpr std::size_t kMaxReadPerTurn = 256 * 1024;  // then let other connections have a go
 constexpr std::size_t kMaxIov = 64;
+// After our close frame is written, how long the peer has to answer it.
 constexpr auto kCloseGrace = std::chrono::seconds(2);
+// From the moment a close is queued, whether or not it can be written: a peer that never
+// reads cannot keep a closing connection, and what it holds, alive.
+constexpr auto kCloseDeadline = std::chrono::seconds(5);
 
 }  // namespace
 
-Connection::Connection(std::uint64_t id, Poco::Net::StreamSocket socket, Identity identity,
-                       const WsSettings& settings)
+Connection::Connection(std::uint64_t id, Identity identity, const WsSettings& settings,
+                       ConnectionHandler* handler)
     : id_(id),
-      socket_(std::move(socket)),
       identity_(std::move(identity)),
       settings_(settings),
+      handler_(handler),
       decoder_(settings.max_frame_bytes),
       last_heard_(SteadyClock::now()),
       last_pinged_(last_heard_),
       tokens_(settings.message_burst),
-      tokens_at_(last_heard_) {
-  if (socket_.impl()->initialized()) transport_ = transportFor(socket_);
-}
+      tokens_at_(last_heard_) {}
 
-void Connection::bindSocket(Poco::Net::StreamSocket socket) {
-  socket_ = std::move(socket);
-  transport_ = transportFor(socket_);
+void Connection::bindTransport(std::unique_ptr<net::Transport> transport,
+                               std::string handshake_answer, const std::string& early_bytes) {
+  transport_ = std::move(transport);
+  fd_ = transport_->fd();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    // Events may have been queued since the connection was admitted; nothing was written.
+    queued_bytes_ += handshake_answer.size();
+    outbox_.insert(outbox_.begin(), std::move(handshake_answer));
+  }
+  decoder_.feed(early_bytes.data(), early_bytes.size());
 }
 
 void Connection::enqueueLocked(std::string bytes, bool& schedule) {
@@ -118,7 +128,37 @@ void Connection::enqueueLiveLocked(ConversationId conversation, std::int64_t mes
 }
 
 void Connection::requestFlushIf(bool schedule) {
-  if (schedule && reactor_) reactor_->scheduleFlush(shared_from_this());
+  if (!schedule) return;
+  if (auto* reactor = this->reactor()) reactor->scheduleServe(shared_from_this());
+}
+
+void Connection::beginWork() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++work_in_flight_;
+}
+
+void Connection::endWork() {
+  bool schedule = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (--work_in_flight_ == 0 && close_when_settled_) {
+      auto [code, reason] = *std::exchange(close_when_settled_, std::nullopt);
+      queueCloseLocked(code, reason, schedule);
+    }
+  }
+  requestFlushIf(schedule);
+}
+
+void Connection::closeWhenSettled(std::uint16_t code, const std::string& reason) {
+  bool schedule = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (work_in_flight_ > 0)
+      close_when_settled_.emplace(code, reason);
+    else
+      queueCloseLocked(code, reason, schedule);
+  }
+  requestFlushIf(schedule);
 }
 
 void Connection::beginResume(ConversationId conversation) {
@@ -173,15 +213,21 @@ void Connection::finishResume(ConversationId conversation,
   requestFlushIf(schedule);
 }
 
-bool Connection::readAvailable(std::vector<std::string>& texts) {
+bool Connection::wantsRead() const {
+  // Nothing more is read after a protocol error, nor while messages wait for the rate limit:
+  // the socket's buffers fill and TCP slows the sender down.
+  return !finished_ && decoder_.error() == 0 && waiting_.empty();
+}
+
+bool Connection::readAvailable() {
   char buffer[kReadChunk];
   std::size_t total = 0;
   // Past the per-turn budget, only what TLS has already decrypted is taken: poll() would not
   // report it, and it is at most one record.
   while (total < kMaxReadPerTurn || transport_->hasBufferedInput()) {
     const auto result = transport_->read(buffer, sizeof buffer);
-    if (result.status == Transport::Status::WouldBlock) break;
-    if (result.status == Transport::Status::Closed) {  // the peer closed its side, or failed
+    if (result.status == net::Transport::Status::WouldBlock) break;
+    if (result.status == net::Transport::Status::Closed) {  // the peer closed its side, or failed
       finished_ = true;
       return false;
     }
@@ -189,60 +235,142 @@ bool Connection::readAvailable(std::vector<std::string>& texts) {
     last_heard_ = SteadyClock::now();
     decoder_.feed(buffer, result.bytes);
   }
-  while (auto frame = decoder_.next()) {
-    switch (frame->opcode) {
-      case Opcode::Text:
-        if (close_queued_) break;
-        if (frame->compressed) {
-          std::string text;
-          const auto status = inflateMessage(frame->payload, settings_.max_frame_bytes, text);
-          if (status == InflateStatus::TooBig) {
-            close(close_code::kTooBig, "message too big");
-            break;
-          }
-          if (status == InflateStatus::Corrupt) {
-            close(close_code::kProtocolError, "invalid compressed data");
-            break;
-          }
-          if (!isValidUtf8(text)) {
-            close(close_code::kInvalidPayload, "text is not valid UTF-8");
-            break;
-          }
-          frame->payload = std::move(text);
-        }
-        texts.push_back(std::move(frame->payload));
-        break;
-      case Opcode::Ping:
-        enqueue(encodeFrame(Opcode::Pong, frame->payload));
-        break;
-      case Opcode::Pong:
-        break;
-      case Opcode::Close: {
-        peer_closed_ = true;
-        std::uint16_t code = close_code::kNormal;
-        if (frame->payload.size() >= 2)
-          code = static_cast<std::uint16_t>((static_cast<unsigned char>(frame->payload[0]) << 8) |
-                                            static_cast<unsigned char>(frame->payload[1]));
-        if (close_queued_) {  // our close was answered: done
-          finished_ = true;
-          return false;
-        }
-        close(code, "");
-        break;
-      }
-      case Opcode::Binary:
-        close(close_code::kUnsupportedData, "binary frames are not supported");
-        break;
-      case Opcode::Continuation:
-        break;  // never returned by the decoder
-    }
-  }
+  while (auto frame = decoder_.next())
+    if (!handleFrame(*frame)) return false;
   if (decoder_.error() != 0) close(decoder_.error(), decoder_.errorReason());
   if (!decoder_.midMessage())
     message_started_at_ = {};
   else if (message_started_at_ == SteadyClock::time_point{})
     message_started_at_ = last_heard_;
   return true;
+}
+
+bool Connection::handleFrame(Frame& frame) {
+  switch (frame.opcode) {
+    case Opcode::Text:
+      if (close_queued_) break;
+      if (frame.compressed) {
+        std::string text;
+        const auto status = inflateMessage(frame.payload, settings_.max_frame_bytes, text);
+        if (status == InflateStatus::TooBig) {
+          close(close_code::kTooBig, "message too big");
+          break;
+        }
+        if (status == InflateStatus::Corrupt) {
+          close(close_code::kProtocolError, "invalid compressed data");
+          break;
+        }
+        if (!isValidUtf8(text)) {
+          close(close_code::kInvalidPayload, "text is not valid UTF-8");
+          break;
+        }
+        frame.payload = std::move(text);
+      }
+      waiting_bytes_ += frame.payload.size();
+      waiting_.push_back(std::move(frame.payload));
+      break;
+    case Opcode::Ping:
+      if (!close_queued_) enqueue(encodeFrame(Opcode::Pong, frame.payload));
+      break;
+    case Opcode::Pong:
+      break;
+    case Opcode::Close: {
+      peer_closed_ = true;
+      std::uint16_t code = close_code::kNormal;
+      if (frame.payload.size() >= 2)
+        code = static_cast<std::uint16_t>((static_cast<unsigned char>(frame.payload[0]) << 8) |
+                                          static_cast<unsigned char>(frame.payload[1]));
+      if (close_queued_) {  // our close was answered: done
+        finished_ = true;
+        return false;
+      }
+      close(code, "");
+      break;
+    }
+    case Opcode::Binary:
+      close(close_code::kUnsupportedData, "binary frames are not supported");
+      break;
+    case Opcode::Continuation:
+      break;  // never returned by the decoder
+  }
+  return true;
+}
+
+void Connection::dispatchWaiting(SteadyClock::time_point now) {
+  const auto self = shared_from_this();
+  while (!waiting_.empty() && !close_queued_ && admitMessage(now)) {
+    std::string text = std::move(waiting_.front());
+    waiting_.pop_front();
+    waiting_bytes_ -= text.size();
+    try {
+      handler_->onText(self, std::move(text));
+    } catch (const std::exception&) {
+      // The hub answers its own errors; one frame's failure must not cost the connection.
+    }
+  }
+  if (close_queued_) {
+    waiting_.clear();
+    waiting_bytes_ = 0;
+    return;
+  }
+  if (waiting_.empty()) return;
+  if (waiting_bytes_ > settings_.max_backlog_bytes) {
+    // Far more than the rate allows, at once: cut, once the acks of what was accepted are out.
+    waiting_.clear();
+    waiting_bytes_ = 0;
+    closeWhenSettled(close_code::kPolicyViolation, "rate limit exceeded");
+    return;
+  }
+  // Back when the bucket holds a token again; reading waits until then.
+  const double missing = 1.0 - tokens_;
+  const auto wait = std::chrono::duration_cast<SteadyClock::duration>(
+      std::chrono::duration<double>(missing / settings_.messages_per_second));
+  if (auto* reactor = this->reactor()) reactor->wakeAt(*this, now + wait);
+}
+
+bool Connection::serve(bool readable, bool writable) {
+  if (writable && !flush()) return false;
+  if (finished_) return false;
+  if (readable && wantsRead() && !readAvailable()) return false;
+  dispatchWaiting(SteadyClock::now());
+  return flush();
+}
+
+bool Connection::tick(SteadyClock::time_point now) {
+  if (!waiting_.empty()) dispatchWaiting(now);
+  if (closing()) {
+    if (!close_seen_) {
+      close_seen_ = true;
+      close_deadline_ = now + kCloseDeadline;
+    }
+    return now <= close_deadline_ && flush();
+  }
+  if (now - last_heard_ > settings_.idle_timeout) {
+    close(close_code::kGoingAway, "idle");
+    return flush();
+  }
+  // A sender trickling a message keeps the connection from going idle, not forever open.
+  if (message_started_at_ != SteadyClock::time_point{} &&
+      now - message_started_at_ > settings_.message_timeout) {
+    close(close_code::kPolicyViolation, "message too slow to arrive");
+    return flush();
+  }
+  if (now - last_heard_ > settings_.ping_interval && now - last_pinged_ > settings_.ping_interval) {
+    last_pinged_ = now;
+    enqueue(encodeFrame(Opcode::Ping, ""));
+  }
+  handler_->onTick(shared_from_this(), now);
+  return flush();
+}
+
+void Connection::dropped() {
+  transport_.reset();  // the socket and its slot
+  handler_->onClosed(shared_from_this());
+}
+
+void Connection::shutdown() {
+  close(close_code::kGoingAway, "server shutting down");
+  flush();
 }
 
 bool Connection::flush() {
@@ -257,11 +385,11 @@ bool Connection::flush() {
       iov[i].iov_len = outbox_[i].size() - skip;
     }
     const auto result = transport_->write(iov, count);
-    if (result.status == Transport::Status::WouldBlock) {
+    if (result.status == net::Transport::Status::WouldBlock) {
       wants_write_ = true;
       return true;
     }
-    if (result.status == Transport::Status::Closed) {
+    if (result.status == net::Transport::Status::Closed) {
       finished_ = true;
       return false;
     }
@@ -286,7 +414,9 @@ bool Connection::flush() {
       finished_ = true;
       return false;
     }
-    close_deadline_ = SteadyClock::now() + kCloseGrace;
+    const auto grace = SteadyClock::now() + kCloseGrace;
+    if (!close_seen_ || grace < close_deadline_) close_deadline_ = grace;
+    close_seen_ = true;
   }
   return true;
 }

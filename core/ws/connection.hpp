@@ -10,17 +10,30 @@
 #include <string>
 #include <vector>
 
-#include <Poco/Net/StreamSocket.h>
+#include <deque>
 
 #include "domain/model.hpp"
+#include "net/channel.hpp"
+#include "net/transport.hpp"
 #include "ws/frame_codec.hpp"
-#include "ws/transport.hpp"
 #include "ws/ws_settings.hpp"
 
 namespace fieldlink::ws {
 
-class Reactor;
+class Connection;
 using SteadyClock = std::chrono::steady_clock;
+
+// What the hub does with what a connection reads. Called on the reactor's thread.
+class ConnectionHandler {
+ public:
+  virtual ~ConnectionHandler() = default;
+  virtual void onText(const std::shared_ptr<Connection>& connection, std::string text) = 0;
+  // About once a second per connection: timers (typing expiry).
+  virtual void onTick(const std::shared_ptr<Connection>& connection,
+                      SteadyClock::time_point now) = 0;
+  // Once, when the connection is gone.
+  virtual void onClosed(const std::shared_ptr<Connection>& connection) = 0;
+};
 
 // Who is on the other end, settled at the handshake.
 struct Identity {
@@ -35,17 +48,24 @@ struct EncodedMessage {
   std::string deflated;
 };
 
-// One WebSocket connection. Reading, decoding and the per-connection policies run on the
-// owning reactor's thread only; sending may be asked from any thread and is only queued
-// here, the reactor writes. The queue is bounded: a reader that falls too far behind is
-// closed (1013) and is expected to reconnect and resume.
-class Connection : public std::enable_shared_from_this<Connection> {
+// One WebSocket connection, served by a reactor as a channel. Reading, decoding and the
+// per-connection policies run on the owning reactor's thread only; sending may be asked from
+// any thread and is only queued here, the reactor writes. What a client can make it hold is
+// bounded: the outbox by ws.max_queue_bytes (a reader that falls too far behind is closed
+// with 1013 and is expected to reconnect and resume), the decoder by ws.max_frame_bytes plus
+// one read turn, messages waiting for the rate limit by ws.max_backlog_bytes (reading stops
+// while any wait, so TCP slows the sender down). A closing connection is gone within a few
+// seconds whether or not its close frame could be written.
+class Connection final : public net::Channel, public std::enable_shared_from_this<Connection> {
  public:
-  // The socket may come later (bindSocket), so that a connection can be registered, and
-  // receive events, before the handshake's answer is written.
-  Connection(std::uint64_t id, Poco::Net::StreamSocket socket, Identity identity,
-             const WsSettings& settings);
-  void bindSocket(Poco::Net::StreamSocket socket);
+  // The transport comes later (bindTransport), so that a connection can be registered, and
+  // receive events, before the handshake's answer is written. `handler` outlives it.
+  Connection(std::uint64_t id, Identity identity, const WsSettings& settings,
+             ConnectionHandler* handler);
+  // On the reactor thread, before the reactor serves it: the socket, the handshake's answer
+  // (written before anything queued meanwhile) and bytes that came behind the request.
+  void bindTransport(std::unique_ptr<net::Transport> transport, std::string handshake_answer,
+                     const std::string& early_bytes);
 
   std::uint64_t id() const { return id_; }
   const User& user() const { return identity_.user; }
@@ -53,7 +73,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool follows(ConversationId conversation) const {
     return !identity_.scope || *identity_.scope == conversation;
   }
-  Poco::Net::StreamSocket& socket() { return socket_; }
 
   // --- any thread -------------------------------------------------------------
   void sendText(const std::string& payload) { enqueue(textFrame(payload)); }
@@ -70,6 +89,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Queues a close frame; the connection ends once it is written.
   void close(std::uint16_t code, const std::string& reason);
   bool closing() const { return close_queued_.load(); }
+  // Work for one of its frames that will answer on it (an ack): a close asked with
+  // closeWhenSettled waits for it, so that no accepted message loses its ack.
+  void beginWork();
+  void endWork();
+  void closeWhenSettled(std::uint16_t code, const std::string& reason);
 
   // Resume: begin holds live messages of the conversation back; finish sends the replay
   // (skipping what was delivered live already), then what was held back, then `resumed`.
@@ -79,30 +103,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void abortResume(ConversationId conversation);
 
   // --- reactor thread ---------------------------------------------------------
-  void attach(Reactor* reactor) { reactor_ = reactor; }
   // permessage-deflate was agreed in the handshake; called before the reactor has it.
   void enableDeflate() {
     deflate_ = true;
     decoder_.acceptCompressed();
   }
-  // Bytes that arrived with the upgrade request, before the socket was ours.
-  void prefeed(const std::string& bytes) { decoder_.feed(bytes.data(), bytes.size()); }
-  void sendPing() { enqueue(encodeFrame(Opcode::Ping, "")); }
-  // Reads what arrived; returns complete text messages in order. Control frames and protocol
-  // errors are handled here. Returns false once the connection should be dropped.
-  bool readAvailable(std::vector<std::string>& texts);
-  // Writes queued bytes. Returns false once the connection should be dropped.
-  bool flush();
-  bool wantsWrite() const { return wants_write_; }
-  bool finished() const { return finished_; }
-  // Rate limit of inbound messages (token bucket).
-  bool admitMessage(SteadyClock::time_point now);
-  SteadyClock::time_point lastHeard() const { return last_heard_; }
-  SteadyClock::time_point lastPinged() const { return last_pinged_; }
-  void notePinged(SteadyClock::time_point now) { last_pinged_ = now; }
-  SteadyClock::time_point closeDeadline() const { return close_deadline_; }
-  // Since when part of a message waits for the rest; the epoch when none does.
-  SteadyClock::time_point messageStartedAt() const { return message_started_at_; }
+
+  int fd() const override { return fd_; }  // kept after the socket is closed
+  bool serve(bool readable, bool writable) override;
+  bool tick(SteadyClock::time_point now) override;
+  bool wantsRead() const override;
+  bool wantsWrite() const override { return wants_write_; }
+  void dropped() override;
+  void shutdown() override;
 
   // Typing state kept per conversation, reactor thread only.
   struct Typing {
@@ -120,21 +133,34 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void enqueueLiveLocked(ConversationId conversation, std::int64_t message_id, std::string frame,
                          bool& schedule);
   void requestFlushIf(bool schedule);
+  // Reads what arrived and queues complete text messages. Control frames and protocol errors
+  // are handled here. Returns false once the connection should be dropped.
+  bool readAvailable();
+  bool handleFrame(Frame& frame);
+  // Hands waiting messages to the hub as the rate limit allows.
+  void dispatchWaiting(SteadyClock::time_point now);
+  // Writes queued bytes. Returns false once the connection should be dropped.
+  bool flush();
+  // Rate limit of inbound messages (token bucket).
+  bool admitMessage(SteadyClock::time_point now);
 
   const std::uint64_t id_;
-  Poco::Net::StreamSocket socket_;
-  std::unique_ptr<Transport> transport_;  // once the socket is bound
+  std::unique_ptr<net::Transport> transport_;  // once bound
+  int fd_ = -1;
   const Identity identity_;
   const WsSettings& settings_;
-  Reactor* reactor_ = nullptr;
+  ConnectionHandler* handler_;
   // Set by the handshake while events may already be delivered to the connection.
   std::atomic<bool> deflate_{false};
 
   // Reactor thread only.
   FrameDecoder decoder_;
+  std::deque<std::string> waiting_;  // read, held back by the rate limit
+  std::size_t waiting_bytes_ = 0;
   bool wants_write_ = false;
   bool finished_ = false;
   bool peer_closed_ = false;
+  bool close_seen_ = false;  // our close is queued: its deadline runs
   SteadyClock::time_point last_heard_;
   SteadyClock::time_point last_pinged_;
   SteadyClock::time_point close_deadline_{};
@@ -151,6 +177,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool flush_scheduled_ = false;
   bool shut_after_flush_ = false;
   std::atomic<bool> close_queued_{false};
+  int work_in_flight_ = 0;
+  std::optional<std::pair<std::uint16_t, std::string>> close_when_settled_;
   struct Resume {
     std::vector<std::pair<std::int64_t, std::string>> held;
   };

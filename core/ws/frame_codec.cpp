@@ -55,7 +55,8 @@ bool isValidUtf8(std::string_view text) {
 std::optional<Frame> FrameDecoder::fail(std::uint16_t code, std::string reason) {
   error_ = code;
   error_reason_ = std::move(reason);
-  buffer_.clear();
+  std::string().swap(buffer_);  // and its memory
+  std::string().swap(fragments_);
   consumed_ = 0;
   return std::nullopt;
 }
@@ -110,6 +111,8 @@ std::optional<Frame> FrameDecoder::next() {
     if (consumed_ == buffer_.size()) {
       buffer_.clear();
       consumed_ = 0;
+      // An idle connection should not keep what one large message made it hold.
+      if (buffer_.capacity() > 16 * 1024) std::string().swap(buffer_);
     } else if (consumed_ > 65536) {
       buffer_.erase(0, consumed_);
       consumed_ = 0;

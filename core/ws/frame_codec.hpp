@@ -51,7 +51,10 @@ class FrameDecoder {
   explicit FrameDecoder(std::size_t max_message_bytes, Peer sender = Peer::Client)
       : max_message_bytes_(max_message_bytes), sender_(sender) {}
 
-  void feed(const char* data, std::size_t size) { buffer_.append(data, size); }
+  // Ignored after a protocol error: nothing more the peer sends is kept.
+  void feed(const char* data, std::size_t size) {
+    if (error_ == 0) buffer_.append(data, size);
+  }
   // The next complete frame, or nullopt when more bytes are needed or after an error.
   std::optional<Frame> next();
   // Non-zero once the peer broke the protocol: the close code to answer with.

@@ -57,36 +57,23 @@ Hub::Hub(Chat& chat, Tracker& tracker, const PluginHost& plugins, EventBus& bus,
       bus_(bus),
       settings_(settings),
       delivered_(delivered),
-      blocking_work_(settings.worker_threads) {
-  for (int i = 0; i < settings.reactor_threads; ++i)
-    reactors_.push_back(std::make_unique<Reactor>(*this, settings_));
+      blocking_work_(settings.worker_threads, "fl-ws-worker") {
   subscription_ = bus_.subscribe([this](const sdk::Event& e, const Routing& r) { onEvent(e, r); });
 }
 
-Hub::~Hub() {
-  bus_.unsubscribe(subscription_);
-  reactors_.clear();
-}
+Hub::~Hub() { bus_.unsubscribe(subscription_); }
 
-std::size_t Hub::connectionCount() const {
-  std::size_t total = 0;
-  for (const auto& reactor : reactors_) total += reactor->connectionCount();
-  return total;
-}
-
-void Hub::refuse(Poco::Net::StreamSocket socket, std::uint16_t code, const std::string& reason) {
-  const std::uint64_t id = next_id_++;
-  auto connection = std::make_shared<Connection>(id, std::move(socket), Identity{}, settings_);
-  connection->close(code, reason);  // queued before the reactor takes it: written first thing
-  reactorFor(id).adopt(connection, "");
+std::shared_ptr<Connection> Hub::refusal(std::uint16_t code, const std::string& reason) {
+  auto connection = std::make_shared<Connection>(next_id_++, Identity{}, settings_, this);
+  connection->close(code, reason);  // queued before it is served: written right after the 101
+  return connection;
 }
 
 std::shared_ptr<Connection> Hub::admit(
     Identity identity, const std::map<std::int64_t, std::vector<std::int64_t>>& conversations,
     std::uint16_t& refusal) {
   const std::uint64_t id = next_id_++;
-  auto connection =
-      std::make_shared<Connection>(id, Poco::Net::StreamSocket(), std::move(identity), settings_);
+  auto connection = std::make_shared<Connection>(id, std::move(identity), settings_, this);
   const std::int64_t user = connection->user().id.value;
   bool first_of_user = false;
   std::set<std::int64_t> online_peers;
@@ -100,6 +87,7 @@ std::shared_ptr<Connection> Hub::admit(
     }
     first_of_user = mine.empty();
     mine.push_back(connection);
+    ++open_;
     for (const auto& [conversation, participants] : conversations) {
       participants_[conversation] = participants;
       for (auto participant : participants) conversations_of_[participant].insert(conversation);
@@ -126,12 +114,6 @@ std::shared_ptr<Connection> Hub::admit(
   return connection;
 }
 
-void Hub::start(const std::shared_ptr<Connection>& connection, Poco::Net::StreamSocket socket,
-                std::string pending) {
-  connection->bindSocket(std::move(socket));
-  reactorFor(connection->id()).adopt(connection, std::move(pending));
-}
-
 void Hub::onClosed(const std::shared_ptr<Connection>& connection) {
   const std::int64_t user = connection->user().id.value;
   if (user == 0) return;  // a refused handshake, never registered
@@ -146,6 +128,7 @@ void Hub::onClosed(const std::shared_ptr<Connection>& connection) {
     const auto before = mine.size();
     mine.erase(std::remove(mine.begin(), mine.end(), connection), mine.end());
     if (mine.size() == before) return;  // already gone
+    --open_;
     if (mine.empty()) {
       by_user_.erase(it);
       last_of_user = true;
@@ -355,12 +338,8 @@ ConversationId Hub::conversationOf(const Connection& c, const Poco::JSON::Object
   return conversation;
 }
 
+// The connection has already applied the rate limit (it holds frames back, not drops them).
 void Hub::onText(const std::shared_ptr<Connection>& c, std::string text) {
-  if (!c->admitMessage(SteadyClock::now())) {
-    c->sendText(errorFrame("rate_limited", "Too many frames; slow down.", std::nullopt));
-    c->close(close_code::kPolicyViolation, "rate limit");
-    return;
-  }
   Poco::JSON::Object::Ptr frame;
   try {
     const auto parsed = Poco::JSON::Parser().parse(text);
@@ -416,20 +395,22 @@ void Hub::handleMessage(const std::shared_ptr<Connection>& c, const Poco::JSON::
   input.client_id = optionalClientId(frame);
   const auto client_id = input.client_id;
   std::weak_ptr<Connection> weak = c;
+  c->beginWork();  // a close asked meanwhile waits for this ack
   chat_.sendAsync(c->user(), input, c->id(),
                   [weak, client_id](const SendResult* result, std::exception_ptr error) {
                     const auto connection = weak.lock();
                     if (!connection) return;
                     if (error) {
                       connection->sendText(errorFrame(error, client_id));
-                      return;
+                    } else {
+                      Poco::JSON::Object ack;
+                      ack.set("type", "ack");
+                      ack.set("client_id",
+                              client_id ? Poco::Dynamic::Var(*client_id) : Poco::Dynamic::Var());
+                      ack.set("message", views::message(result->message));
+                      connection->sendText(toText(ack));
                     }
-                    Poco::JSON::Object ack;
-                    ack.set("type", "ack");
-                    ack.set("client_id",
-                            client_id ? Poco::Dynamic::Var(*client_id) : Poco::Dynamic::Var());
-                    ack.set("message", views::message(result->message));
-                    connection->sendText(toText(ack));
+                    connection->endWork();
                   });
 }
 

@@ -15,14 +15,14 @@
 #include "plugins/plugin_host.hpp"
 #include "tracking/tracker.hpp"
 #include "util/work_queue.hpp"
+#include "ws/connection.hpp"
 #include "ws/message_sequencer.hpp"
-#include "ws/reactor.hpp"
 
 namespace fieldlink::ws {
 
 // The WebSocket side of the server: who is connected where, what their frames do, and the
 // delivery of bus events (messages, read receipts, typing, presence) to the connections of
-// each event's audience. Owns the reactors.
+// each event's audience. The connections themselves are served by the front door's reactors.
 class Hub final : public ConnectionHandler {
  public:
   // `delivered` counts the message frames queued to connections.
@@ -42,14 +42,13 @@ class Hub final : public ConnectionHandler {
   // With several nodes: presence shared through `presence` (outlives the hub), and message
   // delivery put in id order by `sequencer`. Call before serving.
   void joinCluster(PresenceDirectory& presence, std::unique_ptr<MessageSequencer> sequencer);
-  // Starts serving an admitted connection on the socket the handshake detached.
-  void start(const std::shared_ptr<Connection>& connection, Poco::Net::StreamSocket socket,
-             std::string pending);
   // Forgets an admitted connection whose handshake failed.
   void abandon(const std::shared_ptr<Connection>& connection) { onClosed(connection); }
-  // Answers the handshake's refusal (4401, 4403) on the WebSocket itself, then closes.
-  void refuse(Poco::Net::StreamSocket socket, std::uint16_t code, const std::string& reason);
-  std::size_t connectionCount() const;
+  // A connection that answers the handshake's refusal (4401, 4403) on the WebSocket itself,
+  // then closes. Never registered.
+  std::shared_ptr<Connection> refusal(std::uint16_t code, const std::string& reason);
+  // Open, admitted connections.
+  std::size_t connectionCount() const { return open_.load(); }
   const WsSettings& settings() const { return settings_; }
 
   void onText(const std::shared_ptr<Connection>& connection, std::string text) override;
@@ -59,9 +58,6 @@ class Hub final : public ConnectionHandler {
  private:
   using Audience = std::vector<std::int64_t>;
 
-  Reactor& reactorFor(std::uint64_t connection_id) {
-    return *reactors_[connection_id % reactors_.size()];
-  }
   void onEvent(const sdk::Event& event, const Routing& routing);
   void deliverMessage(const Poco::JSON::Object::Ptr& message, std::int64_t conversation,
                       const Routing& routing, std::uint64_t skip_connection);
@@ -98,6 +94,7 @@ class Hub final : public ConnectionHandler {
   metrics::Counter& delivered_;
   WorkQueue blocking_work_;
   std::atomic<std::uint64_t> next_id_{1};
+  std::atomic<std::size_t> open_{0};
   std::size_t subscription_ = 0;
 
   mutable std::shared_mutex index_mutex_;
@@ -107,8 +104,6 @@ class Hub final : public ConnectionHandler {
 
   PresenceDirectory* presence_ = nullptr;        // set: several nodes
   std::unique_ptr<MessageSequencer> sequencer_;  // set: several nodes
-
-  std::vector<std::unique_ptr<Reactor>> reactors_;  // last: stopped first
 };
 
 }  // namespace fieldlink::ws

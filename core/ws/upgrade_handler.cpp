@@ -1,9 +1,5 @@
 #include "ws/upgrade_handler.hpp"
 
-#include <Poco/Buffer.h>
-#include <Poco/Net/HTTPServerRequestImpl.h>
-#include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/HTTPServerSession.h>
 #include <Poco/NumberParser.h>
 #include <Poco/SHA1Engine.h>
 #include <Poco/String.h>
@@ -40,7 +36,7 @@ bool headerHasToken(const Poco::Net::HTTPServerRequest& request, const std::stri
 
 int refuseHttp(Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse::HTTPStatus status,
                const std::string& code, const std::string& detail) {
-  response.setStatus(status);
+  response.setStatusAndReason(status);
   response.setKeepAlive(false);
   const std::string body = "{\"detail\":\"" + detail + "\",\"code\":\"" + code + "\"}";
   response.setContentType("application/json; charset=utf-8");
@@ -78,20 +74,23 @@ TokenChoice findToken(const Poco::Net::HTTPServerRequest& request) {
 
 bool isWebSocketPath(const std::string& path) { return path.rfind("/ws/", 0) == 0; }
 
-void UpgradeHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
-                                   Poco::Net::HTTPServerResponse& response) {
+std::shared_ptr<Connection> UpgradeHandler::handle(Poco::Net::HTTPServerRequest& request,
+                                                   Poco::Net::HTTPServerResponse& response) {
   const auto started = std::chrono::steady_clock::now();
   logging::RequestIdScope request_id(logging::requestIdFrom(request.get("X-Request-Id", "")));
   response.set("X-Request-Id", logging::currentRequestId());
   logging::AccessRecord record;
-  record.status = upgrade(request, response, record.user_id);
+  std::shared_ptr<Connection> connection;
+  record.status = upgrade(request, response, record.user_id, connection);
   record.took = std::chrono::steady_clock::now() - started;
   logging::logAccess(request, record);
+  return connection;
 }
 
 int UpgradeHandler::upgrade(Poco::Net::HTTPServerRequest& request,
                             Poco::Net::HTTPServerResponse& response,
-                            std::optional<std::int64_t>& user_id) {
+                            std::optional<std::int64_t>& user_id,
+                            std::shared_ptr<Connection>& connection) {
   using Status = Poco::Net::HTTPResponse::HTTPStatus;
   const std::string path = Poco::URI(request.getURI()).getPath();
   std::optional<ConversationId> scope;
@@ -119,7 +118,6 @@ int UpgradeHandler::upgrade(Poco::Net::HTTPServerRequest& request,
   // first, so nothing published between the 101 and the start of serving is lost.
   std::uint16_t refusal = 0;
   std::string refusal_reason;
-  std::shared_ptr<Connection> connection;
   try {
     if (token.token.empty()) throw Unauthorized("No token.");
     User user = accounts_.authenticate(token.token);
@@ -149,31 +147,14 @@ int UpgradeHandler::upgrade(Poco::Net::HTTPServerRequest& request,
     extension = acceptDeflateOffer(request.get("Sec-WebSocket-Extensions", ""));
   if (!extension.empty()) connection->enableDeflate();
 
-  Poco::Net::StreamSocket socket;
-  std::string pending;
-  try {
-    response.setStatusAndReason(Status::HTTP_SWITCHING_PROTOCOLS);
-    response.set("Upgrade", "websocket");
-    response.set("Connection", "Upgrade");
-    response.set("Sec-WebSocket-Accept", acceptKey(key));
-    if (!token.protocol.empty()) response.set("Sec-WebSocket-Protocol", token.protocol);
-    if (!extension.empty()) response.set("Sec-WebSocket-Extensions", extension);
-    response.send().flush();
-    auto& impl = static_cast<Poco::Net::HTTPServerRequestImpl&>(request);
-    Poco::Buffer<char> early(0);
-    impl.session().drainBuffer(early);  // frames sent in the same packet as the upgrade
-    socket = impl.detachSocket();
-    pending.assign(early.begin(), early.size());
-  } catch (...) {
-    if (connection) hub_.abandon(connection);
-    throw;
-  }
+  response.setStatusAndReason(Status::HTTP_SWITCHING_PROTOCOLS);
+  response.set("Upgrade", "websocket");
+  response.set("Connection", "Upgrade");
+  response.set("Sec-WebSocket-Accept", acceptKey(key));
+  if (!token.protocol.empty()) response.set("Sec-WebSocket-Protocol", token.protocol);
+  if (!extension.empty()) response.set("Sec-WebSocket-Extensions", extension);
   // A refused upgrade is still a 101: the refusal is the WebSocket close code that follows.
-  if (!connection) {
-    hub_.refuse(std::move(socket), refusal, refusal_reason);
-    return Status::HTTP_SWITCHING_PROTOCOLS;
-  }
-  hub_.start(connection, std::move(socket), std::move(pending));
+  if (!connection) connection = hub_.refusal(refusal, refusal_reason);
   return Status::HTTP_SWITCHING_PROTOCOLS;
 }
 

@@ -13,6 +13,8 @@ struct WsSettings {
   std::size_t max_queue_bytes = 1024 * 1024;  // unsent bytes before a reader is too slow
   double messages_per_second = 20;            // sustained, per connection
   double message_burst = 40;
+  // Messages read but held back by the rate limit; past this the sender is closed (1008).
+  std::size_t max_backlog_bytes = 256 * 1024;
   int max_connections_per_user = 10;
   std::chrono::seconds ping_interval{30};
   std::chrono::seconds idle_timeout{75};

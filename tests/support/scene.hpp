@@ -35,4 +35,13 @@ struct Scene {
   std::int64_t client_id = 0, technician_id = 0, request_id = 0, conversation_id = 0;
 };
 
+// The value of `name` on the server's GET /metrics page ("" if it is not there).
+inline std::string metricValue(const Scene& scene, const std::string& name) {
+  const auto text = scene.api.http().get("/metrics").body;
+  const auto at = text.find("\n" + name + " ");
+  if (at == std::string::npos) return "";
+  const auto start = at + name.size() + 2;
+  return text.substr(start, text.find('\n', start) - start);
+}
+
 }  // namespace fieldlink::testing

@@ -27,7 +27,6 @@ std::string receive(Services& s, ApiRequest& r, ReceivedUpload& upload,
                   if (type_fixed || r.query("message_type")) return cap;
                   return s.attachments.uploadLimit(fields_so_far.get("message_type", type));
                 });
-  r.bodyStreamed();
   if (!type_fixed && !r.query("message_type")) type = upload.form.get("message_type", type);
   return type;
 }

@@ -22,7 +22,7 @@ TEST(WorkQueueTest, TasksUnderOneKeyRunInOrderOneAtATime) {
   std::atomic<int> done{0};
   std::promise<void> all_done;
   {
-    WorkQueue queue(4);
+    WorkQueue queue(4, "test-worker");
     for (int i = 0; i < kTasksPerKey; ++i) {
       for (int key = 0; key < kKeys; ++key) {
         queue.post(key, [&, key, i] {
@@ -47,7 +47,7 @@ TEST(WorkQueueTest, TasksUnderOneKeyRunInOrderOneAtATime) {
 }
 
 TEST(WorkQueueTest, ABlockedKeyDoesNotHoldUpOtherKeys) {
-  WorkQueue queue(2);
+  WorkQueue queue(2, "test-worker");
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
   std::promise<void> other_ran;
@@ -62,7 +62,7 @@ TEST(WorkQueueTest, ABlockedKeyDoesNotHoldUpOtherKeys) {
 }
 
 TEST(WorkQueueTest, BusyWhileTasksWaitOrRunAndIdleAfter) {
-  WorkQueue queue(1);
+  WorkQueue queue(1, "test-worker");
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
   std::promise<void> finished;
@@ -78,7 +78,7 @@ TEST(WorkQueueTest, BusyWhileTasksWaitOrRunAndIdleAfter) {
 }
 
 TEST(WorkQueueTest, ATaskThatThrowsDoesNotStopItsKey) {
-  WorkQueue queue(1);
+  WorkQueue queue(1, "test-worker");
   std::promise<void> next_ran;
   queue.post(3, [] { throw std::runtime_error("boom"); });
   queue.post(3, [&] { next_ran.set_value(); });

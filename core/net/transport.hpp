@@ -6,12 +6,16 @@
 #include <memory>
 #include <string>
 
-#include <Poco/Net/StreamSocket.h>
+#include <openssl/ssl.h>
 
-namespace fieldlink::ws {
+#include "net/connection_limits.hpp"
+
+namespace fieldlink::net {
 
 // How a connection's bytes cross the network without blocking: straight through the kernel,
-// or through the TLS session the HTTPS listener negotiated. Used on the reactor's thread only.
+// or through TLS. Owns the socket (closed with the transport) and the connection's slot in
+// the server's limits, so whichever protocol serves the connection owns both. Used on the
+// reactor's thread only.
 class Transport {
  public:
   enum class Status { Ok, WouldBlock, Closed };
@@ -21,6 +25,7 @@ class Transport {
   };
 
   virtual ~Transport() = default;
+  virtual int fd() const = 0;
   virtual Result read(char* buffer, std::size_t size) = 0;
   // Writes from the front of `pieces`; Ok may have written only part of them.
   virtual Result write(const iovec* pieces, std::size_t count) = 0;
@@ -30,8 +35,9 @@ class Transport {
   virtual void shutdownWrite() = 0;
 };
 
-// The transport for an accepted socket: TLS if the listener's socket was secure. Throws
-// Poco::IllegalStateException for a secure socket whose TLS session is unknown.
-std::unique_ptr<Transport> transportFor(const Poco::Net::StreamSocket& socket);
+// The transport for an accepted, non-blocking socket: TLS when `tls` is set (the server's
+// context; the handshake runs inside the first reads). Takes ownership of `fd` and `lease`.
+std::unique_ptr<Transport> makeTransport(int fd, SSL_CTX* tls,
+                                         std::unique_ptr<ConnectionLimits::Lease> lease);
 
-}  // namespace fieldlink::ws
+}  // namespace fieldlink::net

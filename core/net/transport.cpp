@@ -1,6 +1,7 @@
-#include "ws/transport.hpp"
+#include "net/transport.hpp"
 
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -9,16 +10,30 @@
 #include <openssl/ssl.h>
 
 #include <Poco/Exception.h>
-#include <Poco/Net/SecureStreamSocketImpl.h>
 
-#include "tls/session_registry.hpp"
-
-namespace fieldlink::ws {
+namespace fieldlink::net {
 namespace {
+
+// The socket and the slot, given back when the transport goes.
+class OwnedSocket {
+ public:
+  OwnedSocket(int fd, std::unique_ptr<ConnectionLimits::Lease> lease)
+      : fd_(fd), lease_(std::move(lease)) {}
+  ~OwnedSocket() { ::close(fd_); }
+  OwnedSocket(const OwnedSocket&) = delete;
+  OwnedSocket& operator=(const OwnedSocket&) = delete;
+  int fd() const { return fd_; }
+
+ private:
+  int fd_;
+  std::unique_ptr<ConnectionLimits::Lease> lease_;
+};
 
 class PlainTransport final : public Transport {
  public:
-  explicit PlainTransport(int fd) : fd_(fd) {}
+  PlainTransport(int fd, std::unique_ptr<ConnectionLimits::Lease> lease)
+      : socket_(fd, std::move(lease)), fd_(fd) {}
+  int fd() const override { return fd_; }
 
   Result read(char* buffer, std::size_t size) override {
     for (;;) {
@@ -48,14 +63,16 @@ class PlainTransport final : public Transport {
   void shutdownWrite() override { ::shutdown(fd_, SHUT_WR); }
 
  private:
+  OwnedSocket socket_;
   int fd_;
 };
 
-// Through OpenSSL on the session Poco negotiated; Poco's own calls would block (see
-// tls/session_registry.hpp). The SSL object belongs to the socket, which the connection keeps.
+// Through OpenSSL directly, without blocking (Poco 1.11's secure sockets block in poll()).
+// The server side of the handshake runs inside the first reads.
 class TlsTransport final : public Transport {
  public:
-  TlsTransport(int fd, SSL* ssl) : fd_(fd), ssl_(ssl) {
+  TlsTransport(int fd, SSL* ssl, std::unique_ptr<ConnectionLimits::Lease> lease)
+      : socket_(fd, std::move(lease)), fd_(fd), ssl_(ssl) {
     // A write that would block is retried later from a buffer that may have moved and grown.
     SSL_set_mode(ssl_, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
   }
@@ -81,6 +98,8 @@ class TlsTransport final : public Transport {
     return failure(n);
   }
 
+  ~TlsTransport() override { SSL_free(ssl_); }
+  int fd() const override { return fd_; }
   bool hasBufferedInput() const override { return SSL_pending(ssl_) > 0; }
 
   void shutdownWrite() override {
@@ -104,6 +123,7 @@ class TlsTransport final : public Transport {
     return {Status::Closed};
   }
 
+  OwnedSocket socket_;
   int fd_;
   SSL* ssl_;
   std::string staging_;
@@ -111,13 +131,17 @@ class TlsTransport final : public Transport {
 
 }  // namespace
 
-std::unique_ptr<Transport> transportFor(const Poco::Net::StreamSocket& socket) {
-  const int fd = socket.impl()->sockfd();
-  if (!dynamic_cast<Poco::Net::SecureStreamSocketImpl*>(socket.impl()))
-    return std::make_unique<PlainTransport>(fd);
-  SSL* ssl = tls::takeSession(fd);
-  if (!ssl) throw Poco::IllegalStateException("no TLS session recorded for this connection");
-  return std::make_unique<TlsTransport>(fd, ssl);
+std::unique_ptr<Transport> makeTransport(int fd, SSL_CTX* tls,
+                                         std::unique_ptr<ConnectionLimits::Lease> lease) {
+  if (!tls) return std::make_unique<PlainTransport>(fd, std::move(lease));
+  SSL* ssl = SSL_new(tls);
+  if (!ssl || SSL_set_fd(ssl, fd) != 1) {
+    SSL_free(ssl);
+    ::close(fd);
+    throw Poco::IOException("cannot start a TLS session");
+  }
+  SSL_set_accept_state(ssl);
+  return std::make_unique<TlsTransport>(fd, ssl, std::move(lease));
 }
 
-}  // namespace fieldlink::ws
+}  // namespace fieldlink::net
