@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Benchmarks a Release fieldlinkd on a fresh SQLite database with the shipped durability
 # settings (WAL, synchronous=FULL, group commit), load generator and server side by side.
-# Prints one JSON line per scenario.
+# Prints one JSON line per scenario with the server's and the generator's CPU. The pairs,
+# history and keepalive scenarios run again against a bare in-memory relay on Node
+# (tests/bench/baseline) in the same run, and a line of ratios follows ("fieldlink_over_baseline"):
+# the machine is shared and noisy, so only figures from one run compare.
 #
 #   scripts/bench.sh                  all scenarios
-#   scripts/bench.sh pairs idle       some of: pairs, latency, idle, history, uploads
+#   scripts/bench.sh pairs idle       some of: pairs, latency, idle, history, uploads,
+#                                     keepalive, slow, storm, hostile
 #
-# Knobs (environment): PAIRS=50 WINDOW=8 MESSAGES=2000 IDLE_CONNECTIONS=15000,
+# Knobs (environment): PAIRS=50 WINDOW=8 MESSAGES=2000 IDLE_CONNECTIONS=15000 STORM=10000
+# KEEPALIVE_CLIENTS=256 STALLED=2000 IDLE_KEEPALIVE=10000 BASELINE=0 (no Node relay),
 # FIELDLINK_BENCH_SERVER=build/asan/bin/fieldlinkd to drive another build of the server, and
 # STORE=mariadb for the MySQL/MariaDB store on a throwaway local MariaDB (scripts/mariadb.sh)
 # instead of SQLite, and NODES=2 (with STORE=mariadb) for two nodes joined by a throwaway
@@ -18,9 +23,12 @@ scripts/setup.sh
 scripts/build.sh release >/dev/null
 
 scenarios=("$@")
-[[ ${#scenarios[@]} -gt 0 ]] || scenarios=(pairs latency idle history uploads)
+[[ ${#scenarios[@]} -gt 0 ]] ||
+  scenarios=(pairs latency idle history uploads keepalive slow storm hostile)
 PAIRS=${PAIRS:-50} WINDOW=${WINDOW:-8} MESSAGES=${MESSAGES:-2000}
-IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-15000}
+IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-15000} STORM=${STORM:-10000}
+KEEPALIVE_CLIENTS=${KEEPALIVE_CLIENTS:-256} STALLED=${STALLED:-2000}
+IDLE_KEEPALIVE=${IDLE_KEEPALIVE:-10000} BASELINE=${BASELINE:-1}
 
 ulimit -n "$(ulimit -Hn)"
 work=$(mktemp -d /tmp/fieldlink-bench-XXXXXX)
@@ -31,6 +39,7 @@ cleanup() {
     tail -50 "$work/server.log" >&2
   fi
   [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [[ -n "${baseline_pid:-}" ]] && kill "$baseline_pid" 2>/dev/null && wait "$baseline_pid" 2>/dev/null
   [[ -n "${second_pid:-}" ]] && kill "$second_pid" 2>/dev/null && wait "$second_pid" 2>/dev/null
   [[ ${NODES:-1} == 2 ]] && scripts/redis.sh stop "$work/redis"
   [[ ${STORE:-sqlite} == mariadb ]] && scripts/mariadb.sh stop "$work/mariadb"
@@ -56,6 +65,8 @@ export FIELDLINK_HTTP_ADDRESS=127.0.0.1
 export FIELDLINK_AUTH_PBKDF2_ITERATIONS=1000
 export FIELDLINK_WS_MESSAGES_PER_SECOND=1000000 FIELDLINK_WS_MESSAGE_BURST=1000000
 export FIELDLINK_WS_MAX_CONNECTIONS_PER_USER=100000
+# Every generated client comes from 127.0.0.1.
+export FIELDLINK_HTTP_MAX_CONNECTIONS_PER_ADDRESS=1000000
 # The load generator registers its clients from one address.
 export FIELDLINK_AUTH_REGISTRATIONS_PER_ADDRESS=0
 
@@ -71,6 +82,32 @@ for _ in $(seq 1 100); do
 done
 
 loadgen=(build/release/tests/fieldlink_loadgen --port="$port")
+measure=(python3 tests/bench/measure.py)
+
+# The baseline: a bare in-memory relay with the same paths, on Node with the ws package.
+if [[ $BASELINE == 1 ]]; then
+  [[ -d tests/bench/baseline/node_modules ]] ||
+    (cd tests/bench/baseline && npm ci --silent --no-audit --no-fund)
+  baseline_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  node tests/bench/baseline/relay.js "$baseline_port" >"$work/baseline.log" 2>&1 &
+  baseline_pid=$!
+  for _ in $(seq 1 100); do
+    curl -sf "http://127.0.0.1:$baseline_port/healthz" >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+fi
+# Runs one scenario against fieldlink, then (if it has a baseline figure) against the relay,
+# and prints both lines and their ratios.
+compared() {
+  local ours theirs
+  ours=$("${measure[@]}" run fieldlink "$server_pid" -- "${loadgen[@]}" "$@")
+  echo "$ours"
+  [[ $BASELINE == 1 ]] || return 0
+  theirs=$("${measure[@]}" run baseline "$baseline_pid" -- \
+    build/release/tests/fieldlink_loadgen --port="$baseline_port" "$@")
+  echo "$theirs"
+  "${measure[@]}" compare "$ours" "$theirs"
+}
 if [[ ${NODES:-1} == 2 ]]; then
   second_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   "$server" --data-dir="$work/data-b" --port="$second_port" >"$work/server-b.log" 2>&1 &
@@ -85,25 +122,39 @@ max_rate=""
 for scenario in "${scenarios[@]}"; do
   case "$scenario" in
     pairs)
-      line=$("${loadgen[@]}" --scenario=pairs --pairs="$PAIRS" --window="$WINDOW" --messages="$MESSAGES" --tag=p)
-      echo "$line"
-      max_rate=$(python3 -c 'import json,sys; print(int(json.loads(sys.argv[1])["delivered_per_second"]))' "$line")
+      lines=$(compared --scenario=pairs --pairs="$PAIRS" --window="$WINDOW" --messages="$MESSAGES" --tag=p)
+      echo "$lines"
+      max_rate=$(python3 -c 'import json,sys; print(int(json.loads(sys.argv[1])["delivered_per_second"]))' "$(head -1 <<<"$lines")")
       ;;
     latency)
       # At the old service's order of magnitude, then at half of fieldlink's measured maximum.
-      "${loadgen[@]}" --scenario=pairs --pairs="$PAIRS" --window="$WINDOW" --rate=75 --messages=30 --tag=l
+      "${measure[@]}" run fieldlink "$server_pid" -- "${loadgen[@]}" --scenario=pairs \
+        --pairs="$PAIRS" --window="$WINDOW" --rate=75 --messages=30 --tag=l
       if [[ -n "$max_rate" ]]; then
         half=$((max_rate / 2))
         per_client=$((half * 10 / PAIRS))
-        "${loadgen[@]}" --scenario=pairs --pairs="$PAIRS" --window="$WINDOW" --rate="$half" \
-          --messages="$per_client" --tag=h
+        "${measure[@]}" run fieldlink "$server_pid" -- "${loadgen[@]}" --scenario=pairs \
+          --pairs="$PAIRS" --window="$WINDOW" --rate="$half" --messages="$per_client" --tag=h
       fi
       ;;
     idle)
       "${loadgen[@]}" --scenario=idle --connections="$IDLE_CONNECTIONS" --server-pid="$server_pid" --tag=i
       ;;
     history)
-      "${loadgen[@]}" --scenario=history --history=5000 --threads=4 --seconds=10 --tag=s
+      compared --scenario=history --history=5000 --threads=16 --seconds=10 --tag=s
+      ;;
+    keepalive)
+      compared --scenario=keepalive --clients="$KEEPALIVE_CLIENTS" --seconds=20 --tag=k
+      ;;
+    slow)
+      "${loadgen[@]}" --scenario=slow --stalled="$STALLED" --idle="$IDLE_KEEPALIVE" --seconds=5 \
+        --server-pid="$server_pid" --tag=w
+      ;;
+    storm)
+      "${loadgen[@]}" --scenario=storm --connections="$STORM" --server-pid="$server_pid" --tag=s
+      ;;
+    hostile)
+      "${loadgen[@]}" --scenario=hostile --server-pid="$server_pid" --tag=x
       ;;
     uploads)
       # Real media made here: a one-minute voice note, a 12-megapixel photo carrying GPS

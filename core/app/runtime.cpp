@@ -1,5 +1,6 @@
 #include "app/runtime.hpp"
 
+#include "bus/names.hpp"
 #include "store/mysql/mysql_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "web/web_assets.hpp"
@@ -50,7 +51,8 @@ Runtime::Runtime(const Settings& settings, const Poco::Util::AbstractConfigurati
   services_->map_tiles = &settings_.map_tiles;
   services_->ice_servers = &settings_.ice_servers;
   counting_subscription_ = bus_.subscribe([this](const sdk::Event& event, const Routing& r) {
-    if (event.type == "message.created" && !r.remote) metrics_.messages_received.add();
+    if (event.type == nameOf(EventKind::MessageCreated) && !r.remote)
+      metrics_.messages_received.add();
   });
 }
 

@@ -9,6 +9,7 @@
 #include <Poco/Redis/RedisStream.h>
 #include <Poco/Redis/Type.h>
 
+#include "bus/names.hpp"
 #include "bus/wire_event.hpp"
 
 namespace fieldlink {
@@ -53,12 +54,7 @@ RedisBridge::~RedisBridge() {
 bool RedisBridge::crossesNodes(const sdk::Event& event, const Routing& routing) {
   if (routing.remote) return false;                // it came from there
   if (routing.only_connection != 0) return false;  // an answer to one of our connections
-  static const char* const kTypes[] = {"message.created", "message.read", "message.updated",
-                                       "typing",          "presence",     "tracking",
-                                       "notification",    "plugin.frame"};
-  for (const char* type : kTypes)
-    if (event.type == type) return true;
-  return false;
+  return eventKindOf(event.type).has_value();      // the core's events; not plugins' own
 }
 
 void RedisBridge::pause(int& backoff_ms) {

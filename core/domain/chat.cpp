@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "bus/names.hpp"
 #include "domain/errors.hpp"
 #include "domain/input_rules.hpp"
 #include "domain/views.hpp"
@@ -168,7 +169,7 @@ std::int64_t Chat::markRead(const User& caller, ConversationId id, MessageId mes
       },
       [&](const ReadResult& read) {
         sdk::Event event;
-        event.type = "message.read";
+        event.type = eventType(EventKind::MessageRead);
         event.conversation_id = id.value;
         event.user_id = caller.id.value;
         event.data = new Poco::JSON::Object;
@@ -221,7 +222,7 @@ Message Chat::updateLive(const User& caller, MessageId id, Poco::JSON::Object::P
       },
       [&](const std::vector<std::int64_t>& audience) {
         sdk::Event event;
-        event.type = "message.updated";
+        event.type = eventType(EventKind::MessageUpdated);
         event.conversation_id = message.conversation_id.value;
         event.user_id = caller.id.value;
         event.data = views::message(message);
@@ -244,7 +245,7 @@ Message Chat::appendSystemMessage(StoreSession& session, ConversationId conversa
 void Chat::announce(const Message& message, const std::vector<std::int64_t>& participants,
                     std::uint64_t origin_connection) const {
   sdk::Event event;
-  event.type = "message.created";
+  event.type = eventType(EventKind::MessageCreated);
   event.conversation_id = message.conversation_id.value;
   if (message.sender_id) event.user_id = message.sender_id->value;
   event.data = views::message(message);

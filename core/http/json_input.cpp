@@ -51,6 +51,33 @@ std::int64_t requiredId(const Poco::JSON::Object& body, const std::string& field
   return id;
 }
 
+std::int64_t requiredInteger(const Poco::JSON::Object& body, const std::string& field,
+                             std::int64_t min) {
+  const auto value = required(body, field);
+  if (!value.isInteger() || value.isBoolean()) throw InvalidInput(field, "Must be an integer.");
+  Poco::Int64 number = 0;
+  try {
+    number = value.convert<Poco::Int64>();
+  } catch (const Poco::Exception&) {
+    throw InvalidInput(field, "Must be an integer.");
+  }
+  if (number < min) throw InvalidInput(field, "Must be at least " + std::to_string(min) + ".");
+  return number;
+}
+
+bool requiredBool(const Poco::JSON::Object& body, const std::string& field) {
+  const auto value = required(body, field);
+  if (!value.isBoolean()) throw InvalidInput(field, "Must be true or false.");
+  return value.extract<bool>();
+}
+
+std::optional<bool> optionalBool(const Poco::JSON::Object& body, const std::string& field) {
+  const auto value = present(body, field);
+  if (!value) return std::nullopt;
+  if (!value->isBoolean()) throw InvalidInput(field, "Must be true or false.");
+  return value->extract<bool>();
+}
+
 std::optional<double> optionalNumber(const Poco::JSON::Object& body, const std::string& field) {
   const auto value = present(body, field);
   if (!value) return std::nullopt;

@@ -14,6 +14,11 @@ namespace fieldlink::json_input {
 std::string requiredString(const Poco::JSON::Object& body, const std::string& field);
 std::optional<std::string> optionalString(const Poco::JSON::Object& body, const std::string& field);
 std::int64_t requiredId(const Poco::JSON::Object& body, const std::string& field);
+// An integer of at least `min`.
+std::int64_t requiredInteger(const Poco::JSON::Object& body, const std::string& field,
+                             std::int64_t min);
+bool requiredBool(const Poco::JSON::Object& body, const std::string& field);
+std::optional<bool> optionalBool(const Poco::JSON::Object& body, const std::string& field);
 std::optional<double> optionalNumber(const Poco::JSON::Object& body, const std::string& field);
 Poco::JSON::Object::Ptr requiredObject(const Poco::JSON::Object& body, const std::string& field);
 

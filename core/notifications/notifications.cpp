@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "bus/names.hpp"
 #include "domain/errors.hpp"
 #include "domain/views.hpp"
 
@@ -47,7 +48,7 @@ void Notifications::setPresence(std::function<bool(std::int64_t user)> online) {
 
 void Notifications::onEvent(const sdk::Event& event, const Routing& routing) {
   if (routing.remote) return;  // the node where it happened notifies
-  if (event.type == "message.created")
+  if (event.type == nameOf(EventKind::MessageCreated))
     fromMessage(event, routing);
   else if (event.type == "tracking.arriving_soon" || event.type == "tracking.arrived")
     fromTracking(event, routing);
@@ -146,7 +147,7 @@ void Notifications::deliver(std::vector<Draft> drafts, std::int64_t conversation
         if (error) return;  // logged by the store; a lost notice must not stop the chat
         for (const Notification& n : *stored) {
           sdk::Event event;
-          event.type = "notification";
+          event.type = eventType(EventKind::Notification);
           event.conversation_id = n.conversation_id ? n.conversation_id->value : 0;
           event.user_id = n.user_id.value;
           event.data = views::notification(n);

@@ -7,6 +7,7 @@
 #include <fieldlink/sdk/host_context.hpp>
 
 #include "bus/event_bus.hpp"
+#include "bus/names.hpp"
 #include "plugins/plugin_links.hpp"
 
 namespace fieldlink {
@@ -34,7 +35,7 @@ class PluginContext final : public sdk::HostContext {
   // An event the WebSocket hub turns into the frame (see Routing::only_connection).
   void sendFrame(const sdk::FrameTarget& to, const Poco::JSON::Object& frame) override {
     sdk::Event event;
-    event.type = "plugin.frame";
+    event.type = eventType(EventKind::PluginFrame);
     event.conversation_id = to.conversation_id;
     event.user_id = to.user_id;
     event.data = new Poco::JSON::Object(frame);

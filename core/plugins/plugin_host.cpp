@@ -7,6 +7,7 @@
 
 #include <Poco/Logger.h>
 
+#include "bus/names.hpp"
 #include "domain/errors.hpp"
 
 namespace fieldlink {
@@ -291,8 +292,7 @@ Poco::JSON::Object::Ptr PluginHost::stats(const sdk::StatsScope& scope) const {
 }
 
 const std::vector<std::string>& PluginHost::coreFrameTypes() {
-  static const std::vector<std::string> types{"message",  "typing", "read", "resume",
-                                              "position", "update", "ping"};
+  static const std::vector<std::string> types(kClientFrameNames.begin(), kClientFrameNames.end());
   return types;
 }
 

@@ -5,6 +5,7 @@
 
 #include <Poco/JSON/Array.h>
 
+#include "bus/names.hpp"
 #include "domain/errors.hpp"
 #include "tracking/geo.hpp"
 
@@ -45,7 +46,7 @@ void Tracker::post(const User& caller, RequestId id, const tracking::TrackPoint&
   track.published_at = now;
   track.published = estimate;
   sdk::Event event;
-  event.type = "tracking";
+  event.type = eventType(EventKind::Tracking);
   event.conversation_id = request.conversation_id->value;
   event.user_id = caller.id.value;
   event.data = describe(request, &track, false);

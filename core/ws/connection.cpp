@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "bus/names.hpp"
 #include "net/reactor.hpp"
 #include "ws/permessage_deflate.hpp"
 
@@ -204,10 +205,10 @@ void Connection::finishResume(ConversationId conversation,
     // Held back while resuming, in publish (= id) order; the replay may hold some already.
     for (auto& [id, frame] : held)
       if (id > replayed_up_to) enqueueLiveLocked(conversation, id, std::move(frame), schedule);
-    std::string resumed =
-        "{\"type\":\"resumed\",\"conversation_id\":" + std::to_string(conversation.value) +
-        ",\"last_id\":" + std::to_string(last) + ",\"has_more\":" + (has_more ? "true" : "false") +
-        "}";
+    std::string resumed = "{\"type\":\"" + std::string(server_frame::kResumed) +
+                          "\",\"conversation_id\":" + std::to_string(conversation.value) +
+                          ",\"last_id\":" + std::to_string(last) +
+                          ",\"has_more\":" + (has_more ? "true" : "false") + "}";
     enqueueLocked(textFrame(resumed), schedule);
   }
   requestFlushIf(schedule);

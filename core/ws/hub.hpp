@@ -3,9 +3,6 @@
 #include <atomic>
 #include <map>
 #include <memory>
-#include <set>
-#include <shared_mutex>
-#include <unordered_map>
 #include <vector>
 
 #include "bus/event_bus.hpp"
@@ -14,15 +11,19 @@
 #include "metrics/instruments.hpp"
 #include "plugins/plugin_host.hpp"
 #include "tracking/tracker.hpp"
-#include "util/work_queue.hpp"
 #include "ws/connection.hpp"
+#include "ws/connection_index.hpp"
+#include "ws/event_fanout.hpp"
+#include "ws/frame_handlers.hpp"
 #include "ws/message_sequencer.hpp"
 
 namespace fieldlink::ws {
 
-// The WebSocket side of the server: who is connected where, what their frames do, and the
-// delivery of bus events (messages, read receipts, typing, presence) to the connections of
-// each event's audience. The connections themselves are served by the front door's reactors.
+// The WebSocket side of the server, in three parts: the connection index (who is connected,
+// who is in which conversation), the event fan-out (bus events to the connections of their
+// audience) and the frame handlers (what clients' frames do). The hub admits connections,
+// keeps presence, and is what the connections call back. The connections themselves are
+// served by the front door's reactors.
 class Hub final : public ConnectionHandler {
  public:
   // `delivered` counts the message frames queued to connections.
@@ -37,73 +38,39 @@ class Hub final : public ConnectionHandler {
   std::shared_ptr<Connection> admit(
       Identity identity, const std::map<std::int64_t, std::vector<std::int64_t>>& conversations,
       std::uint16_t& refusal);
-  // Whether the user has an open connection (on any node, once joinCluster() was called).
-  bool online(std::int64_t user) const;
-  // With several nodes: presence shared through `presence` (outlives the hub), and message
-  // delivery put in id order by `sequencer`. Call before serving.
-  void joinCluster(PresenceDirectory& presence, std::unique_ptr<MessageSequencer> sequencer);
   // Forgets an admitted connection whose handshake failed.
   void abandon(const std::shared_ptr<Connection>& connection) { onClosed(connection); }
   // A connection that answers the handshake's refusal (4401, 4403) on the WebSocket itself,
   // then closes. Never registered.
   std::shared_ptr<Connection> refusal(std::uint16_t code, const std::string& reason);
+  // Whether the user has an open connection (on any node, once joinCluster() was called).
+  bool online(std::int64_t user) const;
+  // With several nodes: presence shared through `presence` (outlives the hub), and message
+  // delivery put in id order by `sequencer`. Call before serving.
+  void joinCluster(PresenceDirectory& presence, std::unique_ptr<MessageSequencer> sequencer);
   // Open, admitted connections.
-  std::size_t connectionCount() const { return open_.load(); }
+  std::size_t connectionCount() const { return index_.size(); }
   const WsSettings& settings() const { return settings_; }
 
-  void onText(const std::shared_ptr<Connection>& connection, std::string text) override;
-  void onTick(const std::shared_ptr<Connection>& connection, SteadyClock::time_point now) override;
+  void onText(const std::shared_ptr<Connection>& connection, std::string text) override {
+    handlers_.onText(connection, std::move(text));
+  }
+  void onTick(const std::shared_ptr<Connection>& connection, SteadyClock::time_point now) override {
+    handlers_.onTick(connection, now);
+  }
   void onClosed(const std::shared_ptr<Connection>& connection) override;
 
  private:
-  using Audience = std::vector<std::int64_t>;
-
-  void onEvent(const sdk::Event& event, const Routing& routing);
-  void deliverMessage(const Poco::JSON::Object::Ptr& message, std::int64_t conversation,
-                      const Routing& routing, std::uint64_t skip_connection);
-  void learnParticipants(std::int64_t conversation, const Audience& audience);
-  Audience participantsOf(std::int64_t conversation) const;
-  // Connections of `audience` that follow `conversation` (0: any), but `skip_connection`.
-  std::vector<std::shared_ptr<Connection>> receivers(const Audience& audience,
-                                                     std::int64_t conversation,
-                                                     std::uint64_t skip_connection,
-                                                     std::int64_t skip_user) const;
   void publishPresence(const User& user, bool online);
-  void publishTyping(const Connection& connection, std::int64_t conversation, bool typing);
 
-  // Frame handlers (reactor thread).
-  void handleMessage(const std::shared_ptr<Connection>& c, const Poco::JSON::Object& frame);
-  void handlePing(const std::shared_ptr<Connection>& c);
-  void handleTyping(const std::shared_ptr<Connection>& c, const Poco::JSON::Object& frame);
-  void handleRead(const std::shared_ptr<Connection>& c, const Poco::JSON::Object& frame);
-  void handleResume(const std::shared_ptr<Connection>& c, const Poco::JSON::Object& frame);
-  void handlePosition(const std::shared_ptr<Connection>& c, const Poco::JSON::Object& frame);
-  void handleUpdate(const std::shared_ptr<Connection>& c, const Poco::JSON::Object& frame);
-  // A frame of a type a plugin owns: checked like the core's, then handed to the plugin.
-  void handlePluginFrame(const std::shared_ptr<Connection>& c, const std::string& type,
-                         Poco::JSON::Object::Ptr frame);
-  // The frame's conversation: its conversation_id, or the connection's own on /ws/chat/{id}/.
-  // NotFound unless the connection follows it and its user takes part in it.
-  ConversationId conversationOf(const Connection& c, const Poco::JSON::Object& frame) const;
-
-  Chat& chat_;
-  Tracker& tracker_;
-  const PluginHost& plugins_;
   EventBus& bus_;
   const WsSettings& settings_;
-  metrics::Counter& delivered_;
-  WorkQueue blocking_work_;
+  ConnectionIndex index_;
+  EventFanout fanout_;
+  FrameHandlers handlers_;
   std::atomic<std::uint64_t> next_id_{1};
-  std::atomic<std::size_t> open_{0};
   std::size_t subscription_ = 0;
-
-  mutable std::shared_mutex index_mutex_;
-  std::unordered_map<std::int64_t, std::vector<std::shared_ptr<Connection>>> by_user_;
-  std::unordered_map<std::int64_t, Audience> participants_;                    // by conversation
-  std::unordered_map<std::int64_t, std::set<std::int64_t>> conversations_of_;  // by user
-
-  PresenceDirectory* presence_ = nullptr;        // set: several nodes
-  std::unique_ptr<MessageSequencer> sequencer_;  // set: several nodes
+  PresenceDirectory* presence_ = nullptr;  // set: several nodes
 };
 
 }  // namespace fieldlink::ws

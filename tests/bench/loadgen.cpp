@@ -7,9 +7,15 @@
 //   loadgen --port=N --scenario=history --history=5000 --threads=4 --seconds=10
 //   loadgen --port=N --scenario=upload  --file=PATH --message-type=voice --threads=4
 //           --seconds=10 --server-pid=PID
+//   loadgen --port=N --scenario=keepalive --clients=256 --seconds=20
+//   loadgen --port=N --scenario=slow    --stalled=2000 --idle=10000 --seconds=5 --server-pid=PID
+//   loadgen --port=N --scenario=storm   --connections=10000 --server-pid=PID
+//   loadgen --port=N --scenario=hostile --server-pid=PID
 //
 // Accounts are made through the REST API; the dispatcher `bench` must exist
 // (fieldlinkd --create-user=bench --role=dispatcher, password in FIELDLINK_PASSWORD).
+#include <netinet/in.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -20,6 +26,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -575,6 +582,389 @@ int uploadScenario(int port) {
   return 0;
 }
 
+// --- the front door under load and attack ---------------------------------------------
+
+// A blocking loopback connection, for clients that misbehave on purpose. `receive_buffer`
+// shrinks the socket's receive buffer (a client that reads slowly or never).
+int connectTo(int port, int receive_buffer = 0) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (receive_buffer > 0)
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    ::close(fd);
+    throw std::runtime_error("connect failed: " + std::string(std::strerror(errno)));
+  }
+  return fd;
+}
+
+// Sends what the server takes within `timeout_ms`; -1 once the connection failed.
+long sendSome(int fd, const std::string& bytes, int timeout_ms) {
+  std::size_t sent = 0;
+  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (sent < bytes.size() && Clock::now() < deadline) {
+    pollfd p{fd, POLLOUT, 0};
+    if (::poll(&p, 1, 50) <= 0) continue;
+    if (p.revents & (POLLERR | POLLHUP)) return -1;
+    const ssize_t n =
+        ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0 && errno != EAGAIN) return -1;
+    if (n > 0) sent += static_cast<std::size_t>(n);
+  }
+  return static_cast<long>(sent);
+}
+
+// The answer's head (up to the blank line), "" when the connection closed or nothing came.
+std::string readHead(int fd, int timeout_ms) {
+  std::string in;
+  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  char buffer[4096];
+  while (in.find("\r\n\r\n") == std::string::npos && Clock::now() < deadline) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 50) <= 0) continue;
+    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) break;
+    in.append(buffer, static_cast<std::size_t>(n));
+  }
+  return in.substr(0, in.find("\r\n\r\n"));
+}
+
+std::string upgradeTo(const std::string& target) {
+  return "GET " + target +
+         " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+}
+
+// The server's resident memory, sampled every 50 ms: its peak over a scenario.
+class RssSampler {
+ public:
+  explicit RssSampler(long pid) : pid_(pid) {
+    if (pid_ > 0)
+      thread_ = std::thread([this] {
+        while (!stop_) {
+          peak_ = std::max(peak_.load(), procStatus(pid_)["VmRSS"]);
+          std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+      });
+  }
+  ~RssSampler() { stop(); }
+  long stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+    return peak_;
+  }
+
+ private:
+  long pid_;
+  std::atomic<bool> stop_{false};
+  std::atomic<long> peak_{0};
+  std::thread thread_;
+};
+
+double secondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// N keep-alive clients posting messages as fast as they are answered: every request must be
+// answered, none dropped by the server closing a connection a client is about to reuse.
+int keepaliveScenario(int port) {
+  const int clients = static_cast<int>(argInt("clients", 256));
+  const double seconds = static_cast<double>(argInt("seconds", 20));
+  Http http{port};
+  const auto pair = makePairs(http, 1, arg("tag", "k"))[0];
+  const std::string body = "{\"conversation_id\":" + std::to_string(pair.conversation) +
+                           ",\"message_type\":\"text\",\"content\":{\"text\":\"keep-alive\"}}";
+  std::atomic<long> failed{0};
+  std::vector<std::vector<double>> per_thread(static_cast<std::size_t>(clients));
+  std::vector<std::thread> threads;
+  const auto deadline = Clock::now() + std::chrono::duration<double>(seconds);
+  for (int t = 0; t < clients; ++t)
+    threads.emplace_back([&, t] {
+      Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
+      session.setKeepAlive(true);
+      session.setTimeout(Poco::Timespan(30, 0));
+      while (Clock::now() < deadline) {
+        Poco::Net::HTTPRequest request("POST", "/api/chat/messages/",
+                                       Poco::Net::HTTPMessage::HTTP_1_1);
+        request.set("Authorization", "Bearer " + pair.client_token);
+        request.setKeepAlive(true);
+        request.setContentType("application/json");
+        request.setContentLength(static_cast<std::streamsize>(body.size()));
+        const auto t0 = Clock::now();
+        try {
+          session.sendRequest(request) << body;
+          Poco::Net::HTTPResponse response;
+          std::string text;
+          Poco::StreamCopier::copyToString(session.receiveResponse(response), text);
+          if (response.getStatus() != Poco::Net::HTTPResponse::HTTP_CREATED) ++failed;
+        } catch (const std::exception&) {
+          ++failed;
+          session.reset();
+        }
+        per_thread[static_cast<std::size_t>(t)].push_back(
+            std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+      }
+    });
+  for (auto& t : threads) t.join();
+  std::vector<double> all;
+  for (auto& v : per_thread) all.insert(all.end(), v.begin(), v.end());
+  std::printf(
+      "{\"scenario\":\"keepalive\",\"clients\":%d,\"requests\":%zu,\"failed\":%ld,"
+      "\"requests_per_second\":%.0f,\"latency_ms\":{\"p50\":%.3f,\"p99\":%.3f}}\n",
+      clients, all.size(), failed.load(), static_cast<double>(all.size()) / seconds,
+      percentile(all, 0.5), percentile(all, 0.99));
+  return failed == 0 ? 0 : 1;
+}
+
+// Idle keep-alive connections and stalled requests held open while a normal client reads
+// history pages: its latency and whether every one of its requests is answered.
+int slowScenario(int port) {
+  const long stalled = argInt("stalled", 2000);
+  const long idle = argInt("idle", 10000);
+  const double seconds = static_cast<double>(argInt("seconds", 5));
+  const long pid = argInt("server-pid", 0);
+  Http http{port};
+  const auto pair = makePairs(http, 1, arg("tag", "w"))[0];
+  for (int i = 0; i < 200; ++i)
+    http.call("POST", "/api/chat/messages/",
+              "{\"conversation_id\":" + std::to_string(pair.conversation) +
+                  ",\"message_type\":\"text\",\"content\":{\"text\":\"page " + std::to_string(i) +
+                  "\"}}",
+              pair.client_token, 201);
+  auto before = procStatus(pid);
+  std::vector<int> held;
+  long idle_answered = 0;
+  const std::string health = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  for (long i = 0; i < idle; ++i) {  // first: they may wait http.idle_timeout (30 s)
+    const int fd = connectTo(port);
+    held.push_back(fd);
+    if (sendSome(fd, health, 5000) == static_cast<long>(health.size()) &&
+        readHead(fd, 5000).rfind("HTTP/1.1 200", 0) == 0)
+      ++idle_answered;
+  }
+  for (long i = 0; i < stalled; ++i) {  // then: they are cut after http.header_timeout (10 s)
+    const int fd = connectTo(port);
+    held.push_back(fd);
+    sendSome(fd,
+             i % 2 ? "GET /api/requests/ HTTP/1.1\r\nHo"
+                   : "POST /api/token/ HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{",
+             1000);
+  }
+  auto during = procStatus(pid);
+  std::vector<double> latencies;
+  long failed = 0;
+  Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
+  session.setKeepAlive(true);
+  session.setTimeout(Poco::Timespan(10, 0));
+  const auto deadline = Clock::now() + std::chrono::duration<double>(seconds);
+  while (Clock::now() < deadline) {
+    Poco::Net::HTTPRequest request(
+        "GET",
+        "/api/chat/messages/conversation_messages/?limit=50&conversation_id=" +
+            std::to_string(pair.conversation),
+        Poco::Net::HTTPMessage::HTTP_1_1);
+    request.set("Authorization", "Bearer " + pair.technician_token);
+    request.setKeepAlive(true);
+    const auto t0 = Clock::now();
+    try {
+      session.sendRequest(request);
+      Poco::Net::HTTPResponse response;
+      std::string text;
+      Poco::StreamCopier::copyToString(session.receiveResponse(response), text);
+      if (response.getStatus() != Poco::Net::HTTPResponse::HTTP_OK) ++failed;
+    } catch (const std::exception&) {
+      ++failed;
+      session.reset();
+    }
+    latencies.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+  }
+  for (int fd : held) ::close(fd);
+  std::printf(
+      "{\"scenario\":\"slow\",\"stalled\":%ld,\"idle\":%ld,\"idle_answered\":%ld,\"requests\":%zu,"
+      "\"failed\":%ld,\"latency_ms\":{\"p50\":%.3f,\"p99\":%.3f},\"server_rss_kib_before\":%ld,"
+      "\"server_rss_kib_during\":%ld,\"threads_before\":%ld,\"threads_during\":%ld}\n",
+      stalled, idle, idle_answered, latencies.size(), failed, percentile(latencies, 0.5),
+      percentile(latencies, 0.99), before["VmRSS"], during["VmRSS"], before["Threads"],
+      during["Threads"]);
+  return failed == 0 && idle_answered == idle ? 0 : 1;
+}
+
+// A reconnect storm: one WebSocket per account, all opened at once.
+int stormScenario(int port) {
+  const long connections = argInt("connections", 10000);
+  const long pid = argInt("server-pid", 0);
+  Http http{port};
+  const std::string tag = arg("tag", "s");
+  std::vector<std::string> tokens(static_cast<std::size_t>(connections));
+  std::atomic<long> next{0};
+  std::vector<std::thread> makers;
+  for (int t = 0; t < 8; ++t)
+    makers.emplace_back([&] {
+      for (long i = next++; i < connections; i = next++) {
+        const std::string name = "storm" + tag + std::to_string(i);
+        http.call("POST", "/api/auth/register/",
+                  "{\"username\":\"" + name +
+                      "\",\"password\":\"password-123\",\"display_name\":\"" + name + "\"}",
+                  "", 201);
+        tokens[static_cast<std::size_t>(i)] = http.login(name, "password-123");
+      }
+    });
+  for (auto& m : makers) m.join();
+  auto before = procStatus(pid);
+  Loop loop;
+  const auto start = Clock::now();
+  for (const auto& token : tokens) loop.open(port, "/ws/?token=" + token);
+  loop.run([](WsConn*, const std::string&) {},
+           [&] {
+             return std::all_of(loop.conns().begin(), loop.conns().end(),
+                                [](auto& c) { return c->open || c->failed; });
+           },
+           std::chrono::seconds(120));
+  const double took = secondsSince(start);
+  long open = 0;
+  for (auto& c : loop.conns()) open += c->open && !c->failed;
+  auto after = procStatus(pid);
+  std::printf(
+      "{\"scenario\":\"storm\",\"connections\":%ld,\"open\":%ld,\"seconds_to_last\":%.2f,"
+      "\"server_rss_kib_before\":%ld,\"server_rss_kib_after\":%ld,\"threads_before\":%ld,"
+      "\"threads_after\":%ld}\n",
+      connections, open, took, before["VmRSS"], after["VmRSS"], before["Threads"],
+      after["Threads"]);
+  return open == connections ? 0 : 1;
+}
+
+// How long until `push`, misbehaving again and again, finds the connection reset; -1: not
+// within 60 s.
+template <class Push>
+double secondsUntilReset(Push&& push) {
+  const auto start = Clock::now();
+  while (secondsSince(start) < 60)
+    if (!push()) return secondsSince(start);
+  return -1;
+}
+
+// Open WebSocket connections, from the server's own gauge (GET /metrics, from loopback).
+long websocketGauge(int port) {
+  Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
+  Poco::Net::HTTPRequest request("GET", "/metrics", Poco::Net::HTTPMessage::HTTP_1_1);
+  session.sendRequest(request);
+  Poco::Net::HTTPResponse response;
+  std::string text;
+  Poco::StreamCopier::copyToString(session.receiveResponse(response), text);
+  const std::string name = "\nfieldlink_websocket_connections ";
+  const auto at = text.find(name);
+  return at == std::string::npos ? -1 : std::stol(text.substr(at + name.size()));
+}
+
+// One of each hostile client, one after the other; the server's memory over all of them.
+int hostileScenario(int port) {
+  const long pid = argInt("server-pid", 0);
+  Http http{port};
+  const auto pair = makePairs(http, 1, arg("tag", "x"))[0];
+  const std::string chat =
+      "/ws/chat/" + std::to_string(pair.conversation) + "/?token=" + pair.client_token;
+  const long rss_before = procStatus(pid)["VmRSS"];
+  RssSampler sampler(pid);
+
+  // Pings, never reading the pongs.
+  int fd = connectTo(port, 4096);
+  sendSome(fd, upgradeTo(chat), 5000);
+  readHead(fd, 5000);
+  std::string pings;
+  for (int i = 0; i < 500; ++i)
+    pings += fieldlink::ws::encodeMaskedFrame(Opcode::Ping, std::string(125, 'p'), 7u + i);
+  const double pinger = secondsUntilReset([&] { return sendSome(fd, pings, 200) >= 0; });
+  ::close(fd);
+
+  // Never reading while messages are sent to it: gone when only the sender is left.
+  const long others = websocketGauge(port);
+  const int deaf = connectTo(port, 4096);
+  sendSome(deaf, upgradeTo(chat), 5000);
+  readHead(deaf, 5000);
+  Loop loop;
+  WsConn* sender = loop.open(
+      port, "/ws/chat/" + std::to_string(pair.conversation) + "/?token=" + pair.technician_token);
+  const std::string text(3000, 'm');
+  long sent = 0;
+  auto sendTen = [&] {
+    for (int i = 0; i < 10; ++i)
+      loop.send(sender, "{\"type\":\"message\",\"message_type\":\"text\",\"client_id\":\"d" +
+                            std::to_string(sent++) + "\",\"content\":{\"text\":\"" + text + "\"}}");
+  };
+  const auto deaf_start = Clock::now();
+  long acked = 0;
+  loop.run([](WsConn*, const std::string&) {}, [&] { return sender->open; },
+           std::chrono::seconds(10));
+  sendTen();
+  loop.run(
+      [&](WsConn*, const std::string& t) {
+        if (t.find("\"type\":\"ack\"") != std::string::npos && ++acked % 10 == 0) sendTen();
+      },
+      [&] { return acked % 100 == 0 && websocketGauge(port) == others + 1; },
+      std::chrono::seconds(60));
+  const double deaf_reader = websocketGauge(port) == others + 1 ? secondsSince(deaf_start) : -1;
+  ::close(deaf);
+
+  // Junk after a protocol error.
+  fd = connectTo(port);
+  sendSome(fd, upgradeTo(chat), 5000);
+  readHead(fd, 5000);
+  sendSome(fd, std::string("\xF1\x80\x01\x02\x03\x04", 6), 1000);
+  const std::string junk(1 << 20, 'j');
+  long junk_sent = 0;
+  const double junk_cut = secondsUntilReset([&] {
+    const long n = sendSome(fd, junk, 200);
+    if (n > 0) junk_sent += n;
+    return n >= 0;
+  });
+  ::close(fd);
+
+  // A 1 GiB body declared.
+  fd = connectTo(port);
+  auto start = Clock::now();
+  sendSome(fd,
+           "POST /api/token/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+           "Content-Length: 1073741824\r\n\r\n{",
+           1000);
+  const std::string huge_answer = readHead(fd, 60000);
+  const double huge_seconds = secondsSince(start);
+  ::close(fd);
+
+  // Headers that never end.
+  fd = connectTo(port);
+  start = Clock::now();
+  sendSome(fd, "GET /healthz HTTP/1.1\r\nHost: x\r\n", 1000);
+  const std::string filler = "X-Filler: " + std::string(4000, 'f') + "\r\n";
+  std::string endless_answer;
+  while (secondsSince(start) < 60 && endless_answer.empty()) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 0) > 0)
+      endless_answer = readHead(fd, 5000);
+    else if (sendSome(fd, filler, 200) < 0)
+      break;
+  }
+  const double endless_seconds = secondsSince(start);
+  ::close(fd);
+
+  const long peak = sampler.stop();
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  const long rss_after = procStatus(pid)["VmRSS"];
+  auto status = [](const std::string& head) { return head.substr(0, head.find("\r\n")); };
+  std::printf(
+      "{\"scenario\":\"hostile\",\"pinger_cut_seconds\":%.2f,\"deaf_reader_cut_seconds\":%.2f,"
+      "\"deaf_reader_messages_acked\":%ld,\"junk_cut_seconds\":%.2f,\"junk_bytes_taken\":%ld,"
+      "\"huge_body_answer\":\"%s\",\"huge_body_seconds\":%.3f,\"endless_headers_answer\":\"%s\","
+      "\"endless_headers_seconds\":%.3f,\"server_rss_kib_before\":%ld,\"server_rss_kib_peak\":%ld,"
+      "\"server_rss_kib_after\":%ld,\"server_rss_growth_kib\":%ld}\n",
+      pinger, deaf_reader, acked, junk_cut, junk_sent, status(huge_answer).c_str(), huge_seconds,
+      status(endless_answer).c_str(), endless_seconds, rss_before, peak, rss_after,
+      std::max(peak, rss_after) - rss_before);
+  return pinger >= 0 && deaf_reader >= 0 && junk_cut >= 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -596,6 +986,10 @@ int main(int argc, char** argv) {
     if (scenario == "idle") return idleScenario(port);
     if (scenario == "history") return historyScenario(port);
     if (scenario == "upload") return uploadScenario(port);
+    if (scenario == "keepalive") return keepaliveScenario(port);
+    if (scenario == "slow") return slowScenario(port);
+    if (scenario == "storm") return stormScenario(port);
+    if (scenario == "hostile") return hostileScenario(port);
     std::cerr << "unknown scenario " << scenario << "\n";
     return 2;
   } catch (const std::exception& e) {

@@ -43,6 +43,18 @@ TEST(JsonInput, DoesNotCoerceTypes) {
   EXPECT_EQ(failingField([&] { json_input::requiredObject(*body, "arr"); }), "arr");
 }
 
+TEST(JsonInput, IntegersWithAFloorAndBooleans) {
+  const auto body = parse(R"({"zero":0,"neg":-1,"t":true,"one":1,"s":"true"})");
+  EXPECT_EQ(json_input::requiredInteger(*body, "zero", 0), 0);
+  EXPECT_EQ(failingField([&] { json_input::requiredInteger(*body, "neg", 0); }), "neg");
+  EXPECT_EQ(failingField([&] { json_input::requiredInteger(*body, "t", 0); }), "t");
+  EXPECT_TRUE(json_input::requiredBool(*body, "t"));
+  EXPECT_EQ(failingField([&] { json_input::requiredBool(*body, "one"); }), "one");
+  EXPECT_EQ(failingField([&] { json_input::optionalBool(*body, "s"); }), "s");
+  EXPECT_FALSE(json_input::optionalBool(*body, "missing"));
+  EXPECT_EQ(failingField([&] { json_input::requiredBool(*body, "missing"); }), "missing");
+}
+
 TEST(JsonInput, NullCountsAsMissing) {
   const auto body = parse(R"({"s":null})");
   EXPECT_EQ(failingField([&] { json_input::requiredString(*body, "s"); }), "s");

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <memory>
+
+#include "bus/event_bus.hpp"
+#include "bus/names.hpp"
+#include "metrics/instruments.hpp"
+#include "ws/connection_index.hpp"
+#include "ws/message_sequencer.hpp"
+
+namespace fieldlink::ws {
+
+// The bus's events to the connections of each event's audience: a table from the kind of
+// event to the frame it becomes and who receives it. Runs on the publishing thread.
+class EventFanout {
+ public:
+  // `delivered` counts the message frames queued to connections.
+  EventFanout(ConnectionIndex& index, metrics::Counter& delivered)
+      : index_(index), delivered_(delivered) {}
+  // With several nodes: message delivery put in id order by `sequencer`.
+  void setSequencer(std::unique_ptr<MessageSequencer> sequencer) {
+    sequencer_ = std::move(sequencer);
+  }
+  void onEvent(const sdk::Event& event, const Routing& routing);
+
+ private:
+  using Handler = void (EventFanout::*)(const sdk::Event&, const Routing&);
+  static Handler handlerFor(EventKind kind);
+
+  void messageCreated(const sdk::Event& event, const Routing& routing);
+  void messageRead(const sdk::Event& event, const Routing& routing);
+  void messageUpdated(const sdk::Event& event, const Routing& routing);
+  void typing(const sdk::Event& event, const Routing& routing);
+  void presence(const sdk::Event& event, const Routing& routing);
+  void tracking(const sdk::Event& event, const Routing& routing);
+  void notification(const sdk::Event& event, const Routing& routing);
+  void pluginFrame(const sdk::Event& event, const Routing& routing);
+  void deliverMessage(const Poco::JSON::Object::Ptr& message, std::int64_t conversation,
+                      const Routing& routing, std::uint64_t skip_connection);
+  // Participants as the event gives them; connections of people taken off are closed.
+  void learnParticipants(std::int64_t conversation, const Routing& routing);
+
+  ConnectionIndex& index_;
+  metrics::Counter& delivered_;
+  std::unique_ptr<MessageSequencer> sequencer_;
+};
+
+}  // namespace fieldlink::ws
