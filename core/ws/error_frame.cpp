@@ -1,11 +1,11 @@
 #include "ws/error_frame.hpp"
 
-#include <sstream>
 
 #include <Poco/JSON/Object.h>
 #include <Poco/Logger.h>
 
 #include "domain/errors.hpp"
+#include "ws/frame_text.hpp"
 
 namespace fieldlink::ws {
 namespace {
@@ -20,17 +20,11 @@ Poco::JSON::Object::Ptr frame(const std::string& code, const std::string& detail
   return o;
 }
 
-std::string text(const Poco::JSON::Object::Ptr& o) {
-  std::ostringstream out;
-  o->stringify(out);
-  return out.str();
-}
-
 }  // namespace
 
 std::string errorFrame(const std::string& code, const std::string& detail,
                        const std::optional<std::string>& client_id) {
-  return text(frame(code, detail, client_id));
+  return frameText(*frame(code, detail, client_id));
 }
 
 std::string errorFrame(std::exception_ptr error, const std::optional<std::string>& client_id) {
@@ -41,17 +35,17 @@ std::string errorFrame(std::exception_ptr error, const std::optional<std::string
     Poco::JSON::Object::Ptr fields = new Poco::JSON::Object;
     for (const auto& [field, why] : e.fields()) fields->set(field, why);
     o->set("fields", fields);
-    return text(o);
+    return frameText(*o);
   } catch (const ApiError& e) {
     if (dynamic_cast<const PluginFailure*>(&e))
       Poco::Logger::get("fieldlink.ws").error("%s", std::string(e.what()));
-    return text(frame(e.code(), e.what(), client_id));
+    return frameText(*frame(e.code(), e.what(), client_id));
   } catch (const std::exception& e) {
     Poco::Logger::get("fieldlink.ws").error("unhandled error: %s", std::string(e.what()));
   } catch (...) {
     Poco::Logger::get("fieldlink.ws").error("unhandled non-standard error");
   }
-  return text(frame("internal_error", "Internal server error.", client_id));
+  return frameText(*frame("internal_error", "Internal server error.", client_id));
 }
 
 }  // namespace fieldlink::ws

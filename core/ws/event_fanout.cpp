@@ -2,18 +2,12 @@
 
 #include <algorithm>
 #include <array>
-#include <sstream>
 
+#include "ws/frame_text.hpp"
 #include "ws/permessage_deflate.hpp"
 
 namespace fieldlink::ws {
 namespace {
-
-std::string toText(const Poco::JSON::Object& o) {
-  std::ostringstream out;
-  o.stringify(out);
-  return out.str();
-}
 
 // {"type": <type>, <field>: <value>}
 std::string frameWith(std::string_view type, const std::string& field,
@@ -21,7 +15,7 @@ std::string frameWith(std::string_view type, const std::string& field,
   Poco::JSON::Object frame;
   frame.set("type", std::string(type));
   frame.set(field, value);
-  return toText(frame);
+  return frameText(frame);
 }
 
 }  // namespace
@@ -120,7 +114,7 @@ void EventFanout::presence(const sdk::Event& e, const Routing& routing) {
 void EventFanout::tracking(const sdk::Event& e, const Routing& routing) {
   Poco::JSON::Object frame(*e.data);
   frame.set("type", std::string(server_frame::kTracking));
-  const std::string text = toText(frame);
+  const std::string text = frameText(frame);
   for (const auto& c : index_.receivers(routing.audience, e.conversation_id, 0, 0))
     c->sendText(text);
 }
@@ -133,7 +127,7 @@ void EventFanout::notification(const sdk::Event& e, const Routing& routing) {
 }
 
 void EventFanout::pluginFrame(const sdk::Event& e, const Routing& routing) {
-  const std::string text = toText(*e.data);
+  const std::string text = frameText(*e.data);
   for (const auto& c :
        index_.receivers(routing.audience, e.conversation_id, routing.origin_connection, 0))
     if (routing.only_connection == 0 || c->id() == routing.only_connection) c->sendText(text);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <sstream>
 
 #include <Poco/JSON/Parser.h>
 
@@ -11,15 +10,10 @@
 #include "http/json_input.hpp"
 #include "tracking/position_input.hpp"
 #include "ws/error_frame.hpp"
+#include "ws/frame_text.hpp"
 
 namespace fieldlink::ws {
 namespace {
-
-std::string toText(const Poco::JSON::Object& o) {
-  std::ostringstream out;
-  o.stringify(out);
-  return out.str();
-}
 
 // The client_id to echo in an error frame: only a string one (a wrong type is itself the error).
 std::optional<std::string> clientIdOf(const Poco::JSON::Object& frame) {
@@ -134,7 +128,7 @@ void FrameHandlers::message(const std::shared_ptr<Connection>& c, const Frame& f
                       ack.set("client_id",
                               client_id ? Poco::Dynamic::Var(*client_id) : Poco::Dynamic::Var());
                       ack.set("message", views::message(result->message));
-                      connection->sendText(toText(ack));
+                      connection->sendText(frameText(ack));
                     }
                     connection->endWork();
                   });
@@ -259,7 +253,7 @@ void FrameHandlers::resume(const std::shared_ptr<Connection>& c, const Frame& fr
           Poco::JSON::Object out;
           out.set("type", std::string(server_frame::kMessage));
           out.set("message", views::message(m));
-          replay.emplace_back(m.id.value, connection->textFrame(toText(out)));
+          replay.emplace_back(m.id.value, connection->textFrame(frameText(out)));
         }
         has_more = page.has_more;
         if (!page.results.empty()) query.after_id = page.results.back().id;
