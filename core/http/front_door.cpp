@@ -52,8 +52,16 @@ void FrontDoor::accepted(int fd, const Poco::Net::SocketAddress& peer) {
   const bool exempt = trusted_proxies_.contains(peer.host());
   auto lease = limits_.acquire(peer.host().toString(), exempt);
   if (!lease) {
-    // Best effort, never waiting: the answer fits in an empty socket buffer.
+    // Best effort, never waiting: the answer fits in an empty socket buffer. What the client
+    // sent already is read and dropped first, or closing would reset the connection and the
+    // answer with it.
+    char sink[4096];
+    while (::recv(fd, sink, sizeof sink, MSG_DONTWAIT) > 0) {
+    }
     if (!tls_) ::send(fd, busyAnswer().data(), busyAnswer().size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    ::shutdown(fd, SHUT_WR);
+    while (::recv(fd, sink, sizeof sink, MSG_DONTWAIT) > 0) {
+    }
     ::close(fd);
     Poco::Logger::get("fieldlink.net")
         .information("refused a connection from %s: too many", peer.host().toString());

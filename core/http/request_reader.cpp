@@ -1,5 +1,7 @@
 #include "http/request_reader.hpp"
 
+#include <algorithm>
+
 // GCC 12 with the sanitizers' optimisation sees boost::optional's storage in Beast's
 // content_length() as maybe uninitialized (a known false positive of the middle end); the
 // warning points into Boost's headers, so it is silenced for them alone.
@@ -57,9 +59,14 @@ struct RequestReader::Parser {
   http::request_parser<SpoolBody> parser;
 };
 
-RequestReader::RequestReader(const RequestLimits& limits) : limits_(limits) {
+RequestReader::RequestReader(const RequestLimits& limits) : limits_(limits) { startParser(); }
+
+void RequestReader::startParser() {
   parser_ = std::make_unique<Parser>();
   parser_->parser.header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
+  // Beast checks a declared Content-Length against its body limit while reading the fields,
+  // before the route is known: the largest of ours there, the route's own once they are in.
+  parser_->parser.body_limit(std::max(limits_.max_body_bytes, limits_.max_upload_bytes));
   parser_->parser.eager(false);  // stop once the fields are in, to look at them first
 }
 
@@ -165,9 +172,7 @@ ReceivedRequest RequestReader::take() {
     request.fields.emplace_back("Content-Length",
                                 std::to_string(request.body ? request.body->size() : 0));
 
-  parser_ = std::make_unique<Parser>();
-  parser_->parser.header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
-  parser_->parser.eager(false);
+  startParser();
   state_ = State::Headers;
   started_ = false;
   expects_continue_ = false;

@@ -62,6 +62,7 @@ class RequestReader {
 
  private:
   struct Parser;
+  void startParser();
   void fail(int status, std::string reason);
   void headersComplete();
 

@@ -16,12 +16,17 @@ ServedRequest::ServedRequest(ReceivedRequest received, Poco::Net::SocketAddress 
       server_(server),
       secure_(secure),
       keep_alive_(received.keep_alive),
-      response_(response),
-      params_(new Poco::Net::HTTPServerParams) {
+      response_(response) {
   setMethod(received.method);
   setURI(received.target);
   setVersion(received.version == 10 ? HTTP_1_0 : HTTP_1_1);
   for (auto& [name, value] : received.fields) add(name, value);
+}
+
+const Poco::Net::HTTPServerParams& ServedRequest::serverParams() const {
+  // Nothing reads them (the front door has its own settings); Poco's interface wants some.
+  static const Poco::AutoPtr<Poco::Net::HTTPServerParams> params(new Poco::Net::HTTPServerParams);
+  return *params;
 }
 
 std::istream& ServedRequest::stream() { return body_ ? body_->stream() : empty_; }

@@ -28,7 +28,7 @@ class ServedRequest final : public Poco::Net::HTTPServerRequest {
   std::istream& stream() override;
   const Poco::Net::SocketAddress& clientAddress() const override { return client_; }
   const Poco::Net::SocketAddress& serverAddress() const override { return server_; }
-  const Poco::Net::HTTPServerParams& serverParams() const override { return *params_; }
+  const Poco::Net::HTTPServerParams& serverParams() const override;
   Poco::Net::HTTPServerResponse& response() const override;
   bool secure() const override { return secure_; }
   bool keepAlive() const { return keep_alive_; }
@@ -41,7 +41,6 @@ class ServedRequest final : public Poco::Net::HTTPServerRequest {
   bool secure_;
   bool keep_alive_;
   BufferedResponse& response_;
-  Poco::AutoPtr<Poco::Net::HTTPServerParams> params_;
 };
 
 // Poco's server response, kept in memory until the handler is done, then written by the

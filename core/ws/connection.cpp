@@ -299,10 +299,13 @@ bool Connection::handleFrame(Frame& frame) {
 
 void Connection::dispatchWaiting(SteadyClock::time_point now) {
   const auto self = shared_from_this();
-  while (!waiting_.empty() && !close_queued_ && admitMessage(now)) {
-    std::string text = std::move(waiting_.front());
-    waiting_.pop_front();
+  while (waiting_front_ < waiting_.size() && !close_queued_ && admitMessage(now)) {
+    std::string text = std::move(waiting_[waiting_front_++]);
     waiting_bytes_ -= text.size();
+    if (waiting_front_ == waiting_.size()) {
+      std::vector<std::string>().swap(waiting_);
+      waiting_front_ = 0;
+    }
     try {
       handler_->onText(self, std::move(text));
     } catch (const std::exception&) {
@@ -310,15 +313,13 @@ void Connection::dispatchWaiting(SteadyClock::time_point now) {
     }
   }
   if (close_queued_) {
-    waiting_.clear();
-    waiting_bytes_ = 0;
+    dropWaiting();
     return;
   }
   if (waiting_.empty()) return;
   if (waiting_bytes_ > settings_.max_backlog_bytes) {
     // Far more than the rate allows, at once: cut, once the acks of what was accepted are out.
-    waiting_.clear();
-    waiting_bytes_ = 0;
+    dropWaiting();
     closeWhenSettled(close_code::kPolicyViolation, "rate limit exceeded");
     return;
   }
@@ -327,6 +328,12 @@ void Connection::dispatchWaiting(SteadyClock::time_point now) {
   const auto wait = std::chrono::duration_cast<SteadyClock::duration>(
       std::chrono::duration<double>(missing / settings_.messages_per_second));
   if (auto* reactor = this->reactor()) reactor->wakeAt(*this, now + wait);
+}
+
+void Connection::dropWaiting() {
+  std::vector<std::string>().swap(waiting_);
+  waiting_front_ = 0;
+  waiting_bytes_ = 0;
 }
 
 bool Connection::serve(bool readable, bool writable) {

@@ -115,6 +115,31 @@ TEST(FrontDoor, HeadConnectionCloseHttp10AndReasonPhrases) {
   }
 }
 
+// Uploads have their own limit (attachments.max_bytes), far above a JSON body's: a 3 MiB
+// upload gets to the attachment service, which then judges the file itself.
+TEST(FrontDoorLimits, AnUploadLargerThanAJsonBodyIsReadWhole) {
+  Scene scene;
+  const std::string boundary = "front-door-boundary";
+  const std::string body =
+      "--" + boundary +
+      "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\n"
+      "Content-Type: application/octet-stream\r\n\r\n" +
+      std::string(3 << 20, '\x7f') + "\r\n--" + boundary + "--\r\n";
+  RawHttp c(scene.server.port());
+  c.send(
+      "POST /api/chat/attachments/?message_type=file HTTP/1.1\r\nHost: x\r\n"
+      "Authorization: Bearer " +
+      scene.client + "\r\nContent-Type: multipart/form-data; boundary=" + boundary +
+      "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+  const std::string answer = c.readAnswer();
+  EXPECT_NE(statusLine(answer).substr(9, 3), "413") << answer;
+  EXPECT_FALSE(statusLine(answer).empty());
+  // The same size as JSON is over http.max_body_bytes.
+  RawHttp json(scene.server.port());
+  json.send(tokenRequest("Content-Length: " + std::to_string(body.size()) + "\r\n", ""));
+  EXPECT_EQ(statusLine(json.readAnswer()), "HTTP/1.1 413 Request Entity Too Large");
+}
+
 TEST(FrontDoorLimits, OversizedOrMalformedRequestsAreRefusedBeforeTheServerHoldsThem) {
   ServerProcess::Options options;
   options.env["FIELDLINK_HTTP_MAX_HEADER_BYTES"] = "8192";

@@ -4,6 +4,7 @@
 // connection must end within its deadline (bounds here are liveness bounds, far above the
 // deadlines, never timing assertions).
 #include <chrono>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <thread>
@@ -114,15 +115,22 @@ TEST(HostileClients, OneAddressCannotTakeEverySlot) {
   ServerProcess::Options options;
   options.env["FIELDLINK_HTTP_MAX_CONNECTIONS_PER_ADDRESS"] = "20";
   Scene scene(options);
+  // Connections that are answered hold their slot; the first past the limit gets a 503. (The
+  // scene's own client may still hold a slot or two for a moment, so it may come earlier.)
+  const std::string health = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
   std::vector<std::unique_ptr<RawHttp>> held;
-  for (int i = 0; i < 19; ++i) held.push_back(std::make_unique<RawHttp>(scene.server.port()));
-  // The scene's own client may hold one; one more than the limit is refused with 503.
-  held.push_back(std::make_unique<RawHttp>(scene.server.port()));
-  RawHttp extra(scene.server.port());
-  extra.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
-  const std::string answer = extra.readAnswer();
-  EXPECT_EQ(statusLine(answer), "HTTP/1.1 503 Service Unavailable");
-  EXPECT_NE(bodyOf(answer).find("too_many_connections"), std::string::npos);
+  std::string refused;
+  while (held.size() < 40 && refused.empty()) {
+    auto c = std::make_unique<RawHttp>(scene.server.port());
+    c->send(health);
+    const std::string answer = c->readAnswer();
+    if (statusLine(answer) == "HTTP/1.1 503 Service Unavailable")
+      refused = answer;
+    else
+      held.push_back(std::move(c));
+  }
+  EXPECT_LE(held.size(), 20u);
+  EXPECT_NE(bodyOf(refused).find("too_many_connections"), std::string::npos) << refused;
   held.clear();
   // The slots come back with the connections.
   bool served = false;
@@ -135,8 +143,18 @@ TEST(HostileClients, OneAddressCannotTakeEverySlot) {
   EXPECT_TRUE(served);
 }
 
+// Under AddressSanitizer freed memory waits in a quarantine (256 MiB by default) before it is
+// reused, and the resident size would count it; a small one keeps the figure the server's.
+// Other builds ignore the variable.
+void smallSanitizerQuarantine(ServerProcess::Options& options) {
+  const char* inherited = std::getenv("ASAN_OPTIONS");
+  options.env["ASAN_OPTIONS"] =
+      std::string(inherited ? inherited : "") + (inherited ? ":" : "") + "quarantine_size_mb=4";
+}
+
 ServerProcess::Options smallWebSocketBudgets() {
   ServerProcess::Options options;
+  smallSanitizerQuarantine(options);
   options.env["FIELDLINK_WS_MAX_QUEUE_BYTES"] = "65536";
   options.env["FIELDLINK_WS_MESSAGES_PER_SECOND"] = "100000";
   options.env["FIELDLINK_WS_MESSAGE_BURST"] = "100000";
@@ -182,7 +200,9 @@ TEST(HostileClients, AReceiverThatNeverReadsIsCutAndTheSenderIsNot) {
 }
 
 TEST(HostileClients, NothingIsReadAfterAProtocolError) {
-  Scene scene;
+  ServerProcess::Options options;
+  smallSanitizerQuarantine(options);
+  Scene scene(options);
   const auto before = residentBytes(scene);
   auto junk = openWebSocket(scene, scene.client, 0);
   junk->send("\xF1\x80\x01\x02\x03\x04");  // reserved bits set: a protocol error
