@@ -39,7 +39,8 @@ cleanup() {
     tail -50 "$work/server.log" >&2
   fi
   [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  [[ -n "${baseline_pid:-}" ]] && kill "$baseline_pid" 2>/dev/null && wait "$baseline_pid" 2>/dev/null
+  # Node ends with 143 on SIGTERM: not a failure of the benchmark.
+  [[ -n "${baseline_pid:-}" ]] && kill "$baseline_pid" 2>/dev/null && { wait "$baseline_pid" 2>/dev/null || true; }
   [[ -n "${second_pid:-}" ]] && kill "$second_pid" 2>/dev/null && wait "$second_pid" 2>/dev/null
   [[ ${NODES:-1} == 2 ]] && scripts/redis.sh stop "$work/redis"
   [[ ${STORE:-sqlite} == mariadb ]] && scripts/mariadb.sh stop "$work/mariadb"
@@ -99,10 +100,10 @@ fi
 # Runs one scenario against fieldlink, then (if it has a baseline figure) against the relay,
 # and prints both lines and their ratios.
 compared() {
-  local ours theirs
-  ours=$("${measure[@]}" run fieldlink "$server_pid" -- "${loadgen[@]}" "$@")
+  local ours theirs status=0
+  ours=$("${measure[@]}" run fieldlink "$server_pid" -- "${loadgen[@]}" "$@") || status=$?
   echo "$ours"
-  [[ $BASELINE == 1 ]] || return 0
+  [[ $BASELINE == 1 && $status == 0 ]] || return $status
   theirs=$("${measure[@]}" run baseline "$baseline_pid" -- \
     build/release/tests/fieldlink_loadgen --port="$baseline_port" "$@")
   echo "$theirs"
