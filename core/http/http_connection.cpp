@@ -127,12 +127,13 @@ void HttpConnection::dispatch() {
     } catch (const std::exception& e) {
       log().error("request failed: %s", std::string(e.what()));
       answer = Answer{};
-      answer.head = refusalAnswer(500, "server_error", "The server failed to answer.");
+      answer.head = refusalAnswer(500, "internal_error", "Internal server error.");
       answer.keep_alive = false;
     }
-    net::Reactor* reactor = self->reactor();
-    reactor->post(
-        [self, answer = std::move(answer)]() mutable { self->deliver(std::move(answer)); });
+    // Null only once the server stops, after the handler threads (see FrontDoor).
+    if (net::Reactor* reactor = self->reactor())
+      reactor->post(
+          [self, answer = std::move(answer)]() mutable { self->deliver(std::move(answer)); });
   });
 }
 
@@ -157,13 +158,14 @@ void HttpConnection::deliver(Answer answer) {
   keep_alive_ = answer.keep_alive;
   if (answer.file) {
     file_fd_ = ::open(answer.file->path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (file_fd_ < 0) {
-      // Gone between the handler and now: the head promised bytes that cannot come.
-      keep_alive_ = false;
-      output_.clear();
-    }
     file_offset_ = answer.file->offset;
     file_left_ = answer.file->length;
+    if (file_fd_ < 0) {
+      // Gone between the handler and now (a purge): nothing of the head went out yet.
+      keep_alive_ = false;
+      file_left_ = 0;
+      output_ = refusalAnswer(500, "internal_error", "Internal server error.");
+    }
   }
   phase_ = Phase::Writing;
   last_write_progress_ = SteadyClock::now();
