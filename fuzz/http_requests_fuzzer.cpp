@@ -23,6 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   limits.max_upload_bytes = 16384;
   limits.spool_memory_bytes = 512;  // so that bodies also go through the file
   limits.spool_dir = "/tmp";
+  limits.upload_paths = {"/u"};
   RequestReader reader(limits);
   std::string pending;
   for (std::size_t offset = 0; offset < size; offset += chunk) {

@@ -280,6 +280,7 @@ int FieldlinkServer::serve(const Settings& settings) {
   // An upload's parts around the file: the form's other fields and the part headers.
   front.limits.max_upload_bytes =
       static_cast<std::uint64_t>(settings.attachments_max_bytes) + (1 << 20);
+  front.limits.upload_paths = uploadPaths();
   front.limits.spool_dir = settings.data_dir + "/spool";
   Poco::File(front.limits.spool_dir).createDirectories();
   front.timeouts = settings.timeouts;

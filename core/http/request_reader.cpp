@@ -49,8 +49,12 @@ struct SpoolBody {
   };
 };
 
-bool isUpload(const std::string& content_type) {
-  return Poco::icompare(content_type.substr(0, 19), "multipart/form-data") == 0;
+// A POST to a path that takes uploads (query string aside).
+bool isUpload(const RequestLimits& limits, http::verb method, std::string_view target) {
+  if (method != http::verb::post) return false;
+  const std::string_view path = target.substr(0, target.find('?'));
+  return std::find(limits.upload_paths.begin(), limits.upload_paths.end(), path) !=
+         limits.upload_paths.end();
 }
 
 }  // namespace
@@ -93,9 +97,11 @@ void RequestReader::headersComplete() {
   if (message.target().empty() || message.target()[0] != '/')
     if (!(message.method() == http::verb::options && message.target() == "*"))
       return fail(400, "the request target must be a path");
-  const auto content_type = std::string(message[http::field::content_type]);
   const std::uint64_t limit =
-      isUpload(content_type) ? limits_.max_upload_bytes : limits_.max_body_bytes;
+      isUpload(limits_, message.method(),
+               std::string_view(message.target().data(), message.target().size()))
+          ? limits_.max_upload_bytes
+          : limits_.max_body_bytes;
   if (const auto declared = parser.content_length(); declared && *declared > limit)
     return fail(413, "the request body is larger than " + std::to_string(limit) + " bytes");
   if (parser.is_done()) {

@@ -15,7 +15,8 @@ struct RequestLimits {
   std::size_t max_header_bytes = 16 * 1024;    // request line and fields (431 beyond)
   std::size_t max_headers = 100;               // fields (431 beyond)
   std::uint64_t max_body_bytes = 1 << 20;      // any body but an upload (413 beyond)
-  std::uint64_t max_upload_bytes = 100 << 20;  // multipart/form-data bodies (413 beyond)
+  std::uint64_t max_upload_bytes = 100 << 20;  // uploads (413 beyond)
+  std::vector<std::string> upload_paths;       // POST paths that take uploads
   std::size_t spool_memory_bytes = 64 * 1024;  // then the body goes to a file in spool_dir
   std::string spool_dir = "/tmp";
 };

@@ -42,11 +42,11 @@ Router makeRoutes(Services& services) {
   add("GET", "/api/chat/messages/conversation_messages/", A::Authenticated,
       e::conversationMessages);
   add("POST", "/api/chat/messages/mark_read/", A::Authenticated, e::markRead);
-  add("POST", "/api/chat/messages/send_voice/", A::Authenticated, e::sendVoice);
+  add("POST", uploadPaths()[0].c_str(), A::Authenticated, e::sendVoice);
   add("POST", "/api/chat/messages/send_location/", A::Authenticated, e::sendLocation);
   add("GET", "/api/chat/stats/", A::Authenticated, e::requestStats);
   add("GET", "/api/chat/dashboard/", A::Authenticated, e::dashboard);
-  add("POST", "/api/chat/attachments/", A::Authenticated, e::uploadAttachment);
+  add("POST", uploadPaths()[1].c_str(), A::Authenticated, e::uploadAttachment);
   add("GET", "/api/chat/attachments/{id}/", A::Authenticated, e::downloadAttachment);
   add("GET", "/api/chat/calls/ice_servers/", A::Authenticated, e::iceServers);
 
@@ -58,6 +58,12 @@ Router makeRoutes(Services& services) {
   add("POST", "/api/plugins/{name}/enable/", A::Authenticated, e::enablePlugin);
   add("POST", "/api/plugins/{name}/disable/", A::Authenticated, e::disablePlugin);
   return router;
+}
+
+const std::vector<std::string>& uploadPaths() {
+  static const std::vector<std::string> paths{"/api/chat/messages/send_voice/",
+                                              "/api/chat/attachments/"};
+  return paths;
 }
 
 }  // namespace fieldlink

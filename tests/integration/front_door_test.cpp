@@ -134,10 +134,17 @@ TEST(FrontDoorLimits, AnUploadLargerThanAJsonBodyIsReadWhole) {
   const std::string answer = c.readAnswer();
   EXPECT_NE(statusLine(answer).substr(9, 3), "413") << answer;
   EXPECT_FALSE(statusLine(answer).empty());
-  // The same size as JSON is over http.max_body_bytes.
+  // The same size as JSON is over http.max_body_bytes, and so is a multipart body sent to a
+  // path that takes no uploads.
   RawHttp json(scene.server.port());
   json.send(tokenRequest("Content-Length: " + std::to_string(body.size()) + "\r\n", ""));
   EXPECT_EQ(statusLine(json.readAnswer()), "HTTP/1.1 413 Request Entity Too Large");
+  RawHttp misplaced(scene.server.port());
+  misplaced.send(
+      "POST /api/chat/messages/ HTTP/1.1\r\nHost: x\r\nContent-Type: "
+      "multipart/form-data; boundary=" +
+      boundary + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n");
+  EXPECT_EQ(statusLine(misplaced.readAnswer()), "HTTP/1.1 413 Request Entity Too Large");
 }
 
 TEST(FrontDoorLimits, OversizedOrMalformedRequestsAreRefusedBeforeTheServerHoldsThem) {
