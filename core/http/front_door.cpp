@@ -63,8 +63,9 @@ void FrontDoor::accepted(int fd, const Poco::Net::SocketAddress& peer) {
     while (::recv(fd, sink, sizeof sink, MSG_DONTWAIT) > 0) {
     }
     ::close(fd);
+    // At debug level: a client hammering the limit would otherwise fill the log.
     Poco::Logger::get("fieldlink.net")
-        .information("refused a connection from %s: too many", peer.host().toString());
+        .debug("refused a connection from %s: too many", peer.host().toString());
     return;
   }
   auto transport = net::makeTransport(fd, tls_, std::move(lease));
