@@ -1,6 +1,5 @@
 #include "ws/error_frame.hpp"
 
-
 #include <Poco/JSON/Object.h>
 #include <Poco/Logger.h>
 
