@@ -94,9 +94,8 @@ void ApiHandler::handle(ServedRequest& request, BufferedResponse& response) cons
       result = ApiResponse::noContent();
       result.headers = *allowed;
     } else {
-      // HEAD is the GET without its body (the connection leaves the body out).
-      const std::string method = request.getMethod() == "HEAD" ? "GET" : request.getMethod();
-      const RouteMatch match = router_.match(method, Poco::URI(request.getURI()).getPath());
+      const RouteMatch match =
+          router_.match(request.getMethod(), Poco::URI(request.getURI()).getPath());
       api->setPathParams(match.params);
       if (match.route->access == Access::Authenticated)
         api->setCaller(services_.accounts.authenticate(bearerToken(request)));

@@ -39,7 +39,7 @@ HttpConnection::HttpConnection(std::uint64_t id, std::unique_ptr<net::Transport>
       last_write_progress_(idle_since_) {}
 
 bool HttpConnection::wantsRead() const {
-  return (phase_ == Phase::Reading && !peer_closed_) || phase_ == Phase::Lingering;
+  return phase_ == Phase::Reading || phase_ == Phase::Lingering;
 }
 
 bool HttpConnection::serve(bool readable, bool writable) {
@@ -63,11 +63,8 @@ bool HttpConnection::readAvailable() {
   while (phase_ == Phase::Reading && (total < kMaxReadPerTurn || transport_->hasBufferedInput())) {
     const auto result = transport_->read(buffer, sizeof buffer);
     if (result.status == net::Transport::Status::WouldBlock) break;
-    if (result.status == net::Transport::Status::Closed) {
-      // Between requests this is the client's goodbye; mid-request nobody is left to answer.
-      peer_closed_ = true;
-      return false;
-    }
+    // Between requests this is the client's goodbye; mid-request nobody is left to answer.
+    if (result.status == net::Transport::Status::Closed) return false;
     total += result.bytes;
     if (request_started_ == SteadyClock::time_point{}) beginRequestClock(SteadyClock::now());
     input_.append(buffer, result.bytes);
@@ -82,7 +79,7 @@ void HttpConnection::beginRequestClock(SteadyClock::time_point now) {
   window_start_bytes_ = 0;
 }
 
-bool HttpConnection::advance() {
+void HttpConnection::advance() {
   while (phase_ == Phase::Reading && !input_.empty()) {
     const std::size_t used = reader_.feed(input_.data(), input_.size());
     input_.erase(0, used);
@@ -94,10 +91,10 @@ bool HttpConnection::advance() {
                : reader_.failureStatus() == 507 ? "insufficient_storage"
                                                 : "bad_request",
                reader_.failureReason());
-        return true;
+        return;
       case RequestReader::State::Done:
         dispatch();
-        return true;
+        return;
       case RequestReader::State::Body:
         if (window_started_ == SteadyClock::time_point{}) window_started_ = SteadyClock::now();
         if (reader_.expectsContinue() && !continue_sent_) {
@@ -110,7 +107,6 @@ bool HttpConnection::advance() {
     }
     if (used == 0) break;  // an incomplete header: wait for more
   }
-  return true;
 }
 
 void HttpConnection::dispatch() {
@@ -138,7 +134,7 @@ void HttpConnection::dispatch() {
 }
 
 void HttpConnection::deliver(Answer answer) {
-  if (gone_) {
+  if (!transport_) {  // dropped meanwhile: the answer is for no one
     if (answer.abandon) answer.abandon();
     return;
   }
@@ -148,7 +144,6 @@ void HttpConnection::deliver(Answer answer) {
     auto websocket = answer.upgrade;
     websocket->bindTransport(std::move(transport_), std::move(answer.head), input_);
     input_.clear();
-    gone_ = true;
     reactor()->replace(*this, websocket);
     return;
   }
@@ -291,7 +286,6 @@ bool HttpConnection::tick(SteadyClock::time_point now) {
 }
 
 void HttpConnection::dropped() {
-  gone_ = true;
   if (file_fd_ >= 0) ::close(file_fd_);
   file_fd_ = -1;
   transport_.reset();

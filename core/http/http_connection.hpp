@@ -52,7 +52,7 @@ class HttpConnection final : public net::Channel,
 
   bool readAvailable();
   // Moves buffered bytes through the reader; dispatches a complete request.
-  bool advance();
+  void advance();
   void dispatch();
   void deliver(Answer answer);
   bool flush();
@@ -62,6 +62,7 @@ class HttpConnection final : public net::Channel,
   void beginRequestClock(SteadyClock::time_point now);
 
   const std::uint64_t id_;
+  // Null once dropped, or handed to the WebSocket the connection became.
   std::unique_ptr<net::Transport> transport_;
   const int fd_;
   const Poco::Net::SocketAddress peer_;
@@ -77,9 +78,7 @@ class HttpConnection final : public net::Channel,
   std::int64_t file_offset_ = 0;
   bool keep_alive_ = true;
   bool wants_write_ = false;
-  bool peer_closed_ = false;
   bool continue_sent_ = false;
-  bool gone_ = false;  // dropped: an answer arriving now is for no one
 
   SteadyClock::time_point idle_since_;
   SteadyClock::time_point request_started_{};  // epoch: no request byte yet

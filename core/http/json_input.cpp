@@ -22,6 +22,17 @@ Poco::Dynamic::Var required(const Poco::JSON::Object& body, const std::string& f
 
 bool isJsonNumber(const Poco::Dynamic::Var& v) { return v.isNumeric() && !v.isBoolean(); }
 
+// A required JSON integer (not a boolean, not a string of digits); `what` says what it must be.
+std::int64_t integer(const Poco::JSON::Object& body, const std::string& field, const char* what) {
+  const auto value = required(body, field);
+  if (!value.isInteger() || value.isBoolean()) throw InvalidInput(field, what);
+  try {
+    return value.convert<Poco::Int64>();
+  } catch (const Poco::Exception&) {
+    throw InvalidInput(field, what);
+  }
+}
+
 }  // namespace
 
 std::string requiredString(const Poco::JSON::Object& body, const std::string& field) {
@@ -39,28 +50,14 @@ std::optional<std::string> optionalString(const Poco::JSON::Object& body,
 }
 
 std::int64_t requiredId(const Poco::JSON::Object& body, const std::string& field) {
-  const auto value = required(body, field);
-  if (!value.isInteger() || value.isBoolean()) throw InvalidInput(field, "Must be an integer id.");
-  Poco::Int64 id = 0;
-  try {
-    id = value.convert<Poco::Int64>();
-  } catch (const Poco::Exception&) {
-    throw InvalidInput(field, "Must be an integer id.");
-  }
+  const std::int64_t id = integer(body, field, "Must be an integer id.");
   if (id <= 0) throw InvalidInput(field, "Must be a positive integer id.");
   return id;
 }
 
 std::int64_t requiredInteger(const Poco::JSON::Object& body, const std::string& field,
                              std::int64_t min) {
-  const auto value = required(body, field);
-  if (!value.isInteger() || value.isBoolean()) throw InvalidInput(field, "Must be an integer.");
-  Poco::Int64 number = 0;
-  try {
-    number = value.convert<Poco::Int64>();
-  } catch (const Poco::Exception&) {
-    throw InvalidInput(field, "Must be an integer.");
-  }
+  const std::int64_t number = integer(body, field, "Must be an integer.");
   if (number < min) throw InvalidInput(field, "Must be at least " + std::to_string(min) + ".");
   return number;
 }

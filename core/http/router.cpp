@@ -29,7 +29,9 @@ void Router::add(std::string method, std::string pattern, Access access, Handler
   routes_.push_back(std::move(compiled));
 }
 
-RouteMatch Router::match(const std::string& method, const std::string& path) const {
+RouteMatch Router::match(const std::string& requested, const std::string& path) const {
+  // HEAD is the GET without its body (the connection leaves the body out).
+  const std::string method = requested == "HEAD" ? "GET" : requested;
   const auto segments = split(path);
   bool path_known = false;
   for (const auto& candidate : routes_) {
@@ -51,7 +53,7 @@ RouteMatch Router::match(const std::string& method, const std::string& path) con
     path_known = true;
     if (candidate.route.method == method) return RouteMatch{&candidate.route, std::move(params)};
   }
-  if (path_known) throw MethodNotAllowed("Method \"" + method + "\" not allowed.");
+  if (path_known) throw MethodNotAllowed("Method \"" + requested + "\" not allowed.");
   throw NotFound("Not found.");
 }
 

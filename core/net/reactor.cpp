@@ -115,7 +115,6 @@ void Reactor::add(std::shared_ptr<Channel> channel) {
   }
   channel->registered_events_ = event.events;
   channels_[fd] = channel;
-  ++count_;
   // Bytes may already wait (TLS, or what came with an upgrade): serve once now.
   guarded(channel, [&] { serve(channel, false, false); });
 }
@@ -158,7 +157,6 @@ void Reactor::drop(const std::shared_ptr<Channel>& channel) {
   if (it == channels_.end() || it->second != channel) return;
   ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, channel->fd(), nullptr);
   channels_.erase(it);
-  --count_;
   channel->dropped();
 }
 
@@ -257,7 +255,6 @@ void Reactor::run() {
   // Shutting down: tell every client, best effort, and let them go.
   auto all = std::move(channels_);
   channels_.clear();
-  count_ = 0;
   for (auto& [fd, channel] : all) {
     try {
       ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);

@@ -31,7 +31,6 @@ class Reactor {
   void scheduleServe(std::shared_ptr<Channel> channel);
   // Runs `work` on the reactor's thread.
   void post(std::function<void()> work);
-  std::size_t channelCount() const { return count_.load(); }
 
   // --- reactor thread ---------------------------------------------------------
   // `replacement` takes the place of `current` on the same socket (a protocol upgrade); the
@@ -59,7 +58,6 @@ class Reactor {
   int epoll_fd_ = -1;
   int wake_fd_ = -1;
   std::unordered_map<int, std::shared_ptr<Channel>> channels_;  // by descriptor
-  std::atomic<std::size_t> count_{0};
   std::vector<std::pair<SteadyClock::time_point, std::weak_ptr<Channel>>> wake_times_;
 
   std::mutex queue_mutex_;

@@ -323,11 +323,14 @@ void Connection::dispatchWaiting(SteadyClock::time_point now) {
     closeWhenSettled(close_code::kPolicyViolation, "rate limit exceeded");
     return;
   }
-  // Back when the bucket holds a token again; reading waits until then.
+  // Back when the bucket holds a token again; reading waits until then. One wake-up asked at
+  // a time: sends to this connection also give it turns, and each would ask again.
+  if (wake_asked_for_ > now) return;
   const double missing = 1.0 - tokens_;
-  const auto wait = std::chrono::duration_cast<SteadyClock::duration>(
-      std::chrono::duration<double>(missing / settings_.messages_per_second));
-  if (auto* reactor = this->reactor()) reactor->wakeAt(*this, now + wait);
+  wake_asked_for_ =
+      now + std::chrono::duration_cast<SteadyClock::duration>(
+                std::chrono::duration<double>(missing / settings_.messages_per_second));
+  if (auto* reactor = this->reactor()) reactor->wakeAt(*this, wake_asked_for_);
 }
 
 void Connection::dropWaiting() {
@@ -340,7 +343,7 @@ bool Connection::serve(bool readable, bool writable) {
   if (writable && !flush()) return false;
   if (finished_) return false;
   if (readable && wantsRead() && !readAvailable()) return false;
-  dispatchWaiting(SteadyClock::now());
+  if (!waiting_.empty()) dispatchWaiting(SteadyClock::now());
   return flush();
 }
 
@@ -351,24 +354,25 @@ bool Connection::tick(SteadyClock::time_point now) {
       close_seen_ = true;
       close_deadline_ = now + kCloseDeadline;
     }
-    return now <= close_deadline_ && flush();
+    return now <= close_deadline_;
   }
+  // What is queued below asks the reactor for a turn to be written (requestFlushIf).
   if (now - last_heard_ > settings_.idle_timeout) {
     close(close_code::kGoingAway, "idle");
-    return flush();
+    return true;
   }
   // A sender trickling a message keeps the connection from going idle, not forever open.
   if (message_started_at_ != SteadyClock::time_point{} &&
       now - message_started_at_ > settings_.message_timeout) {
     close(close_code::kPolicyViolation, "message too slow to arrive");
-    return flush();
+    return true;
   }
   if (now - last_heard_ > settings_.ping_interval && now - last_pinged_ > settings_.ping_interval) {
     last_pinged_ = now;
     enqueue(encodeFrame(Opcode::Ping, ""));
   }
   handler_->onTick(shared_from_this(), now);
-  return flush();
+  return true;
 }
 
 void Connection::dropped() {

@@ -162,7 +162,8 @@ class Connection final : public net::Channel, public std::enable_shared_from_thi
   bool wants_write_ = false;
   bool finished_ = false;
   bool peer_closed_ = false;
-  bool close_seen_ = false;  // our close is queued: its deadline runs
+  bool close_seen_ = false;                   // our close is queued: its deadline runs
+  SteadyClock::time_point wake_asked_for_{};  // the rate limit's pending wake-up
   SteadyClock::time_point last_heard_;
   SteadyClock::time_point last_pinged_;
   SteadyClock::time_point close_deadline_{};

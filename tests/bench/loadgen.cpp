@@ -136,6 +136,13 @@ std::vector<Pair> makePairs(const Http& http, int count, const std::string& tag)
 
 // --- WebSocket client connections on one epoll loop -------------------------------
 
+// The handshake request for `target` (path and query).
+std::string upgradeTo(const std::string& target) {
+  return "GET " + target +
+         " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+}
+
 struct WsConn {
   Poco::Net::StreamSocket socket;
   int fd = -1;
@@ -164,9 +171,7 @@ class Loop {
     c->socket.setBlocking(false);
     c->socket.setNoDelay(true);
     c->fd = c->socket.impl()->sockfd();
-    c->out = "GET " + target +
-             " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    c->out = upgradeTo(target);
     epoll_event ev{};
     ev.events = EPOLLIN | EPOLLOUT;
     ev.data.ptr = c.get();
@@ -630,12 +635,6 @@ std::string readHead(int fd, int timeout_ms) {
     in.append(buffer, static_cast<std::size_t>(n));
   }
   return in.substr(0, in.find("\r\n\r\n"));
-}
-
-std::string upgradeTo(const std::string& target) {
-  return "GET " + target +
-         " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
 }
 
 // The server's resident memory, sampled every 50 ms: its peak over a scenario.

@@ -73,6 +73,22 @@ TEST(SlowClients, ABodyTrickledOverTheRequestDeadlineIsCut) {
   EXPECT_NE(scene.server.log().find("the whole request did not arrive in time"), std::string::npos);
 }
 
+// With no whole-request deadline, a body must still average http.min_body_rate over each
+// 10 s: one trickled at 10 bytes a second is answered 408 and closed after the first window.
+TEST(SlowClients, ABodySlowerThanTheMinimumRateIsCut) {
+  ServerProcess::Options options;
+  options.env["FIELDLINK_HTTP_REQUEST_TIMEOUT"] = "0";
+  options.env["FIELDLINK_HTTP_MIN_BODY_RATE"] = "200";
+  Scene scene(options);
+  const std::string request =
+      "POST /api/token/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Content-Length: 5000\r\n\r\n";
+  EXPECT_TRUE(
+      serverClosesWhileTrickling(scene.server.port(), request, std::string(5000, ' '), 100ms));
+  EXPECT_EQ(metricValue(scene, "fieldlink_http_deadline_closes_total"), "1");
+  EXPECT_NE(scene.server.log().find("the request body arrived too slowly"), std::string::npos);
+}
+
 TEST(SlowClients, KeepAliveConnectionsMayPauseLongerThanTheHeaderDeadline) {
   Scene scene(shortDeadlines());
   Poco::Net::StreamSocket socket(

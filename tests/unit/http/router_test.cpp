@@ -34,6 +34,14 @@ TEST(Router, KnownPathWithOtherMethodIs405) {
   EXPECT_THROW(sample().match("DELETE", "/api/requests/"), MethodNotAllowed);
 }
 
+TEST(Router, HeadIsServedByTheGetRoute) {
+  const Router router = sample();
+  const auto match = router.match("HEAD", "/api/requests/5/");
+  EXPECT_EQ(match.route->method, "GET");
+  EXPECT_EQ(match.params.at("id"), "5");
+  EXPECT_THROW(router.match("HEAD", "/api/requests/5/assign/"), MethodNotAllowed);
+}
+
 TEST(Router, UnknownAndEmptyCapturesAre404) {
   const Router router = sample();
   EXPECT_THROW(router.match("GET", "/api/nothing/"), NotFound);
