@@ -41,7 +41,8 @@ test('a video call rings, connects both ways, hangs up, and is logged with its d
 
   await new Promise((resolve) => setTimeout(resolve, 1200));  // a call of a second or so
   await technician.page.getByRole('button', { name: 'Raccrocher' }).click();
-  await client.page.getByText(/^Appel terminé \(0:0[1-9]\)\.$/).waitFor();
+  // The note shows for a few seconds; a busy machine may look later than that.
+  await client.page.getByText(/^Appel terminé \(0:0[1-9]\)\.$/).waitFor({ state: 'attached' });
   assert.equal(await client.page.evaluate(() => document.querySelector('section.video-call video.local').srcObject), null);
 
   // The log, live in both chats: started, then ended with its length.
@@ -61,8 +62,9 @@ test('a declined call ends on both sides and is logged as declined', async () =>
   const { client, technician } = await world.clientAndTechnician();
   await technician.page.locator('button.call-start').click();
   await client.page.getByRole('button', { name: 'Refuser' }).click();
-  await technician.page.getByText('Appel refusé.').waitFor();
-  await client.page.locator('.message .call-record', { hasText: 'Appel vidéo refusé' }).waitFor();
+  await technician.page.getByText('Appel refusé.').waitFor({ state: 'attached' });
+  for (const side of [client, technician])
+    await side.page.locator('.message .call-record', { hasText: 'Appel vidéo refusé' }).waitFor();
   // The camera the technician opened is released.
   assert.equal(await technician.page.evaluate(() => document.querySelector('section.video-call video.local').srcObject), null);
   assert.deepEqual(client.problems, []);
