@@ -41,6 +41,23 @@ std::string TokenService::issue(UserId user, TokenKind kind, TimePoint now) cons
 }
 
 TokenClaims TokenService::verify(const std::string& jwt, TokenKind expected, TimePoint now) const {
+  {
+    std::lock_guard<std::mutex> lock(verified_mutex_);
+    const auto known = verified_.find(jwt);
+    if (known != verified_.end() && known->second.kind == expected &&
+        known->second.expires_at > now)
+      return known->second;
+  }
+  // Unknown, expired or of the other kind: the full check, which throws for those.
+  const TokenClaims claims = verifySignedToken(jwt, expected, now);
+  std::lock_guard<std::mutex> lock(verified_mutex_);
+  if (verified_.size() >= kVerifiedCapacity) verified_.clear();
+  verified_.emplace(jwt, claims);
+  return claims;
+}
+
+TokenClaims TokenService::verifySignedToken(const std::string& jwt, TokenKind expected,
+                                            TimePoint now) const {
   const std::string why = std::string("Token is invalid or expired (") + kindName(expected) + ").";
   Poco::JWT::Token token;
   try {

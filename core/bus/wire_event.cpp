@@ -1,6 +1,5 @@
 #include "bus/wire_event.hpp"
-
-#include <sstream>
+#include "util/json_text.hpp"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
@@ -27,9 +26,7 @@ std::string encodeWireEvent(const std::string& node, const sdk::Event& event,
   Poco::JSON::Array::Ptr audience = new Poco::JSON::Array;
   for (const auto user : routing.audience) audience->add(static_cast<Poco::Int64>(user));
   wire.set("audience", audience);
-  std::ostringstream out;
-  wire.stringify(out);
-  return out.str();
+  return json_text::of(wire);
 }
 
 std::optional<WireEvent> decodeWireEvent(const std::string& text) {

@@ -1,12 +1,12 @@
 #include "domain/chat.hpp"
 
 #include <algorithm>
-#include <sstream>
 
 #include "bus/names.hpp"
 #include "domain/errors.hpp"
 #include "domain/input_rules.hpp"
 #include "domain/views.hpp"
+#include "util/json_text.hpp"
 
 namespace fieldlink {
 namespace {
@@ -58,9 +58,7 @@ NewMessage Chat::prepare(const User& caller, const SendMessageInput& input) cons
   message.sender_id = caller.id;
   message.message_type = input.message_type;
   message.content = validated.content();
-  std::ostringstream json;
-  message.content->stringify(json);
-  message.content_json = json.str();
+  message.content_json = json_text::of(*message.content);
   message.client_id = input.client_id;
   message.created_at = nowMs();
   return message;
@@ -105,9 +103,7 @@ std::int64_t Chat::post(const std::string& type, std::int64_t conversation_id,
   message.sender_id = UserId(sender_id);
   message.message_type = type;
   message.content = new Poco::JSON::Object(content);
-  std::ostringstream json;
-  message.content->stringify(json);
-  message.content_json = json.str();
+  message.content_json = json_text::of(*message.content);
   message.created_at = nowMs();
   User sender;
   sender.id = UserId(sender_id);
@@ -209,12 +205,11 @@ Message Chat::updateLive(const User& caller, MessageId id, Poco::JSON::Object::P
     updated = validated.content();
     updated->set("live_until", until_text);  // the plugin may not extend it
   }
-  std::ostringstream json;
-  updated->stringify(json);
+  const std::string json = json_text::of(*updated);
   message.content = updated;
   store_.write(
       [&](StoreSession& s) {
-        s.updateMessageContent(id, json.str());
+        s.updateMessageContent(id, json);
         std::vector<std::int64_t> audience;
         for (const UserId user : s.participantIds(message.conversation_id))
           audience.push_back(user.value);

@@ -93,7 +93,8 @@ struct Message {
   ConversationId conversation_id;
   std::optional<UserId> sender_id;  // empty for system messages
   std::string message_type;
-  Poco::JSON::Object::Ptr content;
+  Poco::JSON::Object::Ptr content;  // null when read as text (content_json) only
+  std::string content_json;         // the stored text, when content was not parsed
   std::vector<std::int64_t> attachment_ids;
   std::optional<std::string> client_id;
   TimePoint created_at;

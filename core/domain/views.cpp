@@ -3,6 +3,8 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 
+#include "util/json_text.hpp"
+
 namespace fieldlink::views {
 namespace {
 
@@ -52,13 +54,48 @@ Poco::JSON::Object::Ptr message(const Message& m) {
   o->set("conversation_id", static_cast<Poco::Int64>(m.conversation_id.value));
   o->set("sender_id", idOrNull(m.sender_id));
   o->set("message_type", m.message_type);
-  o->set("content", m.content);
+  if (m.content || m.content_json.empty())
+    o->set("content", m.content);
+  else
+    o->set("content", Poco::JSON::Parser().parse(m.content_json));
   Poco::JSON::Array::Ptr attachments = new Poco::JSON::Array;
   for (auto id : m.attachment_ids) attachments->add(static_cast<Poco::Int64>(id));
   o->set("attachments", attachments);
   o->set("client_id", m.client_id ? Poco::Dynamic::Var(*m.client_id) : Poco::Dynamic::Var());
   o->set("created_at", formatRfc3339(m.created_at));
   return o;
+}
+
+void appendMessage(std::string& out, const Message& m) {
+  // Keys in the order Poco writes message()'s object: sorted.
+  out += "{\"attachments\":[";
+  for (std::size_t i = 0; i < m.attachment_ids.size(); ++i) {
+    if (i > 0) out += ',';
+    out += std::to_string(m.attachment_ids[i]);
+  }
+  out += "],\"client_id\":";
+  if (m.client_id)
+    json_text::appendString(out, *m.client_id);
+  else
+    out += "null";
+  out += ",\"content\":";
+  if (m.content)
+    json_text::append(out, *m.content);
+  else if (!m.content_json.empty())
+    out += m.content_json;  // as stored: JSON the server wrote
+  else
+    out += "null";
+  out += ",\"conversation_id\":";
+  out += std::to_string(m.conversation_id.value);
+  out += ",\"created_at\":";
+  json_text::appendString(out, formatRfc3339(m.created_at));
+  out += ",\"id\":";
+  out += std::to_string(m.id.value);
+  out += ",\"message_type\":";
+  json_text::appendString(out, m.message_type);
+  out += ",\"sender_id\":";
+  out += m.sender_id ? std::to_string(m.sender_id->value) : "null";
+  out += '}';
 }
 
 Poco::JSON::Object::Ptr attachment(const AttachmentRecord& a) {

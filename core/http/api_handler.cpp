@@ -1,9 +1,7 @@
 #include "http/api_handler.hpp"
 
 #include <optional>
-#include <sstream>
 
-#include <Poco/JSON/Stringifier.h>
 #include <Poco/URI.h>
 
 #include "domain/errors.hpp"
@@ -12,6 +10,7 @@
 #include "http/error_response.hpp"
 #include "logging/access_log.hpp"
 #include "logging/request_context.hpp"
+#include "util/json_text.hpp"
 
 namespace fieldlink {
 namespace {
@@ -72,10 +71,8 @@ std::int64_t send(BufferedResponse& out, const ApiResponse& response,
     out.send();
     return 0;
   }
-  std::ostringstream json;
-  Poco::JSON::Stringifier::stringify(response.body, json);
   out.setContentType("application/json; charset=utf-8");
-  return sendText(out, json.str(), compression);
+  return sendText(out, json_text::of(response.body), compression);
 }
 
 }  // namespace

@@ -71,6 +71,10 @@ struct ApiResponse {
   static ApiResponse json(int status, Poco::Dynamic::Var body) {
     return {status, std::move(body), {}, std::nullopt, std::nullopt};
   }
+  // JSON already written as text (json_text, views::appendMessage).
+  static ApiResponse jsonText(int status, std::string text) {
+    return plainText(status, "application/json; charset=utf-8", std::move(text));
+  }
   static ApiResponse noContent() {
     return {204, Poco::Dynamic::Var(), {}, std::nullopt, std::nullopt};
   }

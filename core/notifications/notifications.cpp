@@ -1,20 +1,16 @@
 #include "notifications/notifications.hpp"
 
 #include <algorithm>
-#include <sstream>
 
 #include "bus/names.hpp"
 #include "domain/errors.hpp"
 #include "domain/views.hpp"
+#include "util/json_text.hpp"
 
 namespace fieldlink {
 namespace {
 
-std::string json(const Poco::JSON::Object::Ptr& o) {
-  std::ostringstream out;
-  o->stringify(out);
-  return out.str();
-}
+std::string json(const Poco::JSON::Object::Ptr& o) { return json_text::of(*o); }
 
 Poco::JSON::Object::Ptr dataWith(
     std::initializer_list<std::pair<const char*, Poco::Dynamic::Var>> fields) {

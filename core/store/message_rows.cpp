@@ -1,26 +1,27 @@
 #include "store/message_rows.hpp"
 
-#include <sstream>
+#include <charconv>
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
+
+#include "util/json_text.hpp"
 
 namespace fieldlink {
 
 std::string contentColumn(const NewMessage& message) {
   if (!message.content_json.empty()) return message.content_json;  // already serialised
-  std::ostringstream out;
-  message.content->stringify(out);
-  return out.str();
+  return json_text::of(*message.content);
 }
 
 std::string attachmentsColumn(const std::vector<std::int64_t>& ids) {
   if (ids.empty()) return "[]";  // nearly every message
-  Poco::JSON::Array array;
-  for (auto id : ids) array.add(static_cast<Poco::Int64>(id));
-  std::ostringstream out;
-  array.stringify(out);
-  return out.str();
+  std::string out = "[";
+  for (auto id : ids) {
+    if (out.size() > 1) out += ',';
+    out += std::to_string(id);
+  }
+  return out + "]";
 }
 
 Poco::JSON::Object::Ptr parseContentColumn(const std::string& text) {
@@ -28,8 +29,26 @@ Poco::JSON::Object::Ptr parseContentColumn(const std::string& text) {
 }
 
 std::vector<std::int64_t> parseAttachmentsColumn(const std::string& text) {
-  const auto array = Poco::JSON::Parser().parse(text).extract<Poco::JSON::Array::Ptr>();
+  // Nearly always "[]", else ids as attachmentsColumn() writes them ("[3,4]"): read directly.
   std::vector<std::int64_t> ids;
+  if (text == "[]") return ids;
+  if (text.size() > 2 && text.front() == '[' && text.back() == ']') {
+    const char* at = text.data() + 1;
+    const char* const end = text.data() + text.size() - 1;
+    for (;;) {
+      std::int64_t id = 0;
+      const auto read = std::from_chars(at, end, id);
+      if (read.ec != std::errc()) break;
+      ids.push_back(id);
+      at = read.ptr;
+      if (at == end) return ids;
+      if (*at != ',') break;
+      ++at;
+    }
+    ids.clear();
+  }
+  // Anything else (spaces, an older writer): as JSON.
+  const auto array = Poco::JSON::Parser().parse(text).extract<Poco::JSON::Array::Ptr>();
   for (std::size_t i = 0; i < array->size(); ++i) ids.push_back(array->getElement<Poco::Int64>(i));
   return ids;
 }

@@ -20,6 +20,10 @@ struct MessageQuery {
   std::optional<MessageId> after_id;   // strictly after; oldest first
   std::optional<MessageId> before_id;  // strictly before; the newest `limit` of those
   int limit = 50;
+  // Leave each message's content as the stored JSON text (Message::content_json), unparsed:
+  // for callers that only write messages out (history pages, resumes). A backend may parse
+  // it anyway; views handle both.
+  bool content_as_text = false;
 };
 
 struct MessagePage {

@@ -246,14 +246,17 @@ void FrameHandlers::resume(const std::shared_ptr<Connection>& c, const Frame& fr
       MessageQuery query;
       query.after_id = MessageId(after);
       query.limit = 200;
+      query.content_as_text = true;
       bool has_more = true;
       while (has_more && static_cast<int>(replay.size()) < settings_.resume_max_messages) {
         const MessagePage page = chat_.history(connection->user(), conversation, query);
         for (const auto& m : page.results) {
-          Poco::JSON::Object out;
-          out.set("type", std::string(server_frame::kMessage));
-          out.set("message", views::message(m));
-          replay.emplace_back(m.id.value, connection->textFrame(frameText(out)));
+          std::string text = "{\"message\":";
+          views::appendMessage(text, m);
+          text += ",\"type\":\"";
+          text += server_frame::kMessage;
+          text += "\"}";
+          replay.emplace_back(m.id.value, connection->textFrame(text));
         }
         has_more = page.has_more;
         if (!page.results.empty()) query.after_id = page.results.back().id;

@@ -33,6 +33,14 @@ class PreparedStatements {
     bool step();
     std::int64_t int64(int column) const { return sqlite3_column_int64(statement_, column); }
     bool isNull(int column) const { return sqlite3_column_type(statement_, column) == SQLITE_NULL; }
+    // The column as text ("" for NULL).
+    std::string text(int column) const {
+      const auto* bytes = sqlite3_column_text(statement_, column);
+      if (!bytes) return {};
+      return std::string(reinterpret_cast<const char*>(bytes),
+                         static_cast<std::size_t>(sqlite3_column_bytes(statement_, column)));
+    }
+    double real(int column) const { return sqlite3_column_double(statement_, column); }
 
    private:
     sqlite3* db_;

@@ -79,10 +79,12 @@ AttachmentRecord attachmentOf(const Row& row) {
   return a;
 }
 
-constexpr const char* kUserColumns =
-    "SELECT id, username, display_name, role, phone, password_hash, created_at FROM users ";
+#define FIELDLINK_USER_SELECT \
+  "SELECT id, username, display_name, role, phone, password_hash, created_at FROM users "
 
-User userFrom(const Row& row) {
+// From a Row or a kept statement's current row.
+template <class R>
+User userFrom(const R& row) {
   User u;
   u.id = UserId(row.int64(0));
   u.username = row.text(1);
@@ -90,7 +92,7 @@ User userFrom(const Row& row) {
   u.role = parseRole(row.text(3)).value_or(Role::Client);
   u.phone = row.text(4);
   u.password_hash = row.text(5);
-  u.created_at = row.time(6);
+  u.created_at = fromEpochMs(row.int64(6));
   return u;
 }
 
@@ -114,21 +116,32 @@ ServiceRequest requestFrom(const Row& row) {
   return r;
 }
 
-constexpr const char* kMessageColumns =
-    "SELECT id, conversation_id, sender_id, message_type, content, attachments, client_id, "
-    "created_at FROM messages ";
+// The columns of messageFrom(), in its order, as every message query starts.
+#define FIELDLINK_MESSAGE_SELECT                                                           \
+  "SELECT id, conversation_id, sender_id, message_type, content, attachments, client_id, " \
+  "created_at FROM messages "
 
-Message messageFrom(const Row& row) {
+// Messages are read on the hot paths (history pages, resumes): straight from a kept statement.
+Message messageFrom(const PreparedStatements::Use& row, bool content_as_text = false) {
   Message m;
   m.id = MessageId(row.int64(0));
   m.conversation_id = ConversationId(row.int64(1));
-  if (auto s = row.optInt64(2)) m.sender_id = UserId(*s);
+  if (!row.isNull(2)) m.sender_id = UserId(row.int64(2));
   m.message_type = row.text(3);
-  m.content = parseContentColumn(row.text(4));
+  if (content_as_text)
+    m.content_json = row.text(4);
+  else
+    m.content = parseContentColumn(row.text(4));
   m.attachment_ids = parseAttachmentsColumn(row.text(5));
   if (!row.isNull(6)) m.client_id = row.text(6);
-  m.created_at = row.time(7);
+  m.created_at = fromEpochMs(row.int64(7));
   return m;
+}
+
+std::vector<Message> messagesFrom(PreparedStatements::Use& query, bool content_as_text) {
+  std::vector<Message> out;
+  while (query.step()) out.push_back(messageFrom(query, content_as_text));
+  return out;
 }
 
 NullableInt nullableId(const std::optional<std::int64_t>& v) {
@@ -152,15 +165,17 @@ std::vector<UserId> SqliteSession::participantIds(ConversationId id) {
 }
 
 std::optional<User> SqliteSession::findUser(UserId id) {
-  Statement st(db_);
-  st << kUserColumns << "WHERE id = ?", bind(static_cast<Poco::Int64>(id.value));
-  return firstOf(mapRows<User>(st, userFrom));
+  // Asked on every authenticated request: a kept statement.
+  auto query = prepared_.use(FIELDLINK_USER_SELECT "WHERE id = ?");
+  query.bind(1, id.value);
+  if (!query.step()) return std::nullopt;
+  return userFrom(query);
 }
 
 std::optional<User> SqliteSession::findUserByUsername(const std::string& username) {
   Statement st(db_);
-  st << kUserColumns << "WHERE username = ? COLLATE NOCASE", bind(username);
-  return firstOf(mapRows<User>(st, userFrom));
+  st << FIELDLINK_USER_SELECT "WHERE username = ? COLLATE NOCASE", bind(username);
+  return firstOf(mapRows<User>(st, userFrom<Row>));
 }
 
 std::optional<ServiceRequest> SqliteSession::findRequest(RequestId id) {
@@ -182,25 +197,24 @@ std::vector<ServiceRequest> SqliteSession::listRequests(const RequestFilter& fil
 }
 
 std::optional<Conversation> SqliteSession::findConversation(ConversationId id) {
-  Statement head(db_);
-  head << "SELECT id, request_id, created_at FROM conversations WHERE id = ?",
-      bind(static_cast<Poco::Int64>(id.value));
-  auto conversation = firstOf(mapRows<Conversation>(head, [](const Row& row) {
-    Conversation c;
-    c.id = ConversationId(row.int64(0));
-    c.request_id = RequestId(row.int64(1));
-    c.created_at = row.time(2);
-    return c;
-  }));
-  if (!conversation) return std::nullopt;
-  Statement members(db_);
-  members << "SELECT user_id, role, last_read_message_id FROM participants "
-             "WHERE conversation_id = ? ORDER BY user_id",
-      bind(static_cast<Poco::Int64>(id.value));
-  conversation->participants = mapRows<Participant>(members, [](const Row& row) {
-    return Participant{UserId(row.int64(0)), parseRole(row.text(1)).value_or(Role::Client),
-                       MessageId(row.int64(2))};
-  });
+  // Asked on every conversation request (the participant check): kept statements.
+  Conversation conversation;
+  {
+    auto head = prepared_.use("SELECT id, request_id, created_at FROM conversations WHERE id = ?");
+    head.bind(1, id.value);
+    if (!head.step()) return std::nullopt;
+    conversation.id = ConversationId(head.int64(0));
+    conversation.request_id = RequestId(head.int64(1));
+    conversation.created_at = fromEpochMs(head.int64(2));
+  }
+  auto members = prepared_.use(
+      "SELECT user_id, role, last_read_message_id FROM participants "
+      "WHERE conversation_id = ? ORDER BY user_id");
+  members.bind(1, id.value);
+  while (members.step())
+    conversation.participants.push_back(
+        Participant{UserId(members.int64(0)), parseRole(members.text(1)).value_or(Role::Client),
+                    MessageId(members.int64(2))});
   return conversation;
 }
 
@@ -228,16 +242,11 @@ std::vector<ConversationSummary> SqliteSession::conversationsOf(UserId user) {
   return summariesOf(*this, heads);
 }
 
-std::vector<Message> SqliteSession::selectMessages(const std::string& where_and_order,
-                                                   std::vector<Poco::Int64> params) {
-  Statement st(db_);
-  st << kMessageColumns << where_and_order;
-  for (auto& p : params) st, bind(p);
-  return mapRows<Message>(st, messageFrom);
-}
-
 std::optional<Message> SqliteSession::findMessage(MessageId id) {
-  return firstOf(selectMessages("WHERE id = ?", {id.value}));
+  auto query = prepared_.use(FIELDLINK_MESSAGE_SELECT "WHERE id = ?");
+  query.bind(1, id.value);
+  if (!query.step()) return std::nullopt;
+  return messageFrom(query);
 }
 
 std::optional<Message> SqliteSession::findMessageByClientId(UserId sender,
@@ -259,14 +268,18 @@ MessagePage SqliteSession::messages(ConversationId conversation, const MessageQu
       query.before_id ? query.before_id->value : std::numeric_limits<Poco::Int64>::max();
   MessagePage page;
   if (query.after_id) {
-    page.results =
-        selectMessages("WHERE conversation_id = ? AND id > ? AND id < ? ORDER BY id ASC LIMIT ?",
-                       {conversation.value, query.after_id->value, before, fetch});
+    auto rows = prepared_.use(FIELDLINK_MESSAGE_SELECT
+                              "WHERE conversation_id = ? AND id > ? AND id < ? "
+                              "ORDER BY id ASC LIMIT ?");
+    rows.bind(1, conversation.value).bind(2, query.after_id->value).bind(3, before).bind(4, fetch);
+    page.results = messagesFrom(rows, query.content_as_text);
     page.has_more = page.results.size() > static_cast<std::size_t>(query.limit);
     if (page.has_more) page.results.pop_back();
   } else {
-    page.results = selectMessages("WHERE conversation_id = ? AND id < ? ORDER BY id DESC LIMIT ?",
-                                  {conversation.value, before, fetch});
+    auto rows = prepared_.use(FIELDLINK_MESSAGE_SELECT
+                              "WHERE conversation_id = ? AND id < ? ORDER BY id DESC LIMIT ?");
+    rows.bind(1, conversation.value).bind(2, before).bind(3, fetch);
+    page.results = messagesFrom(rows, query.content_as_text);
     page.has_more = page.results.size() > static_cast<std::size_t>(query.limit);
     if (page.has_more) page.results.pop_back();
     std::reverse(page.results.begin(), page.results.end());

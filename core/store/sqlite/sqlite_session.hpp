@@ -54,8 +54,6 @@ class SqliteSession final : public StoreSession {
 
  private:
   std::int64_t lastInsertId();
-  std::vector<Message> selectMessages(const std::string& where_and_order,
-                                      std::vector<Poco::Int64> params);
 
   Poco::Data::Session db_;
   PreparedStatements prepared_;  // the message path's statements, on the same connection

@@ -55,6 +55,20 @@ TEST(TokenService, RefreshTokenIsNotAnAccessTokenAndTheReverse) {
       Unauthorized);
 }
 
+// Verified tokens are remembered; what is remembered must not widen what is accepted.
+TEST(TokenService, ARememberedTokenIsStillCheckedForKindAndExpiry) {
+  const TokenService tokens = service();
+  const std::string jwt = tokens.issue(UserId(7), TokenKind::Access, kNow);
+  EXPECT_EQ(tokens.verify(jwt, TokenKind::Access, kNow).user, UserId(7));
+  EXPECT_EQ(tokens.verify(jwt, TokenKind::Access, kNow + 1s).user, UserId(7));
+  EXPECT_THROW(tokens.verify(jwt, TokenKind::Refresh, kNow + 1s), Unauthorized);
+  EXPECT_THROW(tokens.verify(jwt, TokenKind::Access, kNow + 900s), Unauthorized);
+  std::string tampered = jwt;
+  char& in_signature = tampered[tampered.size() - 5];  // bits that count, not padding
+  in_signature = in_signature == 'A' ? 'B' : 'A';
+  EXPECT_THROW(tokens.verify(tampered, TokenKind::Access, kNow + 1s), Unauthorized);
+}
+
 TEST(TokenService, ForeignSecretIsRefused) {
   const std::string jwt =
       service("another-secret-of-at-least-32-characters").issue(UserId(1), TokenKind::Access, kNow);
