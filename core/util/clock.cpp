@@ -1,7 +1,5 @@
 #include "util/clock.hpp"
 
-#include <cstdio>
-
 #include <fieldlink/sdk/time.hpp>
 
 namespace fieldlink {
@@ -41,11 +39,20 @@ std::string formatRfc3339(TimePoint t) {
   const std::int64_t of_day = ms - days * kDay;
   const CivilDate date = civilFromDays(days);
   if (date.year < 0 || date.year > 9999) return sdk::formatTime(t);
-  char text[64];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
-                static_cast<int>(date.year), date.month, date.day,
-                static_cast<int>(of_day / 3600000), static_cast<int>(of_day / 60000 % 60),
-                static_cast<int>(of_day / 1000 % 60), static_cast<int>(of_day % 1000));
+  const auto of_day_ms = static_cast<unsigned>(of_day);
+  std::string text = "0000-00-00T00:00:00.000Z";
+  // Digits written right to left into their places.
+  auto put = [&text](std::size_t end, unsigned value, int digits) {
+    for (int i = 1; i <= digits; ++i, value /= 10)
+      text[end - static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+  };
+  put(4, static_cast<unsigned>(date.year), 4);
+  put(7, date.month, 2);
+  put(10, date.day, 2);
+  put(13, of_day_ms / 3600000, 2);
+  put(16, of_day_ms / 60000 % 60, 2);
+  put(19, of_day_ms / 1000 % 60, 2);
+  put(23, of_day_ms % 1000, 3);
   return text;
 }
 
