@@ -42,7 +42,7 @@ class Reactor {
  private:
   void run();
   void wake();
-  void takeQueued();
+  void takeQueued(bool signalled);
   void add(std::shared_ptr<Channel> channel);
   void serve(const std::shared_ptr<Channel>& channel, bool readable, bool writable);
   void tickAll(SteadyClock::time_point now);

@@ -9,6 +9,7 @@
 #include "domain/views.hpp"
 #include "http/json_input.hpp"
 #include "tracking/position_input.hpp"
+#include "util/json_text.hpp"
 #include "ws/error_frame.hpp"
 #include "ws/frame_text.hpp"
 
@@ -123,12 +124,18 @@ void FrameHandlers::message(const std::shared_ptr<Connection>& c, const Frame& f
                     if (error) {
                       connection->sendText(errorFrame(error, client_id));
                     } else {
-                      Poco::JSON::Object ack;
-                      ack.set("type", std::string(server_frame::kAck));
-                      ack.set("client_id",
-                              client_id ? Poco::Dynamic::Var(*client_id) : Poco::Dynamic::Var());
-                      ack.set("message", views::message(result->message));
-                      connection->sendText(frameText(ack));
+                      // One per message sent: written as text, keys in Poco's order.
+                      std::string ack = "{\"client_id\":";
+                      if (client_id)
+                        json_text::appendString(ack, *client_id);
+                      else
+                        ack += "null";
+                      ack += ",\"message\":";
+                      views::appendMessage(ack, result->message);
+                      ack += ",\"type\":\"";
+                      ack += server_frame::kAck;
+                      ack += "\"}";
+                      connection->sendText(ack);
                     }
                     connection->endWork();
                   });
