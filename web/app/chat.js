@@ -109,8 +109,11 @@ export class ChatView {
   onState(state) {
     this.state.textContent = t(state === 'online' ? 'online' : state === 'offline' ? 'offline' : 'connecting');
     this.state.dataset.state = state;
-    if (state === 'online')
+    if (state === 'online') {
       for (const [clientId, p] of this.pending) if (p.failed && !p.refused) this.resend(clientId);
+      // The read receipt start() asked for could not go out before the socket was open.
+      this.markRead();
+    }
   }
 
   onFrame(frame) {

@@ -52,6 +52,12 @@ test('client and technician chat with typing, read ticks, and a reload without d
   await technician.page.getByRole('link', { name: 'Leak under the kitchen sink' }).click();
   await technician.page.locator('.message', { hasText: 'Le robinet est fermé.' }).waitFor();
   assert.equal(await technician.page.locator('.message', { hasText: 'Le robinet est fermé.' }).count(), 1);
+  // Opening the chat reads it, with no new message needed: the client's tick turns, and back
+  // on the list nothing counts as unread.
+  await client.page.locator('.message.mine.read', { hasText: 'Le robinet est fermé.' }).waitFor();
+  await technician.page.getByRole('link', { name: /Retour/ }).click();
+  await technician.page.getByRole('heading', { name: 'Mes demandes' }).waitFor();
+  assert.equal(await technician.page.getByText(/non lu/).count(), 0);
 
   assert.deepEqual(client.problems, []);
   assert.deepEqual(technician.problems, []);
