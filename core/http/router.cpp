@@ -29,6 +29,10 @@ void Router::add(std::string method, std::string pattern, Access access, Handler
   routes_.push_back(std::move(compiled));
 }
 
+void Router::setFallback(Access access, Handler handler) {
+  fallback_ = Route{"GET", "", access, std::move(handler)};
+}
+
 RouteMatch Router::match(const std::string& requested, const std::string& path) const {
   // HEAD is the GET without its body (the connection leaves the body out).
   const std::string method = requested == "HEAD" ? "GET" : requested;
@@ -54,6 +58,7 @@ RouteMatch Router::match(const std::string& requested, const std::string& path) 
     if (candidate.route.method == method) return RouteMatch{&candidate.route, std::move(params)};
   }
   if (path_known) throw MethodNotAllowed("Method \"" + requested + "\" not allowed.");
+  if (fallback_ && method == "GET") return RouteMatch{&*fallback_, {}};
   throw NotFound("Not found.");
 }
 

@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,8 @@ struct RouteMatch {
 class Router {
  public:
   void add(std::string method, std::string pattern, Access access, Handler handler);
+  // What answers a GET (or HEAD) whose path no route knows; without one, NotFound.
+  void setFallback(Access access, Handler handler);
   // NotFound for an unknown path, MethodNotAllowed when the path exists with other methods.
   RouteMatch match(const std::string& method, const std::string& path) const;
 
@@ -38,6 +41,7 @@ class Router {
     std::vector<std::string> segments;
   };
   std::vector<Compiled> routes_;
+  std::optional<Route> fallback_;
 };
 
 }  // namespace fieldlink

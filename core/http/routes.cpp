@@ -18,6 +18,8 @@ Router makeRoutes(Services& services) {
   add("GET", "/communication/{id}", A::Public, e::webPage);
   add("GET", "/communication/{id}/", A::Public, e::webPage);
   add("GET", "/static/{name}", A::Public, e::webFile);
+  router.setFallback(A::Public,
+                     [&services](ApiRequest& r) { return endpoints::unknownPage(services, r); });
   add("GET", "/api/web/settings/", A::Authenticated, e::webSettings);
 
   add("GET", "/healthz", A::Public, e::health);

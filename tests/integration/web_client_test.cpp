@@ -2,6 +2,7 @@
 // of its own, files revalidated by ETag, gzip for clients that take it, and nothing else.
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -79,6 +80,26 @@ TEST(WebClient, NothingButTheClientsFilesIsReachable) {
                            "/static/missing.js", "/static/", "/communication/", "/web/app.js"})
     EXPECT_EQ(s.http.get(path).status, 404) << path;
   EXPECT_EQ(s.http.post("/static/app.js", "{}").status, 405);
+}
+
+// A wrong address typed in a browser gets the page (which says so) with a 404; programs and
+// anything under /api/ keep the API's JSON 404.
+TEST(WebClient, AnUnknownAddressGivesPeopleThePageWith404AndProgramsJson) {
+  WebScene s;
+  const std::map<std::string, std::string> browser{{"Accept", "text/html,application/xhtml+xml"}};
+  const auto page = s.http.request("GET", "/dashboard", "", browser);
+  EXPECT_EQ(page.status, 404);
+  EXPECT_EQ(page.body, "<!doctype html><title>t</title>");
+  EXPECT_EQ(page.headers.at("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_NE(page.headers.at("Content-Security-Policy").find("script-src 'self'"),
+            std::string::npos);
+  for (const auto& [path, headers] : {std::pair{"/dashboard", std::map<std::string, std::string>{}},
+                                      std::pair{"/api/nothing/", browser}}) {
+    const auto answer = s.http.request("GET", path, "", headers);
+    EXPECT_EQ(answer.status, 404) << path;
+    EXPECT_EQ(answer.object()->getValue<std::string>("code"), "not_found") << answer.body;
+  }
+  EXPECT_EQ(s.http.request("POST", "/dashboard", "{}", browser).status, 404);
 }
 
 TEST(WebClient, WithoutTilesThePageDrawsPositionsAloneAndLearnsTheUploadLimits) {

@@ -119,6 +119,12 @@ async function communicationView(requestId) {
   await Promise.all([chat.start(), tracking.start(), info.start()]);
 }
 
+// An address the page does not know (the server answered it with 404 and this page).
+function missingPageView() {
+  show(h('h1', {}, t('page_missing')), h('p', {}, t('page_missing_detail')),
+       h('p', {}, h('a', { href: '/', 'data-link': true }, t('page_missing_home'))));
+}
+
 async function route() {
   document.getElementById('lang').textContent = t('language');
   const logout = document.getElementById('logout');
@@ -135,7 +141,8 @@ async function route() {
     document.getElementById('who').textContent = me.display_name || me.username;
     const match = location.pathname.match(/^\/communication\/(\d+)\/?$/);
     if (match) await communicationView(Number(match[1]));
-    else await requestsView();
+    else if (location.pathname === '/') await requestsView();
+    else missingPageView();
   } catch (error) {
     if (!session.signedIn) loginView();
     else show(problem(error));

@@ -132,3 +132,16 @@ test('a wrong password is refused in words, and English is one click away', asyn
   await page.screenshot({ path: join(artifacts, 'login-english.png') });
   await context.close();
 });
+
+test('an unknown address says so in words and leads back to the requests', async () => {
+  const client = await signIn('client', 'client-demo', { width: 390, height: 800 });
+  const answer = await client.page.goto(`${world.server.url}/dashboard`);
+  assert.equal(answer.status(), 404);
+  await client.page.getByRole('heading', { name: 'Page introuvable' }).waitFor();
+  await client.page.getByRole('link', { name: 'Revenir à mes demandes' }).click();
+  await client.page.getByRole('heading', { name: 'Mes demandes' }).waitFor();
+  assert.equal(new URL(client.page.url()).pathname, '/');
+  // A 404 for the page itself is logged by the browser as a failed resource: nothing else.
+  assert.deepEqual(client.problems.filter((p) => !p.includes('404')), []);
+  await client.context.close();
+});

@@ -44,6 +44,7 @@ ApiResponse health(Services& s, ApiRequest& r);
 // The browser client (web.dir): the page, and /static/{name} files.
 ApiResponse webPage(Services& s, ApiRequest& r);
 ApiResponse webFile(Services& s, ApiRequest& r);
+ApiResponse unknownPage(Services& s, ApiRequest& r);  // the router's fallback for GET
 ApiResponse webSettings(Services& s, ApiRequest& r);
 ApiResponse iceServers(Services& s, ApiRequest& r);
 

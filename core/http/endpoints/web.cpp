@@ -19,7 +19,8 @@ std::string pagePolicy(const MapTiles* tiles) {
          "form-action 'self'; frame-ancestors 'none'";
 }
 
-ApiResponse serve(Services& s, ApiRequest& r, const std::string& name) {
+// `status` other than 200: the page answers an error (no revalidation then).
+ApiResponse serve(Services& s, ApiRequest& r, const std::string& name, int status = 200) {
   const WebAssets::Asset* asset = s.web ? s.web->find(name) : nullptr;
   if (!asset) throw NotFound("Not found.");
   ApiResponse response;
@@ -28,11 +29,11 @@ ApiResponse serve(Services& s, ApiRequest& r, const std::string& name) {
   response.headers["ETag"] = asset->etag;
   if (name.size() > 5 && name.compare(name.size() - 5, 5, ".html") == 0)
     response.headers["Content-Security-Policy"] = pagePolicy(s.map_tiles);
-  if (r.http().get("If-None-Match", "") == asset->etag) {
+  if (status == 200 && r.http().get("If-None-Match", "") == asset->etag) {
     response.status = 304;
     return response;
   }
-  response.status = 200;
+  response.status = status;
   response.headers["Content-Type"] = asset->content_type;
   response.text = asset->body;
   return response;
@@ -41,6 +42,15 @@ ApiResponse serve(Services& s, ApiRequest& r, const std::string& name) {
 }  // namespace
 
 ApiResponse webPage(Services& s, ApiRequest& r) { return serve(s, r, "index.html"); }
+
+ApiResponse unknownPage(Services& s, ApiRequest& r) {
+  // A person who typed or followed a wrong address gets the page, which says so, with a 404;
+  // programs (and anything under /api/) get the API's JSON 404.
+  const std::string& uri = r.http().getURI();
+  const bool for_a_person = r.http().get("Accept", "").find("text/html") != std::string::npos;
+  if (!for_a_person || uri.rfind("/api/", 0) == 0 || !s.web) throw NotFound("Not found.");
+  return serve(s, r, "index.html", 404);
+}
 
 ApiResponse webFile(Services& s, ApiRequest& r) {
   const std::string& name = r.pathText("name");

@@ -49,5 +49,16 @@ TEST(Router, UnknownAndEmptyCapturesAre404) {
   EXPECT_THROW(router.match("GET", "/"), NotFound);
 }
 
+TEST(Router, AFallbackAnswersGetsForUnknownPathsOnly) {
+  Router router = sample();
+  router.setFallback(Access::Public, [](ApiRequest&) { return ApiResponse::noContent(); });
+  EXPECT_EQ(router.match("GET", "/dashboard").route->access, Access::Public);
+  EXPECT_EQ(router.match("HEAD", "/dashboard").route->pattern, "");
+  EXPECT_THROW(router.match("POST", "/dashboard"), NotFound);
+  // Known paths keep their own answers.
+  EXPECT_EQ(router.match("GET", "/api/requests/").route->pattern, "/api/requests/");
+  EXPECT_THROW(router.match("DELETE", "/api/requests/"), MethodNotAllowed);
+}
+
 }  // namespace
 }  // namespace fieldlink
