@@ -4,7 +4,7 @@ import { api, ApiError, login, session } from './api.js';
 import { ChatView } from './chat.js';
 import { InfoView } from './info.js';
 import { TrackingView } from './tracking.js';
-import { h } from './dom.js';
+import { h, setTitle } from './dom.js';
 import { LiveConversation } from './live.js';
 import { currentLanguage, setLanguage, t } from './i18n.js';
 
@@ -59,6 +59,7 @@ async function requestsView() {
     const [requests, conversations] = await Promise.all([
       api('/api/requests/'), api('/api/chat/conversations/')]);
     const unread = new Map(conversations.map((c) => [c.id, c.unread_count]));
+    setTitle(conversations.reduce((total, c) => total + (c.unread_count || 0), 0));
     list.replaceChildren(...requests.map((r) => h('li', { class: 'request' },
       h('a', { href: `/communication/${r.id}`, 'data-link': true }, r.title),
       h('span', { class: `status ${r.status}` }, t(`status_${r.status}`)),
@@ -90,6 +91,8 @@ async function communicationView(requestId) {
   }
   const conversation = await api(`/api/chat/conversations/${request.conversation_id}/`);
   const chat = new ChatView(conversation, me, settings);
+  setTitle(0, request.title);
+  chat.onUnseen = (count) => setTitle(count, request.title);
   const info = new InfoView(request, conversation, me);
   const tracking = new TrackingView(request, me, settings);
   chat.onSystemMessage = () => info.onSystemMessage().catch(() => {});
@@ -126,6 +129,7 @@ function missingPageView() {
 }
 
 async function route() {
+  setTitle();  // each view names itself
   document.getElementById('lang').textContent = t('language');
   const logout = document.getElementById('logout');
   logout.textContent = t('logout');

@@ -77,7 +77,14 @@ export class ChatView {
     this.scroller.addEventListener('scroll', () => {
       if (this.scroller.scrollTop < 40 && this.hasOlder) this.loadOlder();
     });
-    this.onVisibility = () => this.markRead();
+    this.unseen = 0;  // messages from the others that came while the page was hidden
+    this.onVisibility = () => {
+      if (document.visibilityState === 'visible' && this.unseen) {
+        this.unseen = 0;
+        this.onUnseen?.(0);
+      }
+      this.markRead();
+    };
     document.addEventListener('visibilitychange', this.onVisibility);
   }
 
@@ -124,6 +131,9 @@ export class ChatView {
     switch (frame.type) {
       case 'message':
         if (frame.message.message_type === 'system') this.onSystemMessage?.(frame.message);
+        if (document.visibilityState !== 'visible' && frame.message.sender_id !== this.me.id &&
+            !this.byId.has(frame.message.id))
+          this.onUnseen?.(++this.unseen);
         this.show(frame.message);
         this.scrollToEnd();
         this.markRead();

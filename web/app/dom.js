@@ -13,3 +13,8 @@ export function h(tag, attributes = {}, ...children) {
   }
   return element;
 }
+
+// The tab's title: what is unread first, as chat pages do, so it shows in a row of tabs.
+export function setTitle(unread = 0, name = '') {
+  document.title = `${unread > 0 ? `(${unread}) ` : ''}${name ? `${name} · ` : ''}fieldlink`;
+}

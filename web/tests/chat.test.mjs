@@ -49,6 +49,7 @@ test('client and technician chat with typing, read ticks, and a reload without d
   await client.page.getByLabel('Votre message').press('Enter');
   await client.page.locator('.message.mine:not(.pending)', { hasText: 'Le robinet est fermé.' }).waitFor();
   await technician.page.getByText('1 non lu(s)').waitFor();
+  assert.equal(await technician.page.title(), '(1) fieldlink');
   await technician.page.getByRole('link', { name: 'Leak under the kitchen sink' }).click();
   await technician.page.locator('.message', { hasText: 'Le robinet est fermé.' }).waitFor();
   assert.equal(await technician.page.locator('.message', { hasText: 'Le robinet est fermé.' }).count(), 1);
@@ -58,6 +59,25 @@ test('client and technician chat with typing, read ticks, and a reload without d
   await technician.page.getByRole('link', { name: /Retour/ }).click();
   await technician.page.getByRole('heading', { name: 'Mes demandes' }).waitFor();
   assert.equal(await technician.page.getByText(/non lu/).count(), 0);
+  assert.equal(await technician.page.title(), 'fieldlink');
+
+  // A chat in a tab that is not shown counts what comes meanwhile in its title.
+  await technician.page.getByRole('link', { name: 'Leak under the kitchen sink' }).click();
+  await technician.page.locator('.state[data-state="online"]').waitFor();
+  assert.equal(await technician.page.title(), 'Leak under the kitchen sink · fieldlink');
+  const setVisibility = (state) => technician.page.evaluate((value) => {
+    Object.defineProperty(document, 'visibilityState', { value, configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, state);
+  await setVisibility('hidden');
+  for (const text of ['Vous êtes loin ?', 'Je vous attends.']) {
+    await client.page.getByLabel('Votre message').fill(text);
+    await client.page.getByLabel('Votre message').press('Enter');
+    await technician.page.locator('.message.theirs', { hasText: text }).waitFor();
+  }
+  assert.equal(await technician.page.title(), '(2) Leak under the kitchen sink · fieldlink');
+  await setVisibility('visible');
+  assert.equal(await technician.page.title(), 'Leak under the kitchen sink · fieldlink');
 
   assert.deepEqual(client.problems, []);
   assert.deepEqual(technician.problems, []);
