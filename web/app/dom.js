@@ -18,3 +18,19 @@ export function h(tag, attributes = {}, ...children) {
 export function setTitle(unread = 0, name = '') {
   document.title = `${unread > 0 ? `(${unread}) ` : ''}${name ? `${name} · ` : ''}fieldlink`;
 }
+
+// Text with its web addresses made links (http and https only, so nothing else can run),
+// opening in a new tab; punctuation that ends a sentence stays out of the address.
+const kWebAddress = /\bhttps?:\/\/[^\s<>"]+/g;
+export function withLinks(text) {
+  const parts = [];
+  let from = 0;
+  for (const found of text.matchAll(kWebAddress)) {
+    const address = found[0].replace(/[.,;:!?)\]'»]+$/, '');
+    parts.push(text.slice(from, found.index),
+               h('a', { href: address, target: '_blank', rel: 'noopener noreferrer' }, address));
+    from = found.index + address.length;
+  }
+  parts.push(text.slice(from));
+  return parts.filter((part) => part !== '');
+}

@@ -2,7 +2,7 @@
 // location. Attachments need the token, so their bytes are fetched here and shown from
 // blob: URLs, each fetched once per page and let go when the page closes.
 import { apiBlob } from './api.js';
-import { h } from './dom.js';
+import { h, withLinks } from './dom.js';
 import { icon } from './icons.js';
 import { currentLanguage, t } from './i18n.js';
 
@@ -114,6 +114,7 @@ export function messageBody(message, cache) {
   const c = message.content || {};
   switch (message.message_type) {
     case 'text':
+      return h('span', { class: 'text' }, withLinks(c.text ?? ''));
     case 'system':
       return h('span', { class: 'text' }, c.text ?? '');
     case 'location':

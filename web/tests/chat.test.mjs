@@ -79,6 +79,17 @@ test('client and technician chat with typing, read ticks, and a reload without d
   await setVisibility('visible');
   assert.equal(await technician.page.title(), 'Leak under the kitchen sink · fieldlink');
 
+  // Web addresses in a message are links that open apart; nothing else becomes one.
+  await client.page.getByLabel('Votre message').fill(
+    'La notice : https://example.org/notice?id=4, et javascript:alert(1) non.');
+  await client.page.getByLabel('Votre message').press('Enter');
+  const link = technician.page.locator('.message.theirs a', { hasText: 'https://example.org/notice?id=4' });
+  await link.waitFor();
+  assert.equal(await link.getAttribute('href'), 'https://example.org/notice?id=4');
+  assert.equal(await link.getAttribute('rel'), 'noopener noreferrer');
+  assert.equal(await technician.page.locator('.message.theirs a', { hasText: 'javascript' }).count(), 0);
+  await technician.page.locator('.message.theirs', { hasText: ', et javascript:alert(1) non.' }).waitFor();
+
   assert.deepEqual(client.problems, []);
   assert.deepEqual(technician.problems, []);
 });
