@@ -858,6 +858,19 @@ long websocketGauge(int port) {
   return at == std::string::npos ? -1 : std::stol(text.substr(at + name.size()));
 }
 
+// The gauge once it holds still: connections of an earlier scenario (a storm's 10,000) may
+// still be closing, and a count taken meanwhile would be wrong by the time it is compared.
+long settledWebsocketGauge(int port) {
+  long last = websocketGauge(port);
+  for (int i = 0; i < 100; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const long now = websocketGauge(port);
+    if (now == last) return now;
+    last = now;
+  }
+  return last;
+}
+
 // One of each hostile client, one after the other; the server's memory over all of them.
 int hostileScenario(int port) {
   const long pid = argInt("server-pid", 0);
@@ -879,7 +892,7 @@ int hostileScenario(int port) {
   ::close(fd);
 
   // Never reading while messages are sent to it: gone when only the sender is left.
-  const long others = websocketGauge(port);
+  const long others = settledWebsocketGauge(port);
   const int deaf = connectTo(port, 4096);
   sendSome(deaf, upgradeTo(chat), 5000);
   readHead(deaf, 5000);
@@ -902,7 +915,7 @@ int hostileScenario(int port) {
       [&](WsConn*, const std::string& t) {
         if (t.find("\"type\":\"ack\"") != std::string::npos && ++acked % 10 == 0) sendTen();
       },
-      [&] { return acked % 100 == 0 && websocketGauge(port) == others + 1; },
+      [&] { return acked > 0 && acked % 100 == 0 && websocketGauge(port) == others + 1; },
       std::chrono::seconds(60));
   const double deaf_reader = websocketGauge(port) == others + 1 ? secondsSince(deaf_start) : -1;
   ::close(deaf);
