@@ -9,7 +9,7 @@ packages=(
   libpoco-dev libboost-dev libboost-filesystem-dev libssl-dev libsqlite3-dev
   libmysqlcppconn-dev mariadb-server redis-server
   libgtest-dev libgmock-dev
-  libmagic-dev libavformat-dev libavcodec-dev libavutil-dev libexiv2-dev libheif-dev
+  libjemalloc-dev libmagic-dev libavformat-dev libavcodec-dev libavutil-dev libexiv2-dev libheif-dev
   ffmpeg libimage-exiftool-perl libheif-examples
   curl python3 openssl
   "$@"

@@ -29,6 +29,7 @@
 #include "http/routes.hpp"
 #include "logging/log_line_formatter.hpp"
 #include "tls/server_tls.hpp"
+#include "util/allocator.hpp"
 
 namespace fieldlink {
 namespace {
@@ -297,6 +298,7 @@ int FieldlinkServer::serve(const Settings& settings) {
   door.start();
   std::cout << "fieldlinkd listening on " << url << std::endl;
   logger().information("listening on %s", door.address().toString());
+  logger().information("memory allocator: %s", allocatorDescription());
 
   for (;;) {
     int received = 0;

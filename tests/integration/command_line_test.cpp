@@ -88,6 +88,17 @@ TEST(CommandLine, HelpListsEveryKeyWithItsEnvironmentName) {
   EXPECT_NE(output.find("--create-user"), std::string::npos);
 }
 
+// The release and debug builds link jemalloc (core/CMakeLists.txt); the sanitizer builds
+// must not, since ASan replaces malloc itself.
+TEST(CommandLine, LogsTheMemoryAllocatorItRunsOn) {
+  ServerProcess server;
+#ifdef FIELDLINK_SERVER_ON_JEMALLOC
+  EXPECT_NE(server.log().find("memory allocator: jemalloc 5."), std::string::npos) << server.log();
+#else
+  EXPECT_NE(server.log().find("memory allocator: glibc malloc"), std::string::npos) << server.log();
+#endif
+}
+
 TEST(CommandLine, DemoSeedsAccountsAndAnAssignedRequestOnce) {
   ServerProcess::Options options;
   options.extra_args = {"--demo"};
