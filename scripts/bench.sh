@@ -12,6 +12,8 @@
 #
 # Knobs (environment): PAIRS=50 WINDOW=8 MESSAGES=2000 IDLE_CONNECTIONS=15000 STORM=10000
 # KEEPALIVE_CLIENTS=256 STALLED=2000 IDLE_KEEPALIVE=10000 BASELINE=0 (no Node relay),
+# ROUNDS=3 (rounds of each compared scenario, fieldlink and the relay alternating; the ratio
+# line gives each round's ratios and their medians),
 # FIELDLINK_BENCH_SERVER=build/asan/bin/fieldlinkd to drive another build of the server, and
 # STORE=mariadb for the MySQL/MariaDB store on a throwaway local MariaDB (scripts/mariadb.sh)
 # instead of SQLite, and NODES=2 (with STORE=mariadb) for two nodes joined by a throwaway
@@ -28,7 +30,7 @@ scenarios=("$@")
 PAIRS=${PAIRS:-50} WINDOW=${WINDOW:-8} MESSAGES=${MESSAGES:-2000}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-15000} STORM=${STORM:-10000}
 KEEPALIVE_CLIENTS=${KEEPALIVE_CLIENTS:-256} STALLED=${STALLED:-2000}
-IDLE_KEEPALIVE=${IDLE_KEEPALIVE:-10000} BASELINE=${BASELINE:-1}
+IDLE_KEEPALIVE=${IDLE_KEEPALIVE:-10000} BASELINE=${BASELINE:-1} ROUNDS=${ROUNDS:-3}
 
 ulimit -n "$(ulimit -Hn)"
 work=$(mktemp -d /tmp/fieldlink-bench-XXXXXX)
@@ -98,15 +100,21 @@ if [[ $BASELINE == 1 ]]; then
   done
 fi
 # Runs one scenario against fieldlink, then (if it has a baseline figure) against the relay,
-# and prints both lines and their ratios.
+# ROUNDS times, and prints every line and the ratios (each user tag gets the round's number).
 compared() {
-  local ours theirs status=0
-  ours=$("${measure[@]}" run fieldlink "$server_pid" -- "${loadgen[@]}" "$@") || status=$?
-  echo "$ours"
-  [[ $BASELINE == 1 && $status == 0 ]] || return $status
-  theirs=$("${measure[@]}" run baseline "$baseline_pid" -- \
-    build/release/tests/fieldlink_loadgen --port="$baseline_port" "$@")
-  echo "$theirs"
+  local ours="" theirs="" line status=0 tag="" arg round
+  for arg in "$@"; do [[ $arg == --tag=* ]] && tag=${arg#--tag=}; done
+  for ((round = 1; round <= (BASELINE == 1 ? ROUNDS : 1); round++)); do
+    line=$("${measure[@]}" run fieldlink "$server_pid" -- "${loadgen[@]}" "$@" \
+      --tag="$tag$round") || status=$?
+    echo "$line"
+    [[ $BASELINE == 1 && $status == 0 ]] || return $status
+    ours+="$line"$'\n'
+    line=$("${measure[@]}" run baseline "$baseline_pid" -- \
+      build/release/tests/fieldlink_loadgen --port="$baseline_port" "$@" --tag="$tag$round")
+    echo "$line"
+    theirs+="$line"$'\n'
+  done
   "${measure[@]}" compare "$ours" "$theirs"
 }
 if [[ ${NODES:-1} == 2 ]]; then
@@ -133,7 +141,10 @@ for scenario in "${scenarios[@]}"; do
     pairs)
       lines=$(compared --scenario=pairs --pairs="$PAIRS" --window="$WINDOW" --messages="$MESSAGES" --tag=p)
       echo "$lines"
-      max_rate=$(python3 -c 'import json,sys; print(int(json.loads(sys.argv[1])["delivered_per_second"]))' "$(head -1 <<<"$lines")")
+      max_rate=$(python3 -c '
+import json, statistics, sys
+rates = [json.loads(l)["delivered_per_second"] for l in sys.stdin if "\"server\": \"fieldlink\"" in l]
+print(int(statistics.median(rates)))' <<<"$lines")
       ;;
     latency)
       # At the old service's order of magnitude, then at half of fieldlink's measured maximum.

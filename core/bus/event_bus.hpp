@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <vector>
@@ -20,6 +21,9 @@ struct Routing {
   // Arrived from another node through the cluster bus (Redis): delivered to this node's
   // connections and plugins, but side effects (notifications) were done where it began.
   bool remote = false;
+  // message.created made on this node: the message's view (the event's data) as JSON text,
+  // rendered once, so every receiver's frame is written from it instead of from the object.
+  std::shared_ptr<const std::string> message_json = nullptr;
 };
 
 // In-process publish/subscribe for events of the core and of plugins. Handlers run on the

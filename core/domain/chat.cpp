@@ -126,9 +126,13 @@ void Chat::sendAsync(const User& caller, const SendMessageInput& input,
           done(nullptr, error);
           return;
         }
-        done(&**result, nullptr);
-        if ((*result)->created)
-          announce((*result)->message, (*result)->participants, origin_connection);
+        SendResult& sent = **result;
+        auto json = std::make_shared<std::string>();
+        views::appendMessage(*json, sent.message);
+        sent.message_json = std::move(json);
+        done(&sent, nullptr);
+        if (sent.created)
+          announce(sent.message, sent.participants, origin_connection, sent.message_json);
       });
 }
 
@@ -238,14 +242,22 @@ Message Chat::appendSystemMessage(StoreSession& session, ConversationId conversa
 }
 
 void Chat::announce(const Message& message, const std::vector<std::int64_t>& participants,
-                    std::uint64_t origin_connection) const {
+                    std::uint64_t origin_connection,
+                    std::shared_ptr<const std::string> message_json) const {
   sdk::Event event;
   event.type = eventType(EventKind::MessageCreated);
   event.conversation_id = message.conversation_id.value;
   if (message.sender_id) event.user_id = message.sender_id->value;
   event.data = views::message(message);
   event.at = message.created_at;
-  bus_.publish(event, Routing{participants, origin_connection});
+  if (!message_json) {
+    auto json = std::make_shared<std::string>();
+    views::appendMessage(*json, message);
+    message_json = std::move(json);
+  }
+  Routing routing{participants, origin_connection};
+  routing.message_json = std::move(message_json);
+  bus_.publish(event, routing);
 }
 
 }  // namespace fieldlink

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,9 @@ struct SendResult {
   Message message;
   bool created = true;  // false: the client_id was seen before, this is the first message
   std::vector<std::int64_t> participants;  // as of the transaction
+  // The message's view as JSON text (views::appendMessage), rendered once by sendAsync for the
+  // ack and for every receiver.
+  std::shared_ptr<const std::string> message_json = nullptr;
 };
 
 struct ReadResult {
@@ -83,8 +87,10 @@ class Chat final : public MessagePoster {
                                      Poco::JSON::Object::Ptr content, TimePoint at);
   // Tells the rest of the server (stats, the WebSocket hub) that `message` was stored. Call
   // it from the store's after-commit hook so announcements keep commit order.
+  // `message_json` is the message's view as text if the caller has rendered it already.
   void announce(const Message& message, const std::vector<std::int64_t>& participants,
-                std::uint64_t origin_connection = 0) const;
+                std::uint64_t origin_connection = 0,
+                std::shared_ptr<const std::string> message_json = nullptr) const;
 
  private:
   NewMessage prepare(const User& caller, const SendMessageInput& input) const;

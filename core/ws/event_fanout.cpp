@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "util/json_text.hpp"
 #include "ws/frame_text.hpp"
 #include "ws/permessage_deflate.hpp"
 
@@ -38,10 +39,17 @@ void EventFanout::learnParticipants(std::int64_t conversation, const Routing& ro
     c->close(close_code::kForbidden, "no longer a participant");
 }
 
-void EventFanout::deliverMessage(const Poco::JSON::Object::Ptr& message, std::int64_t conversation,
-                                 const Routing& routing, std::uint64_t skip_connection) {
-  const std::string text = frameWith(server_frame::kMessage, "message", message);
-  const std::int64_t id = message->getValue<Poco::Int64>("id");
+void EventFanout::deliverMessage(const std::string& message_json, std::int64_t id,
+                                 std::int64_t conversation, const Routing& routing,
+                                 std::uint64_t skip_connection) {
+  // Keys in the order the object would give them, as in acks and resumes.
+  std::string text;
+  text.reserve(message_json.size() + 32);
+  text += "{\"message\":";
+  text += message_json;
+  text += ",\"type\":\"";
+  text += server_frame::kMessage;
+  text += "\"}";
   const auto targets = index_.receivers(routing.audience, conversation, skip_connection, 0);
   EncodedMessage encoded{encodeFrame(Opcode::Text, text), ""};
   if (std::any_of(targets.begin(), targets.end(),
@@ -53,17 +61,29 @@ void EventFanout::deliverMessage(const Poco::JSON::Object::Ptr& message, std::in
 
 void EventFanout::messageCreated(const sdk::Event& e, const Routing& routing) {
   learnParticipants(e.conversation_id, routing);
+  // The announced message as Chat rendered it (an event from another node has no text), and
+  // messages the sequencer read back from the store, from their objects.
+  std::string rendered;
+  const auto textOf = [&](const Poco::JSON::Object::Ptr& message,
+                          bool is_announced) -> const std::string& {
+    if (is_announced && routing.message_json) return *routing.message_json;
+    return rendered = json_text::of(*message);
+  };
+  const auto idOf = [](const Poco::JSON::Object::Ptr& message) {
+    return static_cast<std::int64_t>(message->getValue<Poco::Int64>("id"));
+  };
   if (!sequencer_) {
-    deliverMessage(e.data, e.conversation_id, routing, routing.origin_connection);
+    deliverMessage(textOf(e.data, true), idOf(e.data), e.conversation_id, routing,
+                   routing.origin_connection);
     return;
   }
   // Only the announced message skips its sender's connection (which gets the ack); earlier
   // ones read from the store go to everyone.
-  sequencer_->admit(e.conversation_id, e.data,
-                    [&](const Poco::JSON::Object::Ptr& message, bool is_announced) {
-                      deliverMessage(message, e.conversation_id, routing,
-                                     is_announced ? routing.origin_connection : 0);
-                    });
+  sequencer_->admit(
+      e.conversation_id, e.data, [&](const Poco::JSON::Object::Ptr& message, bool is_announced) {
+        deliverMessage(textOf(message, is_announced), idOf(message), e.conversation_id, routing,
+                       is_announced ? routing.origin_connection : 0);
+      });
 }
 
 void EventFanout::messageRead(const sdk::Event& e, const Routing& routing) {

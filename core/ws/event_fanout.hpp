@@ -35,8 +35,10 @@ class EventFanout {
   void tracking(const sdk::Event& event, const Routing& routing);
   void notification(const sdk::Event& event, const Routing& routing);
   void pluginFrame(const sdk::Event& event, const Routing& routing);
-  void deliverMessage(const Poco::JSON::Object::Ptr& message, std::int64_t conversation,
-                      const Routing& routing, std::uint64_t skip_connection);
+  // `message_json`: the message's view as JSON text, one frame for every receiver.
+  void deliverMessage(const std::string& message_json, std::int64_t message_id,
+                      std::int64_t conversation, const Routing& routing,
+                      std::uint64_t skip_connection);
   // Participants as the event gives them; connections of people taken off are closed.
   void learnParticipants(std::int64_t conversation, const Routing& routing);
 

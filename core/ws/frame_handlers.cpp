@@ -131,7 +131,7 @@ void FrameHandlers::message(const std::shared_ptr<Connection>& c, const Frame& f
                       else
                         ack += "null";
                       ack += ",\"message\":";
-                      views::appendMessage(ack, result->message);
+                      ack += *result->message_json;
                       ack += ",\"type\":\"";
                       ack += server_frame::kAck;
                       ack += "\"}";

@@ -5,11 +5,14 @@
                                           "server": NAME and the CPU the run cost: the server's
                                           (utime+stime of PID, from /proc) and the generator's,
                                           in all and per message delivered or request answered
-  measure.py compare LINE LINE            fieldlink's line against the baseline's: the ratios
+  measure.py compare LINES LINES          fieldlink's lines against the baseline's (one per
+                                          round, newline-separated, the rounds alternating):
+                                          each round's ratios and their medians
 """
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 
@@ -46,8 +49,7 @@ def run(name, pid, command):
     return done.returncode
 
 
-def compare(ours, theirs):
-    a, b = json.loads(ours), json.loads(theirs)
+def ratios_of(a, b):
     ratios = {}
     for key in ("delivered_per_second", "requests_per_second", "server_cpu_us_per_message",
                 "server_cpu_us_per_request"):
@@ -55,7 +57,19 @@ def compare(ours, theirs):
             ratios[key] = round(a[key] / b[key], 2)
     if "latency_ms" in a and "latency_ms" in b and b["latency_ms"]["p99"]:
         ratios["latency_p99"] = round(a["latency_ms"]["p99"] / b["latency_ms"]["p99"], 2)
-    print(json.dumps({"scenario": a["scenario"], "fieldlink_over_baseline": ratios}), flush=True)
+    return ratios
+
+
+def compare(ours, theirs):
+    # Round by round, since the machine's speed drifts between rounds more than within one.
+    rounds = [ratios_of(json.loads(a), json.loads(b))
+              for a, b in zip(ours.splitlines(), theirs.splitlines()) if a and b]
+    medians = {key: round(statistics.median(r[key] for r in rounds), 2) for key in rounds[0]}
+    line = {"scenario": json.loads(ours.splitlines()[0])["scenario"],
+            "fieldlink_over_baseline": medians}
+    if len(rounds) > 1:
+        line["rounds"] = rounds
+    print(json.dumps(line), flush=True)
     return 0
 
 

@@ -9,6 +9,7 @@
 
 #include "support/scene.hpp"
 #include "support/ws_client.hpp"
+#include "util/json_text.hpp"
 
 namespace fieldlink::testing {
 namespace {
@@ -87,6 +88,10 @@ TEST(WebSocketMessages, AckToSenderMessageToTheOthersAndStored) {
   const auto delivered = technician.nextOfType("message");
   ASSERT_TRUE(delivered);
   EXPECT_EQ(idOf(delivered), idOf(ack));
+  // One view of the message, whether rendered for the ack, the receivers or a history page.
+  const std::string view = json_text::of(*ack->getObject("message"));
+  EXPECT_EQ(json_text::of(*delivered->getObject("message")), view);
+  EXPECT_NE(view.find("\"sender_id\":"), std::string::npos) << view;
   // The sending connection got the ack, not the message again.
   EXPECT_FALSE(client.nextOfType("message", 300ms));
   const auto history =
@@ -94,6 +99,18 @@ TEST(WebSocketMessages, AckToSenderMessageToTheOthersAndStored) {
                                std::to_string(scene.conversation_id),
                            scene.technician);
   EXPECT_NE(history.body.find("water everywhere"), std::string::npos);
+  const auto page = scene.api.http()
+                        .get("/api/chat/messages/conversation_messages/?conversation_id=" +
+                                 std::to_string(scene.conversation_id),
+                             scene.technician)
+                        .object();
+  const auto results = page->getArray("results");
+  ASSERT_TRUE(results);
+  std::string stored;
+  for (std::size_t i = 0; i < results->size(); ++i)
+    if (results->getObject(i)->getValue<std::int64_t>("id") == idOf(ack))
+      stored = json_text::of(*results->getObject(i));
+  EXPECT_EQ(stored, view);
 }
 
 TEST(WebSocketMessages, FiveHundredRapidMessagesArriveOnceInOrder) {
