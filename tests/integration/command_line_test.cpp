@@ -90,13 +90,18 @@ TEST(CommandLine, HelpListsEveryKeyWithItsEnvironmentName) {
 
 // The release and debug builds link jemalloc (core/CMakeLists.txt); the sanitizer builds
 // must not, since ASan replaces malloc itself.
-TEST(CommandLine, LogsTheMemoryAllocatorItRunsOn) {
+TEST(CommandLine, LogsTheMemoryAllocatorAndSqliteModeItRunsOn) {
   ServerProcess server;
 #ifdef FIELDLINK_SERVER_ON_JEMALLOC
   EXPECT_NE(server.log().find("memory allocator: jemalloc 5."), std::string::npos) << server.log();
 #else
   EXPECT_NE(server.log().find("memory allocator: glibc malloc"), std::string::npos) << server.log();
 #endif
+  // The store is the first to use SQLite in the process, so it can turn SQLite's
+  // per-connection mutexes off (core/store/sqlite/sqlite_store.cpp).
+  if (!server.database()) {
+    EXPECT_NE(server.log().find("connection mutexes off"), std::string::npos) << server.log();
+  }
 }
 
 TEST(CommandLine, DemoSeedsAccountsAndAnAssignedRequestOnce) {
