@@ -16,6 +16,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include "app/backup_commands.hpp"
@@ -28,6 +29,7 @@
 #include "http/request_dispatcher.hpp"
 #include "http/routes.hpp"
 #include "logging/log_line_formatter.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 #include "tls/server_tls.hpp"
 #include "util/allocator.hpp"
 
@@ -299,6 +301,11 @@ int FieldlinkServer::serve(const Settings& settings) {
   std::cout << "fieldlinkd listening on " << url << std::endl;
   logger().information("listening on %s", door.address().toString());
   logger().information("memory allocator: %s", allocatorDescription());
+  if (!settings.mysql)
+    logger().information("SQLite %s, connection mutexes %s", std::string(sqlite3_libversion()),
+                         std::string(sqlite::SqliteStore::connectionMutexesOff()
+                                         ? "off"
+                                         : "on (SQLite was in use before the store)"));
 
   for (;;) {
     int received = 0;

@@ -26,6 +26,10 @@ class SqliteStore final : public Store {
   explicit SqliteStore(const Options& options);
   ~SqliteStore() override;
 
+  // Whether SQLite runs without its per-connection mutexes (multi-thread mode), which the
+  // first store of the process asks for; possible only before SQLite's first use in it.
+  static bool connectionMutexesOff();
+
   void writeAsync(std::function<void(StoreSession&)> work,
                   std::function<void(std::exception_ptr)> done) override;
 
