@@ -145,11 +145,15 @@ TEST(WebSocketMessages, EveryDeviceOfEveryParticipantReceives) {
   WsClient tech_all(scene.server.port(), "/ws/?token=" + scene.technician);
   WsClient tech_chat(scene.server.port(), chatPath(scene.conversation_id, scene.technician));
   phone.sendJson(messageFrame(scene.conversation_id, "from the phone", "p-1"));
-  ASSERT_TRUE(phone.nextOfType("ack"));
+  const auto ack = phone.nextOfType("ack");
+  ASSERT_TRUE(ack);
+  // One rendering of the message for the ack and every receiver.
+  const auto view = json_text::of(*ack->getObject("message"));
   for (auto* device : {&laptop, &tech_all, &tech_chat}) {
     const auto frame = device->nextOfType("message");
     ASSERT_TRUE(frame);
     EXPECT_EQ(textOf(frame), "from the phone");
+    EXPECT_EQ(json_text::of(*frame->getObject("message")), view);
   }
 }
 
