@@ -6,7 +6,7 @@ import { InfoView } from './info.js';
 import { TrackingView } from './tracking.js';
 import { h, setTitle } from './dom.js';
 import { LiveConversation } from './live.js';
-import { currentLanguage, setLanguage, t } from './i18n.js';
+import { currentLanguage, errorText, setLanguage, t } from './i18n.js';
 
 const view = document.getElementById('view');
 let current = null;  // the view being shown, stopped before the next
@@ -25,7 +25,7 @@ function show(...children) {
 }
 
 function problem(error) {
-  return h('p', { class: 'error', role: 'alert' }, t('error', { detail: error.message }));
+  return h('p', { class: 'error', role: 'alert' }, t('error', { detail: errorText(error.code, error.message) }));
 }
 
 function loginView() {

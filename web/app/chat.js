@@ -3,10 +3,11 @@
 import { api, apiUpload } from './api.js';
 import { h } from './dom.js';
 import { LiveConversation } from './live.js';
-import { t } from './i18n.js';
+import { errorText, t } from './i18n.js';
 import { AttachmentCache, fileSize, messageBody } from './media.js';
 import { QuickActions } from './actions.js';
 import { CallView } from './call.js';
+import { clockTime, dayLabel, sameDay } from './when.js';
 
 const kTypingIdleMs = 3000;
 // Error codes that say "not now" rather than "not this": the message is kept for a retry.
@@ -158,8 +159,9 @@ export class ChatView {
         if (frame.client_id && this.pending.has(frame.client_id)) {
           // A refused message (a file of the wrong kind, say) stays refused however often it
           // is sent; only a server that could not take it now is worth another try.
-          if (kWorthRetrying.includes(frame.code)) this.fail(frame.client_id, frame.detail);
-          else this.refuse(frame.client_id, frame.detail);
+          const detail = errorText(frame.code, frame.detail);
+          if (kWorthRetrying.includes(frame.code)) this.fail(frame.client_id, detail);
+          else this.refuse(frame.client_id, detail);
         }
         break;
       default:
@@ -170,11 +172,51 @@ export class ChatView {
   item(message) {
     const mine = message.sender_id === this.me.id;
     const li = h('li', { class: `message ${mine ? 'mine' : 'theirs'} ${message.message_type}`,
-                         'data-id': message.id },
-                 messageBody(message, this.cache),
-                 h('span', { class: 'meta' }, h('time', {}, new Date(message.created_at).toLocaleTimeString()),
+                         'data-id': message.id, 'data-at': message.created_at,
+                         'data-sender': message.sender_id ?? '' },
+                 messageBody(message, this.cache, this.conversation.participants),
+                 h('span', { class: 'meta' },
+                   h('time', { datetime: message.created_at }, clockTime(new Date(message.created_at))),
                    mine ? h('span', { class: 'tick' }) : null));
     return li;
+  }
+
+  // "Thomas Technician · technicien": who wrote a run of messages, for whoever reads several
+  // people (a dispatcher reads both sides).
+  senderName(userId) {
+    const p = (this.conversation.participants || []).find((x) => x.user_id === userId);
+    if (!p) return t('former_participant');  // a technician since taken off the job
+    const role = t(`role_${p.role}`);
+    return p.display_name ? `${p.display_name} · ${role}` : role;
+  }
+
+  // Day separators and sender names depend on the neighbours, which history pages, resumes
+  // and acks change: they are laid out again over the whole list, once per turn of the
+  // event loop however many messages came in it.
+  relabelSoon() {
+    if (this.relabelQueued) return;
+    this.relabelQueued = true;
+    queueMicrotask(() => { this.relabelQueued = false; this.relabel(); });
+  }
+
+  relabel() {
+    for (const old of this.list.querySelectorAll(':scope > li.day')) old.remove();
+    let day = null;
+    let sender = null;
+    for (const li of this.list.querySelectorAll(':scope > li.message')) {
+      const at = li.dataset.at ? new Date(li.dataset.at) : new Date();  // being sent: now
+      if (!day || !sameDay(day, at)) {
+        li.before(h('li', { class: 'day' }, dayLabel(at)));
+        day = at;
+        sender = null;
+      }
+      const from = li.dataset.sender ?? String(this.me.id);
+      const named = li.querySelector(':scope > .sender');
+      const wanted = from !== sender && from !== '' && li.classList.contains('theirs');
+      if (wanted && !named) li.prepend(h('span', { class: 'sender' }, this.senderName(Number(from))));
+      if (!wanted && named) named.remove();
+      sender = from;
+    }
   }
 
   // Places a stored message once, in id order, whether it came from history, live or resume.
@@ -190,6 +232,7 @@ export class ChatView {
     this.list.insertBefore(li, after || this.list.querySelector('li.pending') || null);
     if (this.oldestId === null || message.id < this.oldestId) this.oldestId = message.id;
     this.refreshTicks();
+    this.relabelSoon();
   }
 
   replace(message) {
@@ -199,6 +242,7 @@ export class ChatView {
     old.replaceWith(li);
     this.byId.set(message.id, li);
     this.refreshTicks();
+    this.relabelSoon();
   }
 
   refreshTicks() {
@@ -219,6 +263,7 @@ export class ChatView {
       const before = this.scroller.scrollHeight;
       const page = await api(`/api/chat/messages/conversation_messages/?conversation_id=${this.conversation.id}&before_id=${this.oldestId}&limit=50`);
       for (const m of page.results) this.show(m);
+      this.relabel();  // now, not later: the height it adds is part of what is kept in place
       this.hasOlder = page.has_more;
       this.older.hidden = !this.hasOlder;
       this.scroller.scrollTop += this.scroller.scrollHeight - before;  // stay where the reader was
@@ -242,6 +287,7 @@ export class ChatView {
     const li = h('li', { class: `message mine pending ${messageType}`, 'data-client-id': clientId },
                  body, h('span', { class: 'meta' }, h('span', { class: 'status' }, t('sending'))));
     this.list.append(li);
+    this.relabelSoon();
     this.pending.set(clientId, { item: li, message_type: messageType, content, file, failed: false });
     this.scrollToEnd();
     this.resend(clientId);

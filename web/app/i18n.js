@@ -54,6 +54,24 @@ const words = {
     the_other: "L'autre participant",
     you: 'Vous',
     older: 'Messages plus anciens',
+    today: "Aujourd'hui",
+    yesterday: 'Hier',
+    former_participant: 'Ancien participant',
+    error_not_found: "Introuvable, ou vous n'y avez pas accès.",
+    error_permission_denied: "Votre rôle ne permet pas cette action.",
+    error_invalid_transition: "Ce changement de statut n'est pas possible maintenant.",
+    error_too_many_requests: 'Trop de demandes : réessayez dans un instant.',
+    error_unavailable: 'Service momentanément indisponible : réessayez dans un instant.',
+    error_plugin_error: 'Erreur du serveur.',
+    error_internal_error: 'Erreur du serveur.',
+    system_assigned: '{name} est assigné à la demande',
+    system_assigned_someone: 'Un technicien est assigné à la demande',
+    system_status_pending: 'La demande est en attente',
+    system_status_assigned: 'Un technicien est assigné',
+    system_status_en_route: 'Le technicien est en route',
+    system_status_on_site: 'Le technicien est sur place',
+    system_status_completed: 'La demande est terminée',
+    system_status_cancelled: 'La demande est annulée',
     connecting: 'Connexion…',
     online: 'En ligne',
     offline: 'Hors ligne, reconnexion…',
@@ -181,6 +199,24 @@ const words = {
     the_other: 'The other participant',
     you: 'You',
     older: 'Older messages',
+    today: 'Today',
+    yesterday: 'Yesterday',
+    former_participant: 'Former participant',
+    error_not_found: 'Not found, or not yours to see.',
+    error_permission_denied: 'Your role does not allow this.',
+    error_invalid_transition: 'This status change is not possible now.',
+    error_too_many_requests: 'Too many requests: try again in a moment.',
+    error_unavailable: 'Service unavailable for the moment: try again shortly.',
+    error_plugin_error: 'Server error.',
+    error_internal_error: 'Server error.',
+    system_assigned: '{name} is assigned',
+    system_assigned_someone: 'A technician is assigned',
+    system_status_pending: 'Request is pending',
+    system_status_assigned: 'Technician assigned',
+    system_status_en_route: 'Technician is on the way',
+    system_status_on_site: 'Technician is on site',
+    system_status_completed: 'Request completed',
+    system_status_cancelled: 'Request cancelled',
     connecting: 'Connecting…',
     online: 'Online',
     offline: 'Offline, reconnecting…',
@@ -265,6 +301,12 @@ export function setLanguage(next) {
   language = next;
   localStorage.setItem('fl.lang', next);
   document.documentElement.lang = next;
+}
+
+// An API error in the page's language when its code has words here (`error_<code>`), else
+// the server's own detail (field errors, say, which name the field).
+export function errorText(code, detail) {
+  return words[language][`error_${code}`] !== undefined ? t(`error_${code}`) : detail;
 }
 
 export function t(key, values = {}) {

@@ -2,7 +2,9 @@
 // with call buttons, and for the assigned technician the buttons that move the job along.
 import { api, ApiError } from './api.js';
 import { h } from './dom.js';
-import { t } from './i18n.js';
+import { errorText, t } from './i18n.js';
+import { systemText } from './media.js';
+import { dayAndTime } from './when.js';
 
 // What the assigned technician may set next, from each status.
 const kNext = {
@@ -33,7 +35,8 @@ export class InfoView {
     const page = await api(`/api/chat/messages/conversation_messages/?conversation_id=${this.conversation.id}&limit=200`);
     const events = [{ at: this.request.created_at, text: t('timeline_created') }];
     for (const m of page.results)
-      if (m.message_type === 'system') events.push({ at: m.created_at, text: m.content?.text ?? '' });
+      if (m.message_type === 'system')
+        events.push({ at: m.created_at, text: systemText(m.content || {}, this.conversation.participants) });
     return events;
   }
 
@@ -64,7 +67,7 @@ export class InfoView {
       this.problem,
       h('h2', {}, t('timeline')),
       h('ol', { class: 'timeline' }, events.map((e) => h('li', {},
-        h('time', {}, new Date(e.at).toLocaleString()), ' ', e.text)))].filter(Boolean));
+        h('time', { datetime: e.at }, dayAndTime(new Date(e.at))), ' ', e.text)))].filter(Boolean));
   }
 
   async move(status) {
@@ -72,7 +75,8 @@ export class InfoView {
       this.request = await api(`/api/requests/${this.request.id}/status/`, { method: 'POST', body: { status } });
       await this.render();
     } catch (error) {
-      this.problem.textContent = t('error', { detail: error instanceof ApiError ? error.message : String(error) });
+      this.problem.textContent = t('error', {
+        detail: error instanceof ApiError ? errorText(error.code, error.message) : String(error) });
     }
   }
 }

@@ -15,7 +15,7 @@ export function fileSize(bytes) {
   let value = bytes / 1024;
   let unit = 0;
   while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit += 1; }
-  return `${value.toLocaleString(undefined, { maximumFractionDigits: 1 })} ${units[unit]}`;
+  return `${new Intl.NumberFormat(currentLanguage(), { maximumFractionDigits: 1 }).format(value)} ${units[unit]}`;
 }
 
 function duration(ms) {
@@ -110,13 +110,35 @@ function callRecord(call) {
   return h('span', { class: 'text call-record' }, icon('video'), t(key, { duration: length }));
 }
 
-export function messageBody(message, cache) {
+// A system message in the page's language, from what it records (`event`, `status`,
+// `technician_id`); the server's English `text` only for an event the page does not know.
+export function systemText(c, participants = []) {
+  switch (c.event) {
+    case 'assigned': {
+      const technician = participants.find((p) => p.user_id === c.technician_id);
+      return technician?.display_name ? t('system_assigned', { name: technician.display_name })
+                                      : t('system_assigned_someone');
+    }
+    case 'status_changed': {
+      const key = `system_status_${c.status}`;
+      const text = t(key);
+      if (text !== key) return text;  // a status the page has no words for: the server's text
+      break;
+    }
+    default:
+      break;
+  }
+  return c.text ?? '';
+}
+
+// `participants`: the conversation's, to name people in system messages.
+export function messageBody(message, cache, participants = []) {
   const c = message.content || {};
   switch (message.message_type) {
     case 'text':
       return h('span', { class: 'text' }, withLinks(c.text ?? ''));
     case 'system':
-      return h('span', { class: 'text' }, c.text ?? '');
+      return h('span', { class: 'text' }, systemText(c, participants));
     case 'location':
       return location(c);
     case 'voice':

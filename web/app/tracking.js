@@ -6,6 +6,7 @@ import { api } from './api.js';
 import { h } from './dom.js';
 import { LiveConversation } from './live.js';
 import { t } from './i18n.js';
+import { clockTime, decimal } from './when.js';
 
 const kSvg = 'http://www.w3.org/2000/svg';
 const kPostEveryMs = 2000;  // the least time between two positions sent
@@ -36,7 +37,7 @@ function svg(tag, attributes = {}) {
 }
 
 function kilometres(metres) {
-  return `${(metres / 1000).toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 })} km`;
+  return `${decimal(metres / 1000, 2)} km`;
 }
 
 export class TrackingView {
@@ -107,7 +108,7 @@ export class TrackingView {
       const minutes = Math.max(1, Math.round(v.eta_seconds / 60));
       this.summary.textContent = t('tracking_summary', {
         distance: kilometres(v.distance_m), minutes,
-        at: new Date(v.eta_at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }),
+        at: clockTime(new Date(v.eta_at)),
       });
     }
     this.draw();

@@ -17,8 +17,9 @@ test('client and technician chat with typing, read ticks, and a reload without d
   await technician.page.goto(`${world.server.url}/communication/1`);
   for (const side of [client, technician])
     await side.page.locator('.state[data-state="online"]').waitFor();
-  // The assignment's system message is there on both sides, and nothing older is offered.
-  await client.page.locator('.messages').getByText('Thomas Technician is assigned').waitFor();
+  // The assignment's system message is there on both sides, in French, and nothing older is
+  // offered.
+  await client.page.locator('.messages').getByText('Thomas Technician est assigné à la demande').waitFor();
   assert.equal(await client.page.getByRole('button', { name: 'Messages plus anciens' }).isVisible(), false);
 
   await client.page.getByLabel('Votre message').pressSequentially('Bonj');
@@ -94,6 +95,46 @@ test('client and technician chat with typing, read ticks, and a reload without d
   assert.deepEqual(technician.problems, []);
 });
 
+test('each run of messages says who wrote it, and days are set apart, in the chosen language', async () => {
+  // The dispatcher who assigned the job reads both sides of it (the messages of the test above).
+  const dispatcher = await signIn('dispatcher', 'dispatcher-demo', { width: 1280, height: 800 });
+  const open = async () => {
+    await dispatcher.page.goto(`${world.server.url}/communication/1`);
+    await dispatcher.page.locator('.message', { hasText: 'Je vous attends.' }).waitFor();
+  };
+  await open();
+  const nameOf = (text) => dispatcher.page.locator('.message', { hasText: text }).locator('.sender');
+  assert.equal(await nameOf("J'arrive dans 20 minutes.").textContent(), 'Thomas Technician · technicien');
+  assert.equal(await nameOf('Le robinet est fermé.').textContent(), 'Claire Client · client');
+  assert.equal(await nameOf('Vous êtes loin ?').count(), 0);  // the same person, still
+  assert.equal(await nameOf('Thomas Technician est assigné à la demande').count(), 0);  // the server's
+  const days = dispatcher.page.locator('.messages .day');
+  assert.equal(await days.last().textContent(), "Aujourd'hui");
+  assert.match(await dispatcher.page.locator('.message time').last().textContent(), /^\d{1,2}:\d{2}$/);
+  await dispatcher.page.screenshot({ path: join(artifacts, 'chat-dispatcher-desktop.png') });
+
+  // Seen from tomorrow, then from three days on: "Hier", then the date written out.
+  const dayMs = 24 * 60 * 60 * 1000;
+  await dispatcher.page.clock.setFixedTime(new Date(Date.now() + dayMs));
+  await open();
+  assert.equal(await days.last().textContent(), 'Hier');
+  await dispatcher.page.clock.setFixedTime(new Date(Date.now() + 3 * dayMs));
+  await open();
+  assert.match(await days.last().textContent(), /^[a-zéû]+ \d{1,2} [a-zéû]+$/);
+
+  // In English: the same words, and the clock of English.
+  await dispatcher.page.clock.setFixedTime(new Date(Date.now() + dayMs));
+  await open();
+  await dispatcher.page.getByRole('button', { name: 'English' }).click();
+  // The chat is drawn again in English (until then the French one is still on screen).
+  await dispatcher.page.locator('.message.system', { hasText: 'Thomas Technician is assigned' }).waitFor();
+  assert.equal(await days.last().textContent(), 'Yesterday');
+  assert.equal(await nameOf("J'arrive dans 20 minutes.").textContent(), 'Thomas Technician · technician');
+  assert.match(await dispatcher.page.locator('.message time').last().textContent(), /^\d{1,2}:\d{2}\s(AM|PM)$/);
+  await dispatcher.page.getByRole('button', { name: 'Français' }).click();
+  assert.deepEqual(dispatcher.problems, []);
+});
+
 test('the info tab: the other party to call, and the technician moving the job along', async () => {
   const { client, technician } = await world.clientAndTechnician();
   for (const side of [client, technician]) await side.page.getByRole('tab', { name: 'Infos' }).click();
@@ -110,9 +151,10 @@ test('the info tab: the other party to call, and the technician moving the job a
   await client.page.locator('#info-status', { hasText: 'en route' }).waitFor();
   await client.page.locator('header.job .status', { hasText: 'en route' }).waitFor();
   await client.page.locator('.timeline li', { hasText: 'Demande créée' }).waitFor();
+  await client.page.locator('.timeline li', { hasText: 'Le technicien est en route' }).waitFor();
   await client.page.screenshot({ path: join(artifacts, 'info-client-phone.png') });
   await client.page.getByRole('tab', { name: 'Discussion' }).click();
-  await client.page.locator('.message.system').nth(1).waitFor();
+  await client.page.locator('.message.system', { hasText: 'Le technicien est en route' }).waitFor();
   await technician.page.screenshot({ path: join(artifacts, 'info-technician-desktop.png') });
   assert.deepEqual(client.problems, []);
   assert.deepEqual(technician.problems, []);
@@ -172,6 +214,10 @@ test('an unknown address says so in words and leads back to the requests', async
   await client.page.getByRole('link', { name: 'Revenir à mes demandes' }).click();
   await client.page.getByRole('heading', { name: 'Mes demandes' }).waitFor();
   assert.equal(new URL(client.page.url()).pathname, '/');
+  // A request that is not there (or not theirs): the API's 404 said in French, not in the
+  // server's English.
+  await client.page.goto(`${world.server.url}/communication/999`);
+  await client.page.getByRole('alert').getByText("Erreur : Introuvable, ou vous n'y avez pas accès.").waitFor();
   // A 404 for the page itself is logged by the browser as a failed resource: nothing else.
   assert.deepEqual(client.problems.filter((p) => !p.includes('404')), []);
   await client.context.close();
