@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev
   libjemalloc-dev libmagic-dev libavformat-dev libavcodec-dev libavutil-dev libexiv2-dev libheif-dev
   ffmpeg libimage-exiftool-perl libheif-examples
+  libjs-leaflet
   curl python3 openssl
   "$@"
 )

@@ -49,6 +49,7 @@ Runtime::Runtime(const Settings& settings, const Poco::Util::AbstractConfigurati
   plugins_->setMessagePoster(chat_.get());
   services_->web = web_.get();
   services_->map_tiles = &settings_.map_tiles;
+  services_->position_stale_after = settings_.position_stale_after;
   services_->ice_servers = &settings_.ice_servers;
   counting_subscription_ = bus_.subscribe([this](const sdk::Event& event, const Routing& r) {
     if (event.type == nameOf(EventKind::MessageCreated) && !r.remote)

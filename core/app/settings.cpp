@@ -116,6 +116,8 @@ const std::vector<SettingKey>& settingKeys() {
       {"web.map_tiles_url", "",
        "tile URL template with {z}, {x}, {y} for the page's tracking map (empty: no tiles)"},
       {"web.map_attribution", "", "the tile provider's credit, shown on the map"},
+      {"web.position_stale_seconds", "120",
+       "a technician's position older than this is shown as stale on the page's map"},
       {"calls.stun_urls", "", "comma-separated stun: URLs for video calls (empty: none)"},
       {"calls.turn_urls", "", "comma-separated turn: URLs for video calls (empty: none)"},
       {"calls.turn_secret", "", "the TURN server's shared secret (coturn static-auth-secret)"},
@@ -287,6 +289,7 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
   s.plugins_dir = c.getString("plugins.dir");
   s.web_dir = c.getString("web.dir");
   s.map_tiles = MapTiles(c.getString("web.map_tiles_url"), c.getString("web.map_attribution"));
+  s.position_stale_after = std::chrono::seconds(intIn(c, "web.position_stale_seconds", 10, 86400));
   s.ice_servers =
       IceServers(c.getString("calls.stun_urls"), c.getString("calls.turn_urls"),
                  c.getString("calls.turn_secret"),

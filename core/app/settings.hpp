@@ -61,6 +61,7 @@ struct Settings {
   std::string plugins_dir;
   std::string web_dir;
   MapTiles map_tiles;
+  std::chrono::seconds position_stale_after{120};  // the page greys an older position
   IceServers ice_servers;
   std::vector<std::string> plugins_enabled;
   std::string jwt_secret;

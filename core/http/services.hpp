@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 
 #include "attachments/attachment_service.hpp"
@@ -42,12 +43,13 @@ struct Services {
   const NetworkList& trusted_proxies;
   const CorsPolicy& cors;
   std::size_t max_body_bytes = 1 << 20;
-  std::size_t gzip_min_bytes = 1024;        // 0: answers are never compressed
-  std::string strict_transport_security;    // the header's value; empty: not sent (no TLS)
-  const WebAssets* web = nullptr;           // null: no browser client
-  const MapTiles* map_tiles = nullptr;      // null: no tiles under the page's tracking map
-  const IceServers* ice_servers = nullptr;  // null: calls get no STUN or TURN servers
-  ws::Hub* hub = nullptr;                   // null: WebSocket paths answer 404
+  std::size_t gzip_min_bytes = 1024;               // 0: answers are never compressed
+  std::string strict_transport_security;           // the header's value; empty: not sent (no TLS)
+  const WebAssets* web = nullptr;                  // null: no browser client
+  const MapTiles* map_tiles = nullptr;             // null: no tiles under the page's tracking map
+  std::chrono::seconds position_stale_after{120};  // the page greys an older position
+  const IceServers* ice_servers = nullptr;         // null: calls get no STUN or TURN servers
+  ws::Hub* hub = nullptr;                          // null: WebSocket paths answer 404
 };
 
 }  // namespace fieldlink

@@ -112,6 +112,7 @@ TEST(WebClient, WithoutTilesThePageDrawsPositionsAloneAndLearnsTheUploadLimits) 
   for (const char* type : {"file", "voice", "video"})
     EXPECT_GT(limits->getValue<std::int64_t>(type), 0) << type;
   EXPECT_TRUE(settings.object()->getValue<bool>("video_calls"));  // the video plugin is on
+  EXPECT_EQ(settings.object()->getValue<int>("position_stale_seconds"), 120);  // the default
   const std::string policy = s.http.get("/").headers.at("Content-Security-Policy");
   EXPECT_NE(policy.find("img-src 'self' blob: data:;"), std::string::npos) << policy;
 }
@@ -121,6 +122,7 @@ TEST(WebClient, ConfiguredTilesAreOfferedToThePageAndAllowedByItsPolicy) {
   options.env["FIELDLINK_WEB_MAP_TILES_URL"] = "https://tiles.example.org:8443/osm/{z}/{x}/{y}.png";
   options.env["FIELDLINK_WEB_MAP_ATTRIBUTION"] = "© OpenStreetMap contributors";
   options.env["FIELDLINK_ATTACHMENTS_MAX_BYTES"] = "100000";
+  options.env["FIELDLINK_WEB_POSITION_STALE_SECONDS"] = "300";
   options.plugins_enabled = "text,file";
   ServerProcess server(options);
   HttpClient http(server.port());
@@ -134,6 +136,7 @@ TEST(WebClient, ConfiguredTilesAreOfferedToThePageAndAllowedByItsPolicy) {
   // The smaller of the server's limit and the plugin's.
   EXPECT_EQ(settings->getObject("upload_limits")->getValue<std::int64_t>("file"), 100000);
   EXPECT_FALSE(settings->getValue<bool>("video_calls"));  // no video plugin here
+  EXPECT_EQ(settings->getValue<int>("position_stale_seconds"), 300);
   const std::string policy = http.get("/").headers.at("Content-Security-Policy");
   EXPECT_NE(policy.find("img-src 'self' blob: data: https://tiles.example.org:8443;"),
             std::string::npos)

@@ -39,3 +39,13 @@ export function decimal(value, digits) {
   return new Intl.NumberFormat(currentLanguage(), { minimumFractionDigits: digits, maximumFractionDigits: digits })
     .format(value);
 }
+
+// "il y a 2 minutes", "2 minutes ago", "maintenant": how long ago, in the largest whole unit.
+export function ago(date, now = new Date()) {
+  const seconds = Math.max(0, Math.round((now - date) / 1000));
+  const format = new Intl.RelativeTimeFormat(currentLanguage(), { numeric: 'auto' });
+  if (seconds < 60) return format.format(seconds <= 10 ? 0 : -seconds, 'second');  // 'now'
+  if (seconds < 3600) return format.format(-Math.floor(seconds / 60), 'minute');
+  if (seconds < 86400) return format.format(-Math.floor(seconds / 3600), 'hour');
+  return format.format(-Math.floor(seconds / 86400), 'day');
+}

@@ -176,7 +176,13 @@ test('the tracking tab: the technician shares a position, the client sees distan
   await technician.page.getByRole('button', { name: 'Partager ma position' }).click();
   const summary = client.page.locator('.tracking .summary');
   await summary.filter({ hasText: /^À [\d,]+ km, arrivée dans \d+ min/ }).waitFor();
-  await client.page.locator('.plane circle.technician').waitFor();
+  await client.page.locator('.job-map path.technician').waitFor();
+  assert.equal(await client.page.locator('.job-map path.technician.stale').count(), 0);
+  assert.match(await client.page.locator('.tracking .age').textContent(),
+               /^Dernière position : (maintenant|il y a \d+ secondes)$/);
+  // No tile server in this world: the markers on a plain background, and a note saying so.
+  await client.page.locator('.job-map .map[data-tiles="none"]').waitFor();
+  await client.page.getByText('Aucun fond de carte configuré : positions sur fond uni.').waitFor();
   const before = await summary.textContent();
 
   // 90 m closer, a few seconds later: a plausible move, drawn as a trail.
@@ -184,8 +190,23 @@ test('the tracking tab: the technician shares a position, the client sees distan
   await technician.context.setGeolocation({ latitude: 48.8572, longitude: 2.3513, accuracy: 10 });
   await client.page.waitForFunction(
     (old) => document.querySelector('.tracking .summary').textContent !== old, before);
-  await client.page.locator('.plane polyline.trail').waitFor();
+  await client.page.locator('.job-map path.trail').waitFor();
   await client.page.screenshot({ path: join(artifacts, 'tracking-client-desktop.png') });
+
+  // A map one can zoom (Leaflet's own control) and pan (a drag), with a scale.
+  const map = client.page.locator('.job-map .map');
+  const zoom = Number(await map.getAttribute('data-zoom'));
+  await client.page.getByRole('button', { name: 'Zoom avant' }).click();
+  await client.page.locator(`.job-map .map[data-zoom="${zoom + 1}"]`).waitFor();
+  const pane = client.page.locator('.leaflet-map-pane');
+  const placed = await pane.evaluate((e) => e.style.transform);
+  const box = await map.boundingBox();
+  await client.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await client.page.mouse.down();
+  await client.page.mouse.move(box.x + box.width / 2 - 80, box.y + box.height / 2 - 40, { steps: 5 });
+  await client.page.mouse.up();
+  assert.notEqual(await pane.evaluate((e) => e.style.transform), placed);
+  await client.page.locator('.job-map .leaflet-control-scale-line').waitFor();
   await technician.page.getByRole('button', { name: 'Arrêter le partage' }).click();
   await technician.page.screenshot({ path: join(artifacts, 'tracking-technician-phone.png') });
   assert.deepEqual(client.problems, []);

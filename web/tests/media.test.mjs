@@ -172,25 +172,29 @@ test('refused files are explained and nothing is sent', async () => {
   assert.deepEqual(unexpected(client.problems), []);
 });
 
-test('the tracking map lies over tiles from the configured server, and falls back to a plain drawing', async () => {
-  // A position, posted as the technician's phone would.
+test('the tracking map lies over tiles from the configured server, shows an old position as stale, and falls back to a plain background', async () => {
+  // A position, posted as the technician's phone would, ten minutes ago (after which the
+  // technician stopped sharing): the map shows it as stale.
   const tokens = await (await fetch(`${world.server.url}/api/token/`, {
     method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ username: 'technician', password: 'technician-demo' }) })).json();
   const posted = await fetch(`${world.server.url}/api/tracking/1/position/`, {
     method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${tokens.access}` },
-    body: JSON.stringify({ latitude: 48.8566, longitude: 2.3522, accuracy: 10 }) });
+    body: JSON.stringify({ latitude: 48.8566, longitude: 2.3522, accuracy: 10,
+                           recorded_at: new Date(Date.now() - 10 * 60 * 1000).toISOString() }) });
   assert.equal(posted.status, 202);
 
   const client = await signIn('client', 'client-demo', { width: 1280, height: 800 });
   await world.openRequest(client);
   await client.page.getByRole('tab', { name: 'Suivi' }).click();
-  await client.page.locator('.plane[data-tiles="on"] .tiles image').first().waitFor();
-  await client.page.locator('.plane circle.technician').waitFor();
+  await client.page.locator('.job-map .map[data-tiles="on"] img.leaflet-tile-loaded').first().waitFor();
+  await client.page.locator('.job-map path.technician.stale').waitFor();
+  await client.page.locator('.job-map path.destination').waitFor();
   await client.page.getByText('© Tuiles de test').waitFor();
-  // Every tile drawn loads (none failed and turned the map off).
-  await client.page.waitForFunction(() => [...document.querySelectorAll('.plane .tiles image')]
-    .length > 0 && document.querySelector('.plane').dataset.tiles === 'on');
+  assert.equal(await client.page.locator('.tracking .age').textContent(),
+               'Position ancienne (il y a 10 minutes) : le technicien ne la partage peut-être plus.');
+  assert.match(await client.page.locator('.tracking .summary').textContent(),
+               /^D'après sa dernière position : à [\d,]+ km, arrivée estimée dans \d+ min/);
   assert.ok(tiles.requests > 0);
   await client.page.screenshot({ path: join(artifacts, 'tracking-tiles-desktop.png') });
 
@@ -198,11 +202,11 @@ test('the tracking map lies over tiles from the configured server, and falls bac
   const fresh = await signIn('client', 'client-demo', { width: 390, height: 800 });
   await world.openRequest(fresh);
   await fresh.page.getByRole('tab', { name: 'Suivi' }).click();
-  await fresh.page.locator('.plane[data-tiles="failed"]').waitFor();
+  await fresh.page.locator('.job-map .map[data-tiles="failed"]').waitFor();
   await fresh.page.getByText('Carte indisponible : positions sur fond uni.').waitFor();
-  assert.equal(await fresh.page.locator('.plane .tiles').count(), 0);
-  await fresh.page.locator('.plane circle.technician').waitFor();
-  await fresh.page.locator('.plane rect.destination').waitFor();
+  assert.equal(await fresh.page.locator('.job-map img.leaflet-tile-loaded').count(), 0);
+  await fresh.page.locator('.job-map path.technician').waitFor();
+  await fresh.page.locator('.job-map path.destination').waitFor();
   await fresh.page.screenshot({ path: join(artifacts, 'tracking-no-tiles-phone.png') });
   tiles.failing = false;
   assert.deepEqual(unexpected(client.problems), []);

@@ -81,6 +81,7 @@ ApiResponse webSettings(Services& s, ApiRequest&) {
   }
   out->set("upload_limits", limits);
   out->set("video_calls", s.plugins.ownsFrame("call.invite"));
+  out->set("position_stale_seconds", static_cast<std::int64_t>(s.position_stale_after.count()));
   return ApiResponse::json(200, out);
 }
 

@@ -1,0 +1,113 @@
+// A job on a map: the job's place, the technician's position and trail, with zoom, pan and a
+// scale (Leaflet: Debian's libjs-leaflet, copied beside the page's files by the build). The
+// tiles come from the operator's tile server (web.map_tiles_url) when there is one; without
+// one, or while none has loaded, the same markers lie on a plain background and a note says
+// why. A tile that fails leaves a hole, not a blank map.
+import { CircleMarker, Control, LatLngBounds, Map as LeafletMap, Polyline, TileLayer } from './leaflet.esm.js';
+import { h } from './dom.js';
+import { t } from './i18n.js';
+
+const kMaxZoom = 18;
+const kFitMaxZoom = 16;  // a lone point is shown with its streets around it, not one house
+const kFitPadding = [32, 32];
+// Before the first position: France, whole.
+const kStartCentre = [46.6, 2.4];
+const kStartZoom = 5;
+
+// Leaflet writes attributions as HTML; the operator's credit is text.
+function asHtml(text) {
+  const div = document.createElement('div');
+  div.textContent = text;
+  return div.innerHTML;
+}
+
+export class JobMap {
+  // tiles: the page's settings.map ({tiles_url, attribution}) or null
+  constructor(tiles, label) {
+    this.container = h('div', { class: 'map', role: 'region', 'aria-label': label });
+    this.note = h('p', { class: 'legend', role: 'status' });
+    this.element = h('div', { class: 'job-map' }, this.container, this.note);
+    this.map = new LeafletMap(this.container, { maxZoom: kMaxZoom, attributionControl: Boolean(tiles),
+                                                zoomControl: false });
+    this.map.setView(kStartCentre, kStartZoom);
+    new Control.Zoom({ zoomInTitle: t('zoom_in'), zoomOutTitle: t('zoom_out') }).addTo(this.map);
+    new Control.Scale({ imperial: false }).addTo(this.map);
+    this.trail = new Polyline([], { className: 'trail', interactive: false }).addTo(this.map);
+    this.destination = null;
+    this.technician = null;
+    // The map follows the positions until the reader moves it themselves.
+    this.following = true;
+    this.fitting = false;
+    this.map.on('zoomstart dragstart', () => { if (!this.fitting) this.following = false; });
+    this.map.on('zoomend', () => { this.container.dataset.zoom = String(this.map.getZoom()); });
+    this.container.dataset.zoom = String(kStartZoom);
+    if (tiles) this.addTiles(tiles);
+    else this.setTiles('none', t('map_no_tiles'));
+    // Hidden in a tab at first, and phones turn: Leaflet measures its box again when it changes.
+    this.resized = new ResizeObserver(() => {
+      if (!this.container.clientWidth) return;
+      this.map.invalidateSize({ animate: false });
+      if (this.following) this.fit();
+    });
+    this.resized.observe(this.container);
+  }
+
+  addTiles(tiles) {
+    let loaded = 0;
+    const layer = new TileLayer(tiles.tiles_url, { maxZoom: kMaxZoom, attribution: asHtml(tiles.attribution || '') });
+    layer.on('tileload', () => {
+      loaded += 1;
+      if (loaded === 1) this.setTiles('on', '');
+    });
+    layer.on('tileerror', () => { if (!loaded) this.setTiles('failed', t('map_unavailable')); });
+    layer.addTo(this.map);
+    this.setTiles('loading', '');
+  }
+
+  setTiles(state, note) {
+    this.container.dataset.tiles = state;
+    this.note.textContent = note;
+    this.note.hidden = !note;
+  }
+
+  // destination: {latitude, longitude} | null; trail: [[lat, lon], ...] ending at the
+  // technician's last position; technician: whether there is one now; stale: whether it is old.
+  show({ destination, trail, technician, stale }) {
+    this.destination = this.place(this.destination, destination && [destination.latitude, destination.longitude],
+                                  'destination', 10);
+    this.trail.setLatLngs(trail);
+    const last = technician && trail.length ? trail[trail.length - 1] : null;
+    this.technician = this.place(this.technician, last, 'technician', 9);
+    this.technician?.getElement()?.classList.toggle('stale', Boolean(stale));
+    if (this.following) this.fit();
+  }
+
+  // Moves, adds or removes one marker.
+  place(marker, latLng, className, radius) {
+    if (!latLng) {
+      marker?.remove();
+      return null;
+    }
+    if (marker) return marker.setLatLng(latLng);
+    return new CircleMarker(latLng, { className, radius, interactive: false }).addTo(this.map);
+  }
+
+  // Everything known in view.
+  fit() {
+    if (!this.container.clientWidth) return;  // not on screen: done once it is
+    const points = [...this.trail.getLatLngs()];
+    if (this.destination) points.push(this.destination.getLatLng());
+    if (!points.length) return;
+    this.fitting = true;
+    try {
+      this.map.fitBounds(new LatLngBounds(points), { padding: kFitPadding, maxZoom: kFitMaxZoom, animate: false });
+    } finally {
+      this.fitting = false;
+    }
+  }
+
+  stop() {
+    this.resized.disconnect();
+    this.map.remove();
+  }
+}
