@@ -2,6 +2,7 @@
 // with call buttons, and for the assigned technician the buttons that move the job along.
 import { api, ApiError } from './api.js';
 import { h } from './dom.js';
+import { mapsLink, opensInBrowser } from './places.js';
 import { errorText, t } from './i18n.js';
 import { systemText } from './media.js';
 import { dayAndTime } from './when.js';
@@ -49,7 +50,7 @@ export class InfoView {
     const rows = [
       [t('status'), h('span', { class: `status ${r.status}`, id: 'info-status' }, t(`status_${r.status}`))],
       r.description ? [t('description'), r.description] : null,
-      r.address ? [t('address'), r.address] : null,
+      r.address ? [t('address'), this.addressLink(r)] : null,
     ].filter(Boolean);
     const party = others.map((other) => h('div', { class: 'party' },
       h('p', {}, h('strong', {}, other.display_name || ''), ' — ', t(`role_${other.role}`)),
@@ -68,6 +69,13 @@ export class InfoView {
       h('h2', {}, t('timeline')),
       h('ol', { class: 'timeline' }, events.map((e) => h('li', {},
         h('time', { datetime: e.at }, dayAndTime(new Date(e.at))), ' ', e.text)))].filter(Boolean));
+  }
+
+  // The address opens the platform's maps app (places.js), to find one's way there.
+  addressLink(r) {
+    const href = mapsLink(r.address, r.latitude, r.longitude, navigator.userAgent);
+    const away = opensInBrowser(href) ? { target: '_blank', rel: 'noopener noreferrer' } : {};
+    return h('a', { href, class: 'address', title: t('open_in_maps'), ...away }, r.address);
   }
 
   async move(status) {

@@ -5,6 +5,7 @@ import { apiBlob } from './api.js';
 import { h, withLinks } from './dom.js';
 import { icon } from './icons.js';
 import { currentLanguage, t } from './i18n.js';
+import { openPhoto } from './viewer.js';
 
 // Photos every browser shows; others (HEIC) are offered as downloads.
 const kShownInline = ['image/jpeg', 'image/png', 'image/webp', 'image/gif'];
@@ -53,10 +54,14 @@ function load(cache, id, element, attribute, holder) {
     (error) => holder.replaceChildren(h('span', { class: 'error' }, t('media_unavailable', { detail: error.message }))));
 }
 
+// A photo in the chat, a button that opens it full size.
 function photo(c, cache) {
-  const img = h('img', { alt: c.name || t('photo'), class: 'photo' });
+  const name = c.name || t('photo');
+  const img = h('img', { alt: name, class: 'photo' });
   if (c.width && c.height) { img.width = c.width; img.height = c.height; }  // no jump when it loads
-  const holder = h('span', { class: 'media' }, img);
+  const open = h('button', { type: 'button', class: 'photo-open', 'aria-label': t('photo_open', { name }),
+                             onclick: () => { if (img.src) openPhoto(img.src, name); } }, img);
+  const holder = h('span', { class: 'media' }, open);
   load(cache, c.attachment_id, img, 'src', holder);
   return holder;
 }

@@ -142,6 +142,11 @@ test('the info tab: the other party to call, and the technician moving the job a
   await call.waitFor();
   assert.equal(await call.getAttribute('href'), 'tel:+33698765432');
   await technician.page.getByRole('link', { name: 'Appeler Claire Client' }).waitFor();
+  // The address opens a map where the job is (OpenStreetMap on this Linux desktop).
+  const address = technician.page.getByRole('link', { name: '12 rue de la Paix, 75002 Paris' });
+  assert.equal(await address.getAttribute('href'),
+               'https://www.openstreetmap.org/?mlat=48.8686&mlon=2.3314#map=17/48.8686/2.3314');
+  assert.equal(await address.getAttribute('rel'), 'noopener noreferrer');
   // Only the assigned technician gets the buttons.
   assert.equal(await client.page.getByRole('button', { name: 'Je suis en route' }).count(), 0);
 

@@ -101,6 +101,13 @@ test('a photo, a voice note and a video clip sent from the quick actions show an
   assert.match(mine.src, /^blob:/);
   assert.match(theirs.src, /^blob:/);
   assert.equal(theirs.width, 320);
+  // The photo opens full size over the page, and Escape closes it.
+  await technician.page.getByRole('button', { name: 'Voir la photo en grand (fuite.png)' }).click();
+  const viewer = technician.page.getByRole('dialog', { name: 'fuite.png' });
+  assert.equal((await loaded(viewer, 'img')).src, theirs.src);
+  await technician.page.screenshot({ path: join(artifacts, 'photo-viewer-desktop.png') });
+  await technician.page.keyboard.press('Escape');
+  await viewer.waitFor({ state: 'detached' });
 
   // A voice note from the fake microphone, about two seconds long.
   await technician.page.getByRole('button', { name: 'Message vocal', exact: true }).click();
