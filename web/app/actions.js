@@ -19,8 +19,8 @@ function clock(ms) {
 }
 
 export class QuickActions {
-  // handlers: onFile(file, messageType), onLocation(coords), onProblem(text), and
-  // onVideoCall() (null: no video calls here)
+  // handlers: onFile(file, messageType), onLocation(coords), onProblem(text). A video call
+  // starts from the chat's header, not from here.
   constructor(phoneOfTheOther, handlers) {
     this.handlers = handlers;
     const picker = (accept, capture, type) => {
@@ -53,7 +53,6 @@ export class QuickActions {
       this.cancelButton, this.recording,
       button('file', t('action_file'), () => file.click()),
       'geolocation' in navigator ? button('location', t('action_location'), () => this.shareLocation()) : null,
-      handlers.onVideoCall ? button('video', t('video_call'), () => handlers.onVideoCall()) : null,
       button('film', t('action_video'), () => clip.click()),
       photo, file, clip);
   }

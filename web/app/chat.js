@@ -63,7 +63,6 @@ export class ChatView {
       onFile: (file, type) => this.sendFile(file, type),
       onLocation: (coords) => this.sendLocation(coords),
       onProblem: (text) => this.warn(text),
-      onVideoCall: calls ? () => this.callView.start() : null,
     });
     const header = h('div', { class: 'chat-header' }, this.state,
       calls ? h('button', { type: 'button', class: 'quiet call-start', onclick: () => this.callView.start() },

@@ -23,6 +23,8 @@ function remoteVideoArrives(page) {
 test('a video call rings, connects both ways, hangs up, and is logged with its duration', async () => {
   const { client, technician } = await world.clientAndTechnician();
 
+  // One button starts a call (it was both in the header and among the quick actions).
+  assert.equal(await client.page.getByRole('button', { name: 'Appel vidéo' }).count(), 1);
   await client.page.locator('button.call-start').click();
   await client.page.getByText('Appel en cours… ça sonne.').waitFor();
   await technician.page.getByText("L'autre participant vous appelle en vidéo.").waitFor();
@@ -38,6 +40,18 @@ test('a video call rings, connects both ways, hangs up, and is logged with its d
     document.querySelector('section.video-call video.local').srcObject.getAudioTracks()[0].enabled), false);
   await client.page.screenshot({ path: join(artifacts, 'call-connected-phone.png') });
   await technician.page.screenshot({ path: join(artifacts, 'call-connected-desktop.png') });
+  // The conversation stays usable in a call: messages with room to read, and the message box
+  // on the screen (with the quick actions on a desktop; a phone puts them away until the end).
+  for (const [side, minimum] of [[client, 80], [technician, 300]]) {
+    const room = await side.page.evaluate(() => ({
+      messages: document.querySelector('.chat .scroller').getBoundingClientRect().height,
+      composer: document.querySelector('.chat .composer').getBoundingClientRect().bottom,
+      actions: document.querySelector('.chat .quick-actions').getBoundingClientRect().bottom,
+      screen: window.innerHeight }));
+    assert.ok(room.messages >= minimum, `messages ${room.messages}px tall`);
+    assert.ok(room.composer <= room.screen, `the message box ends at ${room.composer}px of ${room.screen}`);
+    assert.ok(room.actions <= room.screen, `quick actions end at ${room.actions}px of ${room.screen}`);
+  }
 
   await new Promise((resolve) => setTimeout(resolve, 1200));  // a call of a second or so
   await technician.page.getByRole('button', { name: 'Raccrocher' }).click();

@@ -13,7 +13,8 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 const kSizes = { phone: { width: 360, height: 740 }, desktop: { width: 1280, height: 800 } };
 
 // What sticks out past the right edge of the screen (an element wider than the screen, or
-// placed past it), by tag, class and text: enough to find it in the CSS.
+// placed past it), by tag, class and text: enough to find it in the CSS; and on the chat,
+// quick actions pushed below the screen.
 async function overflow(page) {
   return page.evaluate(() => {
     const width = document.documentElement.clientWidth;
@@ -24,6 +25,10 @@ async function overflow(page) {
       if (box.width && box.right > width + 0.5 && !e.closest('.leaflet-pane'))
         out.push(`${e.tagName.toLowerCase()}.${e.className} "${(e.textContent || '').slice(0, 30)}" ${Math.round(box.right)}px`);
     }
+    // The chat is one screen tall: its message box and quick actions are on it.
+    const actions = document.querySelector('.chat:not([hidden]) .quick-actions');
+    if (actions && actions.getBoundingClientRect().bottom > window.innerHeight + 0.5)
+      out.push(`quick actions end at ${Math.round(actions.getBoundingClientRect().bottom)}px, below the screen`);
     return out;
   });
 }
