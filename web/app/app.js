@@ -1,6 +1,7 @@
 // The shell: which view the address shows, sign-in, the list of requests, and the
 // communication page of one request.
 import { api, ApiError, login, session } from './api.js';
+import { Alerts, permissionBanner } from './alerts.js';
 import { ChatView } from './chat.js';
 import { InfoView } from './info.js';
 import { TrackingView } from './tracking.js';
@@ -12,6 +13,7 @@ const view = document.getElementById('view');
 let current = null;  // the view being shown, stopped before the next
 let me = null;
 let settings = null;  // GET /api/web/settings/, once per sign-in
+let alerts = null;  // browser notifications while signed in
 
 function navigate(path) {
   history.pushState({}, '', path);
@@ -68,7 +70,7 @@ async function requestsView() {
     if (!requests.length) list.replaceChildren(h('li', {}, t('no_requests')));
   };
   await refresh();
-  show(h('h1', {}, t('requests')), list);
+  show(h('h1', {}, t('requests')), permissionBanner(() => alerts?.start()), list);
   const feed = new LiveConversation(null, {
     // Coming online after a gap may have missed messages: count again then too.
     onState: (state) => { if (state === 'online') refresh().catch(() => {}); },
@@ -143,6 +145,10 @@ async function route() {
     me = me ?? await api('/api/users/me/');
     settings = settings ?? await api('/api/web/settings/');
     document.getElementById('who').textContent = me.display_name || me.username;
+    if (!alerts) {
+      alerts = new Alerts(me);
+      alerts.start();
+    }
     const match = location.pathname.match(/^\/communication\/(\d+)\/?$/);
     if (match) await communicationView(Number(match[1]));
     else if (location.pathname === '/') await requestsView();
@@ -161,6 +167,8 @@ document.addEventListener('click', (e) => {
 });
 document.getElementById('logout').addEventListener('click', () => {
   session.clear();
+  alerts?.stop();
+  alerts = null;
   me = null;
   settings = null;
   navigate('/');

@@ -5,6 +5,7 @@
 import { api } from './api.js';
 import { h } from './dom.js';
 import { t } from './i18n.js';
+import { notifyIfHidden } from './alerts.js';
 
 function newCallId() {
   return `call-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
@@ -66,6 +67,7 @@ export class CallView {
       if (call) return;
       this.call = { id: frame.call_id, role: 'callee', offer: frame.sdp, queued: [] };
       this.show('ringing');
+      notifyIfHidden(t('notify_call_title'), t('call_ringing'), `call-${frame.call_id}`, location.pathname);
       return;
     }
     if (!call || frame.call_id !== call.id) return;

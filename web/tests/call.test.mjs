@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { artifacts, withServerAndBrowser } from './harness.mjs';
+import { artifacts, recordNotifications, withServerAndBrowser } from './harness.mjs';
 
 const world = withServerAndBrowser();
 
@@ -73,8 +73,19 @@ test('a video call rings, connects both ways, hangs up, and is logged with its d
 });
 
 test('a declined call ends on both sides and is logged as declined', async () => {
-  const { client, technician } = await world.clientAndTechnician();
+  const { client, technician } = await world.clientAndTechnician({ permissions: ['notifications'] });
+  // The client has notifications on and looks at another window: the ring shows as one.
+  await client.context.addInitScript(recordNotifications);
+  await world.openRequest(client);
+  await client.page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
   await technician.page.locator('button.call-start').click();
+  await client.page.waitForFunction(() => window.shownNotifications.length > 0);
+  const [ring] = await client.page.evaluate(() => window.shownNotifications);
+  assert.equal(ring.title, 'Appel vidéo');
+  assert.equal(ring.body, "L'autre participant vous appelle en vidéo.");
   await client.page.getByRole('button', { name: 'Refuser' }).click();
   await technician.page.getByText('Appel refusé.').waitFor({ state: 'attached' });
   for (const side of [client, technician])

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { artifacts, withServerAndBrowser } from './harness.mjs';
+import { artifacts, recordNotifications, withServerAndBrowser } from './harness.mjs';
 
 const world = withServerAndBrowser();
 const signIn = (...rest) => world.signIn(...rest);
@@ -247,4 +247,59 @@ test('an unknown address says so in words and leads back to the requests', async
   // A 404 for the page itself is logged by the browser as a failed resource: nothing else.
   assert.deepEqual(client.problems.filter((p) => !p.includes('404')), []);
   await client.context.close();
+});
+
+test('notifications: asked for once after signing in, then shown for messages and events while the page is hidden', async () => {
+  // Asked on the list after signing in, with a button; "later" is remembered.
+  const asked = await signIn('technician', 'technician-demo', { width: 390, height: 800 });
+  const banner = asked.page.getByRole('complementary', { name: 'Notifications' });
+  await banner.getByRole('button', { name: 'Plus tard' }).click();
+  await banner.waitFor({ state: 'detached' });
+  await asked.page.reload();
+  await asked.page.getByRole('heading', { name: 'Mes demandes' }).waitFor();
+  assert.equal(await banner.count(), 0);
+
+  // The client allows them, then looks elsewhere: a message and a status change show.
+  const client = await signIn('client', 'client-demo', { width: 1280, height: 800 });
+  await client.context.addInitScript(recordNotifications);
+  await client.page.reload();
+  await client.page.getByRole('button', { name: 'Activer les notifications' }).waitFor();
+  await client.context.grantPermissions(['notifications']);  // as the person would in the prompt
+  await client.page.getByRole('button', { name: 'Activer les notifications' }).click();
+  await client.page.getByRole('complementary', { name: 'Notifications' }).waitFor({ state: 'detached' });
+  await client.page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  const technician = await signIn('technician', 'technician-demo', { width: 1280, height: 800 });
+  await world.openRequest(technician);
+  await technician.page.getByLabel('Votre message').fill('Je me gare devant.');
+  await technician.page.getByLabel('Votre message').press('Enter');
+  await technician.page.locator('.message.mine:not(.pending)', { hasText: 'Je me gare devant.' }).waitFor();
+  await technician.page.getByRole('tab', { name: 'Infos' }).click();
+  await technician.page.getByRole('button', { name: 'Je suis sur place' }).click();
+  const shown = () => client.page.evaluate(() => window.shownNotifications);
+  await client.page.waitForFunction(() => window.shownNotifications.length >= 2);
+  assert.deepEqual(await shown(), [
+    { title: 'Leak under the kitchen sink', body: 'Je me gare devant.', tag: 'message-1' },
+    { title: 'Leak under the kitchen sink', body: 'Le technicien est sur place', tag: (await shown())[1].tag },
+  ]);
+  assert.match((await shown())[1].tag, /^event-\d+$/);
+  // Looking at the page, nothing is shown; hidden again, the next one is.
+  const setVisibility = (value) => client.page.evaluate((state) => {
+    Object.defineProperty(document, 'visibilityState', { value: state, configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, value);
+  await setVisibility('visible');
+  await technician.page.getByRole('tab', { name: 'Discussion' }).click();
+  for (const [text, visibility] of [['Je monte.', 'hidden'], ['Deuxième étage.', null]]) {
+    await technician.page.getByLabel('Votre message').fill(text);
+    await technician.page.getByLabel('Votre message').press('Enter');
+    await technician.page.locator('.message.mine:not(.pending)', { hasText: text }).waitFor();
+    if (visibility) await setVisibility(visibility);
+  }
+  await client.page.waitForFunction(() => window.shownNotifications.length >= 3);
+  assert.deepEqual((await shown()).map((n) => n.body),
+                   ['Je me gare devant.', 'Le technicien est sur place', 'Deuxième étage.']);
+  for (const side of [asked, client, technician]) assert.deepEqual(side.problems, []);
 });

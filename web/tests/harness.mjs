@@ -70,3 +70,18 @@ export function withServerAndBrowser(env = {}) {
   });
   return world;
 }
+
+// Records the notifications the page shows (Chromium's own go to the desktop, out of reach),
+// passing each on to the real Notification. For context.addInitScript().
+export function recordNotifications() {
+  const Real = window.Notification;
+  window.shownNotifications = [];
+  window.Notification = class extends Real {
+    constructor(title, options = {}) {
+      super(title, options);
+      window.shownNotifications.push({ title, body: options.body, tag: options.tag });
+    }
+    static get permission() { return Real.permission; }
+    static requestPermission() { return Real.requestPermission(); }
+  };
+}
