@@ -24,6 +24,7 @@ struct WebScene {
     std::ofstream(web_dir + "/index.html") << "<!doctype html><title>t</title>";
     std::ofstream(web_dir + "/app.js") << "export const x = '" << std::string(4000, 'x') << "';\n";
     std::ofstream(web_dir + "/notes.txt") << "not for browsers";
+    std::ofstream(web_dir + "/sw.js") << "self.addEventListener('fetch', () => {});\n";
     o.env["FIELDLINK_WEB_DIR"] = web_dir;
     o.plugins_enabled = "text,file,voice,video";
     return o;
@@ -52,6 +53,12 @@ TEST(WebClient, ThePageIsServedOnItsRoutesWithItsOwnPolicy) {
   EXPECT_EQ(script.status, 200);
   EXPECT_EQ(script.headers.at("Content-Type"), "text/javascript; charset=utf-8");
   EXPECT_NE(script.headers.at("Content-Security-Policy").find("sandbox"), std::string::npos);
+  // The service worker: scoped to the whole site, and allowed to fetch from it.
+  const auto worker = s.http.get("/static/sw.js");
+  EXPECT_EQ(worker.status, 200);
+  EXPECT_EQ(worker.headers.at("Service-Worker-Allowed"), "/");
+  EXPECT_EQ(worker.headers.at("Content-Security-Policy"), "default-src 'self'");
+  EXPECT_EQ(script.headers.count("Service-Worker-Allowed"), 0u);
 }
 
 TEST(WebClient, FilesAreRevalidatedByETagAndGzippedWhenAccepted) {

@@ -40,6 +40,7 @@ function loginView() {
     message.textContent = '';
     try {
       await login(username.value, password.value);
+      forgetAnswers();  // a browser shared with someone who did not sign out
       route();
     } catch (error) {
       message.textContent = error instanceof ApiError && error.status === 429
@@ -124,6 +125,27 @@ async function communicationView(requestId) {
   await Promise.all([chat.start(), tracking.start(), info.start()]);
 }
 
+// The API answers the service worker kept are one user's: not for the next.
+function forgetAnswers() {
+  navigator.serviceWorker?.controller?.postMessage({ type: 'forget-answers' });
+}
+
+// The service worker (sw.js) keeps the page for offline use: it is told which files this
+// page loaded once they all have, so it never keeps a list of its own to get out of date.
+async function keepForOffline() {
+  if (!('serviceWorker' in navigator)) return;
+  try {
+    const registration = await navigator.serviceWorker.register('/static/sw.js', { scope: '/' });
+    await navigator.serviceWorker.ready;
+    const files = performance.getEntriesByType('resource').map((e) => e.name)
+      .filter((url) => new URL(url).pathname.startsWith('/static/'));
+    (registration.active || navigator.serviceWorker.controller)
+      ?.postMessage({ type: 'cache-shell', urls: [`${location.origin}/`, ...new Set(files)] });
+  } catch {
+    // No offline page (a browser that refuses service workers here): everything else works.
+  }
+}
+
 // An address the page does not know (the server answered it with 404 and this page).
 function missingPageView() {
   show(h('h1', {}, t('page_missing')), h('p', {}, t('page_missing_detail')),
@@ -167,6 +189,7 @@ document.addEventListener('click', (e) => {
 });
 document.getElementById('logout').addEventListener('click', () => {
   session.clear();
+  forgetAnswers();
   alerts?.stop();
   alerts = null;
   me = null;
@@ -180,3 +203,4 @@ document.getElementById('lang').addEventListener('click', () => {
 window.addEventListener('popstate', route);
 setLanguage(currentLanguage());
 route();
+keepForOffline();

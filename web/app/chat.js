@@ -7,6 +7,7 @@ import { errorText, t } from './i18n.js';
 import { AttachmentCache, fileSize, messageBody } from './media.js';
 import { QuickActions } from './actions.js';
 import { CallView } from './call.js';
+import { Outbox } from './outbox.js';
 import { clockTime, dayLabel, sameDay } from './when.js';
 
 const kTypingIdleMs = 3000;
@@ -58,6 +59,7 @@ export class ChatView {
     this.scroller = h('div', { class: 'scroller' }, this.older, this.list);
     this.notice = h('p', { class: 'error notice', role: 'alert' });
     const calls = Boolean(settings?.video_calls) && 'RTCPeerConnection' in window;
+    this.outbox = new Outbox(me.id, conversation.id);
     this.callView = new CallView(conversation, me, (frame) => this.live?.send(frame) ?? false);
     this.actions = new QuickActions(phoneOfTheOther(conversation, me), {
       onFile: (file, type) => this.sendFile(file, type),
@@ -100,8 +102,22 @@ export class ChatView {
       onState: (state) => this.onState(state),
     });
     for (const m of messages) this.live.seen(m.id);
+    // What was sent before a reload and never acknowledged goes again (stored once at most).
+    for (const m of await this.outbox.waiting()) {
+      if (this.pending.has(m.client_id)) continue;
+      if (messages.some((x) => x.client_id === m.client_id)) {  // stored; its ack was lost
+        this.outbox.drop(m.client_id);
+        continue;
+      }
+      this.startSending(m.message_type, m.content, this.pendingBody(m.message_type, m.content), null, m.client_id);
+    }
     this.scrollToEnd();
     this.markRead();
+  }
+
+  // What a message waiting for its ack shows.
+  pendingBody(messageType, content) {
+    return h('span', { class: 'text' }, messageType === 'text' ? content.text : t('location_sending'));
   }
 
   stop() {
@@ -276,13 +292,16 @@ export class ChatView {
     if (!text) return;
     this.input.value = '';
     this.stopTyping();
-    this.startSending('text', { text }, h('span', { class: 'text' }, text));
+    this.startSending('text', { text }, this.pendingBody('text', { text }));
   }
 
   // Shows the message at the end as "sending…" and sends it; `content` null means the file
-  // is uploaded first.
-  startSending(messageType, content, body, file = null) {
-    const clientId = `w-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  // is uploaded first. `clientId`: a message from the outbox, sent before a reload.
+  startSending(messageType, content, body, file = null, clientId = null) {
+    if (clientId === null) {
+      clientId = `w-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+      if (content !== null) this.outbox.keep(clientId, messageType, content);
+    }
     const li = h('li', { class: `message mine pending ${messageType}`, 'data-client-id': clientId },
                  body, h('span', { class: 'meta' }, h('span', { class: 'status' }, t('sending'))));
     this.list.append(li);
@@ -314,7 +333,7 @@ export class ChatView {
     this.warn('');
     const content = { latitude: coords.latitude, longitude: coords.longitude };
     if (coords.accuracy !== null && coords.accuracy !== undefined) content.accuracy = coords.accuracy;
-    this.startSending('location', content, h('span', { class: 'text' }, t('location_sending')));
+    this.startSending('location', content, this.pendingBody('location', content));
   }
 
   warn(text) { this.notice.textContent = text; }
@@ -377,6 +396,7 @@ export class ChatView {
   refuse(clientId, reason) {
     const p = this.pending.get(clientId);
     if (!p) return;
+    this.outbox.drop(clientId);  // refused now, refused after a reload too
     p.refused = true;
     p.item.classList.add('failed', 'refused');
     p.item.querySelector('progress')?.remove();
@@ -392,6 +412,7 @@ export class ChatView {
   acknowledge(clientId, message) {
     const p = this.pending.get(clientId);
     if (!p) { this.show(message); return; }
+    this.outbox.drop(clientId);
     this.pending.delete(clientId);
     p.item.remove();
     this.show(message);

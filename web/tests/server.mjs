@@ -4,12 +4,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-// extraEnv: settings for this server (FIELDLINK_...), over the defaults below.
-export async function startServer(extraEnv = {}) {
+// extraEnv: settings for this server (FIELDLINK_...), over the defaults below. `again`: a
+// server stopped with stop({ keepData: true }), to start anew on its port and data (a
+// restart, as the page sees it).
+export async function startServer(extraEnv = {}, again = null) {
   const binary = process.env.FIELDLINK_SERVER_BIN;
   if (!binary) throw new Error('FIELDLINK_SERVER_BIN names the fieldlinkd to test');
-  const dir = mkdtempSync(join(tmpdir(), 'fieldlink-e2e-'));
-  const child = spawn(binary, ['--demo', '--port=0', `--data-dir=${join(dir, 'data')}`], {
+  const dir = again?.dir ?? mkdtempSync(join(tmpdir(), 'fieldlink-e2e-'));
+  const port = again ? new URL(again.url).port : '0';
+  const child = spawn(binary, ['--demo', `--port=${port}`, `--data-dir=${join(dir, 'data')}`], {
     env: { ...process.env, FIELDLINK_AUTH_JWT_SECRET: 'e2e-secret-0123456789abcdef0123456789abcdef',
            FIELDLINK_AUTH_PBKDF2_ITERATIONS: '1000', FIELDLINK_HTTP_ADDRESS: '127.0.0.1',
            ...extraEnv },
@@ -29,11 +32,12 @@ export async function startServer(extraEnv = {}) {
   });
   return {
     url,
+    dir,
     log: () => log,
-    async stop() {
+    async stop({ keepData = false } = {}) {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
-      rmSync(dir, { recursive: true, force: true });
+      if (!keepData) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

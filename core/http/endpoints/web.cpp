@@ -29,6 +29,13 @@ ApiResponse serve(Services& s, ApiRequest& r, const std::string& name, int statu
   response.headers["ETag"] = asset->etag;
   if (name.size() > 5 && name.compare(name.size() - 5, 5, ".html") == 0)
     response.headers["Content-Security-Policy"] = pagePolicy(s.map_tiles);
+  if (name == "sw.js") {
+    // The service worker keeps the whole site for offline use, so its scope is "/"; and it
+    // fetches from the origin, which the API's sandboxing policy (an opaque origin allowed
+    // nothing) would forbid.
+    response.headers["Service-Worker-Allowed"] = "/";
+    response.headers["Content-Security-Policy"] = "default-src 'self'";
+  }
   if (status == 200 && r.http().get("If-None-Match", "") == asset->etag) {
     response.status = 304;
     return response;
