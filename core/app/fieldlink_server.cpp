@@ -32,6 +32,7 @@
 #include "store/sqlite/sqlite_store.hpp"
 #include "tls/server_tls.hpp"
 #include "util/allocator.hpp"
+#include "util/build_info.hpp"
 
 namespace fieldlink {
 namespace {
@@ -85,6 +86,7 @@ struct SslLibrary {
 void FieldlinkServer::defineOptions(Poco::Util::OptionSet& options) {
   ServerApplication::defineOptions(options);
   options.addOption(Option("help", "h", "show the options and configuration keys"));
+  options.addOption(Option("version", "", "show the version, commit and build, and exit"));
   options.addOption(
       Option("config", "c", "configuration file (.properties)").argument("FILE").binding(""));
   options.addOption(Option("port", "p", "overrides http.port").argument("N"));
@@ -112,6 +114,9 @@ void FieldlinkServer::handleOption(const std::string& name, const std::string& v
   ServerApplication::handleOption(name, value);
   if (name == "help") {
     help_ = true;
+    stopOptionsProcessing();
+  } else if (name == "version") {
+    version_ = true;
     stopOptionsProcessing();
   } else if (name == "config") {
     config_file_ = value;
@@ -185,6 +190,10 @@ void FieldlinkServer::printHelp() const {
 int FieldlinkServer::main(const std::vector<std::string>&) {
   if (help_) {
     printHelp();
+    return EXIT_OK;
+  }
+  if (version_) {
+    std::cout << versionText();
     return EXIT_OK;
   }
   Settings settings;
@@ -300,6 +309,7 @@ int FieldlinkServer::serve(const Settings& settings) {
   door.start();
   std::cout << "fieldlinkd listening on " << url << std::endl;
   logger().information("listening on %s", door.address().toString());
+  logger().information("fieldlinkd %s (git %s)", buildInfo().version, buildInfo().commit);
   logger().information("memory allocator: %s", allocatorDescription());
   if (!settings.mysql)
     logger().information("SQLite %s, connection mutexes %s", std::string(sqlite3_libversion()),

@@ -31,6 +31,7 @@ class FieldlinkServer final : public Poco::Util::ServerApplication {
   int serve(const struct Settings& settings);
 
   bool help_ = false;
+  bool version_ = false;
   bool demo_ = false;
   std::string config_file_;
   std::string create_user_;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "metrics/server_metrics.hpp"
+#include "util/build_info.hpp"
 
 namespace fieldlink::metrics {
 namespace {
@@ -90,6 +91,10 @@ std::string prometheusText(const ServerMetrics& m) {
   out << "process_resident_memory_bytes " << residentBytes() << '\n';
   header(out, "process_open_fds", "gauge", "Open file descriptors.");
   out << "process_open_fds " << openDescriptors() << '\n';
+  const BuildInfo& build = buildInfo();
+  header(out, "fieldlink_build_info", "gauge", "The build: version, git commit, SDK API version.");
+  out << "fieldlink_build_info{version=\"" << labelValue(build.version) << "\",commit=\""
+      << labelValue(build.commit) << "\",sdk_api=\"" << build.sdk_api << "\"} 1\n";
   header(out, "fieldlink_uptime_seconds", "gauge", "Seconds since the server started.");
   out << "fieldlink_uptime_seconds "
       << std::chrono::duration<double>(std::chrono::steady_clock::now() - kStarted).count() << '\n';

@@ -2,6 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <regex>
+
+#include <fieldlink/sdk/api_version.hpp>
 
 #include "support/scene.hpp"
 #include "support/ws_client.hpp"
@@ -86,6 +89,30 @@ TEST(CommandLine, HelpListsEveryKeyWithItsEnvironmentName) {
   EXPECT_NE(output.find("FIELDLINK_HTTP_PORT"), std::string::npos) << output;
   EXPECT_NE(output.find("plugins.enabled"), std::string::npos);
   EXPECT_NE(output.find("--create-user"), std::string::npos);
+}
+
+TEST(CommandLine, VersionSaysTheBuildAndTheServerLogsAndServesTheSame) {
+  std::string output;
+  ASSERT_EQ(ServerProcess::runCommand({"--version"}, {}, output), 0) << output;
+  std::smatch found;
+  ASSERT_TRUE(std::regex_search(
+      output, found,
+      std::regex(R"(^fieldlinkd (\d+\.\d+\.\d+) \(git ([0-9a-f]{12}(-modified)?|unknown)\)\n)"
+                 R"(built with (gcc|clang) \d+, (libstdc\+\+|libc\+\+) .+\n)"
+                 R"(SDK API (\d+), Poco \d+\.\d+\.\d+\n$)")))
+      << output;
+  EXPECT_EQ(std::stoi(found[6]), sdk::kApiVersion);
+  const std::string version = found[1];
+  const std::string commit = found[2];
+  // The running server says the same in its log and its metrics.
+  ServerProcess server;
+  EXPECT_NE(server.log().find("fieldlinkd " + version + " (git " + commit + ")"), std::string::npos)
+      << server.log();
+  const auto metrics = HttpClient(server.port()).get("/metrics").body;
+  EXPECT_NE(metrics.find("fieldlink_build_info{version=\"" + version + "\",commit=\"" + commit +
+                         "\",sdk_api=\"" + std::to_string(sdk::kApiVersion) + "\"} 1"),
+            std::string::npos)
+      << metrics;
 }
 
 // The release and debug builds link jemalloc (core/CMakeLists.txt); the sanitizer builds
