@@ -24,6 +24,7 @@
 #include "app/demo_seed.hpp"
 #include "app/runtime.hpp"
 #include "app/settings.hpp"
+#include "app/unknown_keys.hpp"
 #include "domain/errors.hpp"
 #include "http/front_door.hpp"
 #include "http/request_dispatcher.hpp"
@@ -87,6 +88,8 @@ void FieldlinkServer::defineOptions(Poco::Util::OptionSet& options) {
   ServerApplication::defineOptions(options);
   options.addOption(Option("help", "h", "show the options and configuration keys"));
   options.addOption(Option("version", "", "show the version, commit and build, and exit"));
+  options.addOption(Option("check-config", "",
+                           "check the configuration (values, TLS files, unknown keys) and exit"));
   options.addOption(
       Option("config", "c", "configuration file (.properties)").argument("FILE").binding(""));
   options.addOption(Option("port", "p", "overrides http.port").argument("N"));
@@ -118,6 +121,8 @@ void FieldlinkServer::handleOption(const std::string& name, const std::string& v
   } else if (name == "version") {
     version_ = true;
     stopOptionsProcessing();
+  } else if (name == "check-config") {
+    check_config_ = true;
   } else if (name == "config") {
     config_file_ = value;
   } else if (name == "port") {
@@ -202,6 +207,7 @@ int FieldlinkServer::main(const std::vector<std::string>&) {
     // Unusable certificate files are a configuration error, reported before anything starts.
     if (settings.tls.enabled())
       tls::CertificatePair::load(settings.tls.certificate_file, settings.tls.key_file);
+    if (check_config_) return checkConfig();
     Poco::File(settings.data_dir).createDirectories();
   } catch (const Poco::Exception& e) {
     std::cerr << "fieldlinkd: configuration error: " << e.message() << std::endl;
@@ -228,6 +234,29 @@ int FieldlinkServer::main(const std::vector<std::string>&) {
     std::cerr << "fieldlinkd: " << e.what() << std::endl;
     return EXIT_SOFTWARE;
   }
+}
+
+std::vector<std::string> FieldlinkServer::unknownConfigKeys() const {
+  std::vector<std::string> given;
+  if (!config_file_.empty()) {
+    Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> file(
+        new Poco::Util::PropertyFileConfiguration(config_file_));
+    collectKeys(*file, "", given);
+  }
+  for (const auto& [key, value] : command_line_) given.push_back(key);
+  return unknownKeys(given);
+}
+
+// --check-config, once the values have been read and checked: what remains to say is the
+// keys that nothing reads.
+int FieldlinkServer::checkConfig() const {
+  const auto unknown = unknownConfigKeys();
+  for (const auto& line : unknown) std::cerr << "fieldlinkd: warning: " << line << std::endl;
+  std::cout << "fieldlinkd: configuration OK";
+  if (!unknown.empty())
+    std::cout << " (" << unknown.size() << (unknown.size() == 1 ? " warning)" : " warnings)");
+  std::cout << std::endl;
+  return EXIT_OK;
 }
 
 int FieldlinkServer::createUser(const Settings& settings) {
@@ -310,6 +339,7 @@ int FieldlinkServer::serve(const Settings& settings) {
   std::cout << "fieldlinkd listening on " << url << std::endl;
   logger().information("listening on %s", door.address().toString());
   logger().information("fieldlinkd %s (git %s)", buildInfo().version, buildInfo().commit);
+  for (const auto& line : unknownConfigKeys()) logger().warning("configuration: %s", line);
   logger().information("memory allocator: %s", allocatorDescription());
   if (!settings.mysql)
     logger().information("SQLite %s, connection mutexes %s", std::string(sqlite3_libversion()),

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include <Poco/Util/ServerApplication.h>
 
@@ -28,10 +29,14 @@ class FieldlinkServer final : public Poco::Util::ServerApplication {
   // SIGHUP with TLS on: reads the certificate and key files again.
   void reloadCertificate(tls::ServerTls& tls);
   int createUser(const struct Settings& settings);
+  // The config file's and --set's keys that fieldlink does not know, one line each.
+  std::vector<std::string> unknownConfigKeys() const;
+  int checkConfig() const;
   int serve(const struct Settings& settings);
 
   bool help_ = false;
   bool version_ = false;
+  bool check_config_ = false;
   bool demo_ = false;
   std::string config_file_;
   std::string create_user_;

@@ -1,6 +1,7 @@
 // fieldlinkd's one-off commands and start-up refusals.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <regex>
 
@@ -81,6 +82,43 @@ TEST(CommandLine, SecondServerOnATakenPortRefusesToStart) {
             0);
   EXPECT_NE(output.find("Address already in use"), std::string::npos) << output;
   EXPECT_TRUE(first.running());
+}
+
+TEST(CommandLine, CheckConfigPassesAGoodFileWarnsOfUnknownKeysAndFailsOnBadValues) {
+  TempDir dir;
+  const std::string data = dir.file("data");
+  const auto check = [&](const std::string& text, std::string& output) {
+    std::ofstream(dir.file("fieldlink.properties")) << text;
+    return ServerProcess::runCommand(
+        {"--config=" + dir.file("fieldlink.properties"), "--check-config"},
+        ServerProcess::baseEnvironment(), output);
+  };
+  std::string output;
+  EXPECT_EQ(
+      check("http.port = 9000\ndata.dir = " + data + "\nplugins.text.max_length = 500\n", output),
+      0)
+      << output;
+  EXPECT_NE(output.find("configuration OK"), std::string::npos) << output;
+  EXPECT_EQ(output.find("warning"), std::string::npos) << output;
+
+  // A misspelled key is named, with the key that was meant; the file is still usable.
+  EXPECT_EQ(check("http.prot = 9000\ndata.dir = " + data + "\n", output), 0) << output;
+  EXPECT_NE(output.find("unknown key 'http.prot' (did you mean 'http.port'?)"), std::string::npos)
+      << output;
+  EXPECT_NE(output.find("configuration OK (1 warning)"), std::string::npos) << output;
+
+  // A value out of range is an error, and nothing is created.
+  EXPECT_NE(check("http.port = 99999\ndata.dir = " + data + "\n", output), 0) << output;
+  EXPECT_NE(output.find("configuration error"), std::string::npos) << output;
+  EXPECT_FALSE(std::filesystem::exists(data));
+}
+
+TEST(CommandLine, UnknownKeysAreWarnedOfAtStart) {
+  ServerProcess::Options options;
+  options.extra_args.push_back("--set=ws.max_frame_byte=1000");
+  ServerProcess server(options);
+  EXPECT_NE(server.log().find("unknown key 'ws.max_frame_byte'"), std::string::npos)
+      << server.log();
 }
 
 TEST(CommandLine, HelpListsEveryKeyWithItsEnvironmentName) {
