@@ -8,7 +8,19 @@
 
 namespace fieldlink {
 
-// Every REST path of the server, in one place.
+// One path of the server: who may call it and what answers.
+struct RouteEntry {
+  const char* method;
+  std::string path;  // "/api/requests/{id}/assign/"
+  Access access;
+  ApiResponse (*endpoint)(Services&, ApiRequest&);
+};
+
+// Every path of the server, in one place. docs/openapi.yaml describes those of the API, and
+// a test holds the two together.
+const std::vector<RouteEntry>& routeTable();
+
+// The router over routeTable(), with the web page's fallback for unknown addresses.
 Router makeRoutes(Services& services);
 
 // The paths that take a multipart upload (POST), whose bodies may be as large as
