@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstddef>
 
+#include <Poco/String.h>
+
 #include "app/settings.hpp"
 
 namespace fieldlink {
@@ -24,13 +26,10 @@ std::size_t distance(const std::string& a, const std::string& b) {
   return row[b.size()];
 }
 
-bool startsWith(const std::string& text, const std::string& prefix) {
-  return text.compare(0, prefix.size(), prefix) == 0;
-}
-
 // plugins.<name>.<key>: a plugin's section, whose keys the plugin alone knows.
 bool isPluginSection(const std::string& key) {
-  return startsWith(key, "plugins.") && std::count(key.begin(), key.end(), '.') >= 2;
+  return Poco::startsWith(key, std::string("plugins.")) &&
+         std::count(key.begin(), key.end(), '.') >= 2;
 }
 
 }  // namespace
@@ -38,7 +37,7 @@ bool isPluginSection(const std::string& key) {
 std::vector<std::string> unknownKeys(const std::vector<std::string>& given) {
   std::vector<std::string> out;
   for (const auto& key : given) {
-    if (isPluginSection(key) || startsWith(key, "logging.")) continue;
+    if (isPluginSection(key) || Poco::startsWith(key, std::string("logging."))) continue;
     const auto& known = settingKeys();
     if (std::any_of(known.begin(), known.end(), [&](const SettingKey& k) { return key == k.key; }))
       continue;

@@ -8,6 +8,7 @@ import { api } from './api.js';
 import { h } from './dom.js';
 import { LiveConversation } from './live.js';
 import { t } from './i18n.js';
+import { systemText } from './media.js';
 
 const kAskedKey = 'fieldlink.notifications_asked';
 const kBodyLength = 140;
@@ -50,10 +51,8 @@ function eventText(n) {
   const data = n.data || {};
   switch (n.kind) {
     case 'assigned': return t('notify_assigned');
-    case 'status_changed': {
-      const key = `system_status_${data.status}`;
-      return t(key) !== key ? t(key) : n.body || n.title;
-    }
+    case 'status_changed':  // as the chat's system message says it
+      return systemText({ event: 'status_changed', status: data.status, text: n.body || n.title });
     case 'arriving_soon':
       return t('notify_arriving_soon', { minutes: Math.max(1, Math.round((data.eta_seconds || 0) / 60)) });
     case 'arrived': return t('notify_arrived');

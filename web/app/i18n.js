@@ -349,10 +349,16 @@ export function setLanguage(next) {
   document.documentElement.lang = next;
 }
 
+// The words for `key` when the page has them, else `fallback` (the server's own text, for
+// an error code or a status the page does not know).
+export function tOr(key, fallback, values = {}) {
+  return words[language][key] !== undefined ? t(key, values) : fallback;
+}
+
 // An API error in the page's language when its code has words here (`error_<code>`), else
 // the server's own detail (field errors, say, which name the field).
 export function errorText(code, detail) {
-  return words[language][`error_${code}`] !== undefined ? t(`error_${code}`) : detail;
+  return tOr(`error_${code}`, detail);
 }
 
 export function t(key, values = {}) {

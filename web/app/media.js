@@ -4,7 +4,7 @@
 import { apiBlob } from './api.js';
 import { h, withLinks } from './dom.js';
 import { icon } from './icons.js';
-import { currentLanguage, t } from './i18n.js';
+import { currentLanguage, t, tOr } from './i18n.js';
 import { openPhoto } from './viewer.js';
 
 // Photos every browser shows; others (HEIC) are offered as downloads.
@@ -124,16 +124,11 @@ export function systemText(c, participants = []) {
       return technician?.display_name ? t('system_assigned', { name: technician.display_name })
                                       : t('system_assigned_someone');
     }
-    case 'status_changed': {
-      const key = `system_status_${c.status}`;
-      const text = t(key);
-      if (text !== key) return text;  // a status the page has no words for: the server's text
-      break;
-    }
+    case 'status_changed':
+      return tOr(`system_status_${c.status}`, c.text ?? '');
     default:
-      break;
+      return c.text ?? '';
   }
-  return c.text ?? '';
 }
 
 // `participants`: the conversation's, to name people in system messages.

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { artifacts, recordNotifications, withServerAndBrowser } from './harness.mjs';
+import { artifacts, recordNotifications, setVisibility, withServerAndBrowser } from './harness.mjs';
 
 const world = withServerAndBrowser();
 
@@ -77,10 +77,7 @@ test('a declined call ends on both sides and is logged as declined', async () =>
   // The client has notifications on and looks at another window: the ring shows as one.
   await client.context.addInitScript(recordNotifications);
   await world.openRequest(client);
-  await client.page.evaluate(() => {
-    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
-    document.dispatchEvent(new Event('visibilitychange'));
-  });
+  await setVisibility(client.page, 'hidden');
   await technician.page.locator('button.call-start').click();
   await client.page.waitForFunction(() => window.shownNotifications.length > 0);
   const [ring] = await client.page.evaluate(() => window.shownNotifications);

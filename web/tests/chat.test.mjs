@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { artifacts, recordNotifications, withServerAndBrowser } from './harness.mjs';
+import { artifacts, recordNotifications, setVisibility, withServerAndBrowser } from './harness.mjs';
 
 const world = withServerAndBrowser();
 const signIn = (...rest) => world.signIn(...rest);
@@ -66,18 +66,14 @@ test('client and technician chat with typing, read ticks, and a reload without d
   await technician.page.getByRole('link', { name: 'Leak under the kitchen sink' }).click();
   await technician.page.locator('.state[data-state="online"]').waitFor();
   assert.equal(await technician.page.title(), 'Leak under the kitchen sink · fieldlink');
-  const setVisibility = (state) => technician.page.evaluate((value) => {
-    Object.defineProperty(document, 'visibilityState', { value, configurable: true });
-    document.dispatchEvent(new Event('visibilitychange'));
-  }, state);
-  await setVisibility('hidden');
+  await setVisibility(technician.page, 'hidden');
   for (const text of ['Vous êtes loin ?', 'Je vous attends.']) {
     await client.page.getByLabel('Votre message').fill(text);
     await client.page.getByLabel('Votre message').press('Enter');
     await technician.page.locator('.message.theirs', { hasText: text }).waitFor();
   }
   assert.equal(await technician.page.title(), '(2) Leak under the kitchen sink · fieldlink');
-  await setVisibility('visible');
+  await setVisibility(technician.page, 'visible');
   assert.equal(await technician.page.title(), 'Leak under the kitchen sink · fieldlink');
 
   // Web addresses in a message are links that open apart; nothing else becomes one.
@@ -267,10 +263,7 @@ test('notifications: asked for once after signing in, then shown for messages an
   await client.context.grantPermissions(['notifications']);  // as the person would in the prompt
   await client.page.getByRole('button', { name: 'Activer les notifications' }).click();
   await client.page.getByRole('complementary', { name: 'Notifications' }).waitFor({ state: 'detached' });
-  await client.page.evaluate(() => {
-    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
-    document.dispatchEvent(new Event('visibilitychange'));
-  });
+  await setVisibility(client.page, 'hidden');
   const technician = await signIn('technician', 'technician-demo', { width: 1280, height: 800 });
   await world.openRequest(technician);
   await technician.page.getByLabel('Votre message').fill('Je me gare devant.');
@@ -286,17 +279,13 @@ test('notifications: asked for once after signing in, then shown for messages an
   ]);
   assert.match((await shown())[1].tag, /^event-\d+$/);
   // Looking at the page, nothing is shown; hidden again, the next one is.
-  const setVisibility = (value) => client.page.evaluate((state) => {
-    Object.defineProperty(document, 'visibilityState', { value: state, configurable: true });
-    document.dispatchEvent(new Event('visibilitychange'));
-  }, value);
-  await setVisibility('visible');
+  await setVisibility(client.page, 'visible');
   await technician.page.getByRole('tab', { name: 'Discussion' }).click();
   for (const [text, visibility] of [['Je monte.', 'hidden'], ['Deuxième étage.', null]]) {
     await technician.page.getByLabel('Votre message').fill(text);
     await technician.page.getByLabel('Votre message').press('Enter');
     await technician.page.locator('.message.mine:not(.pending)', { hasText: text }).waitFor();
-    if (visibility) await setVisibility(visibility);
+    if (visibility) await setVisibility(client.page, visibility);
   }
   await client.page.waitForFunction(() => window.shownNotifications.length >= 3);
   assert.deepEqual((await shown()).map((n) => n.body),

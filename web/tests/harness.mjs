@@ -85,3 +85,12 @@ export function recordNotifications() {
     static requestPermission() { return Real.requestPermission(); }
   };
 }
+
+// Makes the page believe it is hidden or shown again (headless Chromium shows every page), as
+// a person switching windows would.
+export function setVisibility(page, state) {
+  return page.evaluate((value) => {
+    Object.defineProperty(document, 'visibilityState', { value, configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, state);
+}
