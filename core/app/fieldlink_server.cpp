@@ -101,8 +101,21 @@ void FieldlinkServer::defineOptions(Poco::Util::OptionSet& options) {
                            "create a user (password from FIELDLINK_PASSWORD "
                            "or standard input) and exit")
                         .argument("NAME"));
+  options.addOption(Option("role", "",
+                           "role for --create-user (default dispatcher), or the only role "
+                           "--list-users lists")
+                        .argument("ROLE"));
+  options.addOption(Option("list-users", "", "list the users (id, name, role, status) and exit"));
+  options.addOption(Option("disable-user", "",
+                           "stop a user from signing in, end their sessions and close their "
+                           "connections (within ws.access_check_interval), and exit")
+                        .argument("NAME"));
   options.addOption(
-      Option("role", "", "role for --create-user (default dispatcher)").argument("ROLE"));
+      Option("enable-user", "", "let a disabled user sign in again, and exit").argument("NAME"));
+  options.addOption(Option("reset-password", "",
+                           "set a user's password (from FIELDLINK_PASSWORD or standard input), "
+                           "end their sessions, and exit")
+                        .argument("NAME"));
   options.addOption(Option("backup", "",
                            "copy the database and attachments into DIR while the server may "
                            "run, and exit")
@@ -137,7 +150,15 @@ void FieldlinkServer::handleOption(const std::string& name, const std::string& v
   } else if (name == "demo") {
     demo_ = true;
   } else if (name == "create-user") {
-    create_user_ = value;
+    user_command_ = UserCommand{UserCommandKind::Create, value, std::nullopt};
+  } else if (name == "list-users") {
+    user_command_ = UserCommand{UserCommandKind::List, "", std::nullopt};
+  } else if (name == "disable-user") {
+    user_command_ = UserCommand{UserCommandKind::Disable, value, std::nullopt};
+  } else if (name == "enable-user") {
+    user_command_ = UserCommand{UserCommandKind::Enable, value, std::nullopt};
+  } else if (name == "reset-password") {
+    user_command_ = UserCommand{UserCommandKind::ResetPassword, value, std::nullopt};
   } else if (name == "role") {
     role_ = value;
   } else if (name == "backup") {
@@ -182,8 +203,9 @@ void FieldlinkServer::printHelp() const {
   Poco::Util::HelpFormatter help(options());
   help.setCommand(commandName());
   help.setUsage(
-      "[--config=FILE] [--port=N] [--data-dir=DIR] [--demo] [--create-user=NAME --role=ROLE] "
-      "[--backup=DIR | --restore=DIR]");
+      "[--config=FILE] [--port=N] [--data-dir=DIR] [--demo] [--create-user=NAME --role=ROLE | "
+      "--list-users [--role=ROLE] | --disable-user=NAME | --enable-user=NAME | "
+      "--reset-password=NAME | --backup=DIR | --restore=DIR]");
   help.setHeader("fieldlink server: chat between clients and field technicians.");
   help.format(std::cout);
   std::cout << "\nConfiguration keys (config file, then FIELDLINK_* environment, then --set):\n";
@@ -214,7 +236,7 @@ int FieldlinkServer::main(const std::vector<std::string>&) {
     return EXIT_CONFIG;
   }
   try {
-    if (!create_user_.empty()) return createUser(settings);
+    if (user_command_) return runUserCommand(settings);
     if (!backup_dir_.empty()) {
       backupTo(settings, backup_dir_, std::cout);
       return EXIT_OK;
@@ -259,23 +281,18 @@ int FieldlinkServer::checkConfig() const {
   return EXIT_OK;
 }
 
-int FieldlinkServer::createUser(const Settings& settings) {
-  const auto role = parseRole(role_);
-  if (!role) {
-    std::cerr << "fieldlinkd: --role must be client, technician or dispatcher" << std::endl;
-    return EXIT_USAGE;
-  }
-  std::string password;
-  if (Poco::Environment::has("FIELDLINK_PASSWORD")) {
-    password = Poco::Environment::get("FIELDLINK_PASSWORD");
-  } else {
-    std::getline(std::cin, password);
+int FieldlinkServer::runUserCommand(const Settings& settings) {
+  UserCommand command = *user_command_;
+  if (!role_.empty()) {
+    command.role = parseRole(role_);
+    if (!command.role) {
+      std::cerr << "fieldlinkd: --role must be client, technician or dispatcher" << std::endl;
+      return EXIT_USAGE;
+    }
   }
   Runtime runtime(settings, config());
-  const User user = runtime.accounts().createUser(
-      std::nullopt, {create_user_, password, create_user_, "", *role});
-  std::cout << "created " << toString(user.role) << " '" << user.username << "' with id "
-            << user.id.value << std::endl;
+  fieldlink::runUserCommand(
+      runtime.accounts(), command, [] { return passwordFromEnvironmentOr(std::cin); }, std::cout);
   return EXIT_OK;
 }
 

@@ -1,10 +1,13 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <Poco/Util/ServerApplication.h>
+
+#include "app/user_commands.hpp"
 
 namespace fieldlink {
 namespace tls {
@@ -28,7 +31,7 @@ class FieldlinkServer final : public Poco::Util::ServerApplication {
   void reloadPlugins(class Runtime& runtime);
   // SIGHUP with TLS on: reads the certificate and key files again.
   void reloadCertificate(tls::ServerTls& tls);
-  int createUser(const struct Settings& settings);
+  int runUserCommand(const struct Settings& settings);
   // The config file's and --set's keys that fieldlink does not know, one line each.
   std::vector<std::string> unknownConfigKeys() const;
   int checkConfig() const;
@@ -39,8 +42,8 @@ class FieldlinkServer final : public Poco::Util::ServerApplication {
   bool check_config_ = false;
   bool demo_ = false;
   std::string config_file_;
-  std::string create_user_;
-  std::string role_ = "dispatcher";
+  std::optional<UserCommand> user_command_;
+  std::string role_;  // --role, empty when not given
   std::string backup_dir_;
   std::string restore_dir_;
   std::map<std::string, std::string> command_line_;

@@ -64,7 +64,8 @@ Runtime::~Runtime() {
   notifications_->setPresence(nullptr);  // the hub goes first
   metrics_.websocket_connections = nullptr;
   bridge_.reset();  // nothing more from the other nodes
-  hub_.reset();     // closes the connections before the services they use go
+  access_watch_.reset();
+  hub_.reset();  // closes the connections before the services they use go
   presence_.reset();
   // Writes still queued complete (and call back into chat) before anything else goes.
   store_->write([](StoreSession&) {});
@@ -97,6 +98,8 @@ void Runtime::startHub() {
     bridge_ = std::make_unique<RedisBridge>(bus_, *settings_.redis);
   }
   services_->hub = hub_.get();
+  access_watch_ =
+      std::make_unique<ws::AccessWatch>(*store_, *hub_, settings_.ws.access_check_interval);
   ws::Hub* hub = hub_.get();
   metrics_.websocket_connections = [hub] { return hub->connectionCount(); };
   notifications_->setPresence([hub](std::int64_t user) { return hub->online(user); });

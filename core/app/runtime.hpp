@@ -20,6 +20,7 @@
 #include "plugins/plugin_store_reader.hpp"
 #include "store/store.hpp"
 #include "tracking/tracker.hpp"
+#include "ws/access_watch.hpp"
 #include "ws/hub.hpp"
 
 namespace fieldlink {
@@ -62,6 +63,7 @@ class Runtime {
   std::unique_ptr<Tracker> tracker_;
   std::unique_ptr<Notifications> notifications_;
   std::unique_ptr<ws::Hub> hub_;
+  std::unique_ptr<ws::AccessWatch> access_watch_;  // closes the sockets of disabled users
   std::unique_ptr<WebAssets> web_;
   AbuseLimits abuse_;
   std::unique_ptr<Services> services_;

@@ -163,6 +163,9 @@ const std::vector<SettingKey>& settingKeys() {
       {"ws.typing_timeout_ms", "5000", "a typing indicator ends by itself after this long"},
       {"ws.typing_throttle_ms", "2000", "least time between two relayed 'typing' frames"},
       {"ws.resume_max_messages", "5000", "most messages one resume replays (has_more beyond)"},
+      {"ws.access_check_interval", "2",
+       "seconds between looks for users disabled or given a new password, whose connections "
+       "are then closed (4401)"},
       // Poco's logging configuration, so that a server started without a file logs the same.
       {"logging.loggers.root.channel", "console", "where log lines go (a logging.channels name)"},
       {"logging.loggers.root.level", "information", "least important level logged"},
@@ -317,6 +320,7 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
   s.ws.max_connections_per_user = intIn(c, "ws.max_connections_per_user", 1, 1000000);
   s.ws.ping_interval = std::chrono::seconds(intIn(c, "ws.ping_interval", 1, 3600));
   s.ws.idle_timeout = std::chrono::seconds(intIn(c, "ws.idle_timeout", 2, 7200));
+  s.ws.access_check_interval = std::chrono::seconds(intIn(c, "ws.access_check_interval", 1, 600));
   s.ws.message_timeout = std::chrono::seconds(intIn(c, "ws.message_timeout", 1, 3600));
   s.ws.deflate_min_bytes = static_cast<std::size_t>(intIn(c, "ws.deflate_min_bytes", 0, 64 << 20));
   s.ws.typing_timeout = std::chrono::milliseconds(intIn(c, "ws.typing_timeout_ms", 100, 600000));

@@ -28,7 +28,8 @@ TokenService::TokenService(Options options) : options_(std::move(options)) {
   (void)keep_openssl_initialised;
 }
 
-std::string TokenService::issue(UserId user, TokenKind kind, TimePoint now) const {
+std::string TokenService::issue(UserId user, TokenKind kind, TimePoint now,
+                                std::int64_t generation) const {
   Poco::JWT::Token token;
   token.setType("JWT");
   token.setSubject(std::to_string(user.value));
@@ -36,6 +37,7 @@ std::string TokenService::issue(UserId user, TokenKind kind, TimePoint now) cons
   // Whole seconds: Poco writes fractional NumericDates, which some JWT libraries refuse.
   token.payload().set("iat", static_cast<Poco::Int64>(toEpochMs(now) / 1000));
   token.payload().set("exp", static_cast<Poco::Int64>(toEpochMs(now + lifetime(kind)) / 1000));
+  if (generation != 0) token.payload().set("gen", static_cast<Poco::Int64>(generation));
   Poco::JWT::Signer signer(options_.secret);
   return signer.sign(token, Poco::JWT::Signer::ALGO_HS256);
 }
@@ -78,8 +80,14 @@ TokenClaims TokenService::verifySignedToken(const std::string& jwt, TokenKind ex
   Poco::Int64 user = 0;
   if (!Poco::NumberParser::tryParse64(token.getSubject(), user) || user <= 0)
     throw Unauthorized(why, "token_not_valid");
+  Poco::Int64 generation = 0;
+  try {
+    generation = token.payload().optValue<Poco::Int64>("gen", 0);
+  } catch (const Poco::Exception&) {
+    throw Unauthorized(why, "token_not_valid");  // signed by us, so never; but not a number
+  }
   return TokenClaims{UserId(user), expected,
-                     fromEpochMs(token.getExpiration().epochMicroseconds() / 1000)};
+                     fromEpochMs(token.getExpiration().epochMicroseconds() / 1000), generation};
 }
 
 }  // namespace fieldlink

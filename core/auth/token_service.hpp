@@ -16,6 +16,8 @@ struct TokenClaims {
   UserId user;
   TokenKind kind = TokenKind::Access;
   TimePoint expires_at;
+  // The user's session generation when it was issued (0 for tokens that carry none).
+  std::int64_t generation = 0;
 };
 
 // JWT HS256 tokens. An access token cannot be used as a refresh token and the reverse.
@@ -28,7 +30,7 @@ class TokenService {
   };
   explicit TokenService(Options options);
 
-  std::string issue(UserId user, TokenKind kind, TimePoint now) const;
+  std::string issue(UserId user, TokenKind kind, TimePoint now, std::int64_t generation = 0) const;
   // Throws Unauthorized for a malformed, tampered, foreign, expired or wrong-kind token.
   TokenClaims verify(const std::string& token, TokenKind expected, TimePoint now) const;
 

@@ -22,31 +22,76 @@ User Accounts::createUser(const std::optional<User>& caller, const AccountInput&
   return store_.write([&](StoreSession& s) { return s.insertUser(user); });
 }
 
+namespace {
+
+// The user a verified token names, if the token still counts: the account exists, is not
+// disabled, and its sessions were not revoked since the token was issued.
+User holderOf(Store& store, const TokenClaims& claims) {
+  auto user = store.read([&](StoreSession& s) { return s.findUser(claims.user); });
+  if (!user) throw Unauthorized("User not found.", "user_not_found");
+  if (user->disabled) throw Unauthorized("This account is disabled.", "account_disabled");
+  if (claims.generation != user->session_generation)
+    throw Unauthorized("This session was ended; sign in again.", "session_revoked");
+  return std::move(*user);
+}
+
+}  // namespace
+
 TokenPair Accounts::obtainTokens(const std::string& username, const std::string& password) {
   const auto user = store_.read([&](StoreSession& s) { return s.findUserByUsername(username); });
   if (!user) {
     hasher_.burnVerifyTime(password);
   } else if (hasher_.verify(password, user->password_hash)) {
+    // Said only to whoever knows the password.
+    if (user->disabled) throw Unauthorized("This account is disabled.", "account_disabled");
     const auto now = nowMs();
-    return {tokens_.issue(user->id, TokenKind::Access, now),
-            tokens_.issue(user->id, TokenKind::Refresh, now)};
+    return {tokens_.issue(user->id, TokenKind::Access, now, user->session_generation),
+            tokens_.issue(user->id, TokenKind::Refresh, now, user->session_generation)};
   }
   throw Unauthorized("No active account found with the given credentials.", "invalid_credentials");
 }
 
 std::string Accounts::refreshAccess(const std::string& refresh_token) {
   const auto now = nowMs();
-  const TokenClaims claims = tokens_.verify(refresh_token, TokenKind::Refresh, now);
-  const auto user = store_.read([&](StoreSession& s) { return s.findUser(claims.user); });
-  if (!user) throw Unauthorized("User not found.", "user_not_found");
-  return tokens_.issue(user->id, TokenKind::Access, now);
+  const User user = holderOf(store_, tokens_.verify(refresh_token, TokenKind::Refresh, now));
+  return tokens_.issue(user.id, TokenKind::Access, now, user.session_generation);
 }
 
 User Accounts::authenticate(const std::string& access_token) {
-  const TokenClaims claims = tokens_.verify(access_token, TokenKind::Access, nowMs());
-  auto user = store_.read([&](StoreSession& s) { return s.findUser(claims.user); });
-  if (!user) throw Unauthorized("User not found.", "user_not_found");
-  return std::move(*user);
+  return holderOf(store_, tokens_.verify(access_token, TokenKind::Access, nowMs()));
+}
+
+std::vector<User> Accounts::listUsers(std::optional<Role> role) {
+  return store_.read([&](StoreSession& s) { return s.listUsers(role); });
+}
+
+User Accounts::changeAccess(const std::string& username,
+                            const std::function<void(UserAccess&)>& change) {
+  return store_.write([&](StoreSession& s) {
+    auto user = s.findUserByUsername(username);
+    if (!user) throw NotFound("No user named '" + username + "'.", "user_not_found");
+    UserAccess access{user->disabled, user->password_hash, user->session_generation, nowMs()};
+    change(access);
+    s.updateUserAccess(user->id, access);
+    return *s.findUser(user->id);
+  });
+}
+
+User Accounts::setDisabled(const std::string& username, bool disabled) {
+  return changeAccess(username, [&](UserAccess& access) {
+    // Disabling ends every session for good: enabling again does not bring them back.
+    if (disabled && !access.disabled) ++access.session_generation;
+    access.disabled = disabled;
+  });
+}
+
+User Accounts::resetPassword(const std::string& username, const std::string& password) {
+  rules::checkPassword(password);
+  const std::string hash = hasher_.hash(password);
+  return changeAccess(username, [&](UserAccess& access) {
+    access.password_hash = hash;
+    ++access.session_generation;
+  });
 }
 
 }  // namespace fieldlink

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -36,10 +37,21 @@ class Accounts {
 
   TokenPair obtainTokens(const std::string& username, const std::string& password);
   std::string refreshAccess(const std::string& refresh_token);
-  // The user an access token belongs to; Unauthorized when the token or the user is gone.
+  // The user an access token belongs to; Unauthorized when the token or the user is gone,
+  // the account is disabled or its sessions were ended after the token was issued.
   User authenticate(const std::string& access_token);
 
+  // The administrator's commands (fieldlinkd --list-users, ...): trusted callers only.
+  std::vector<User> listUsers(std::optional<Role> role);
+  // A disabled user cannot log in, refresh or use any token; disabling ends their sessions.
+  // NotFound when there is no such user.
+  User setDisabled(const std::string& username, bool disabled);
+  // Checks the password as registration does, and ends every session of the user.
+  User resetPassword(const std::string& username, const std::string& password);
+
  private:
+  User changeAccess(const std::string& username, const std::function<void(UserAccess&)>& change);
+
   Store& store_;
   const PasswordHasher& hasher_;
   const TokenService& tokens_;

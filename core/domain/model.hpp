@@ -23,6 +23,22 @@ struct User {
   std::string phone;
   std::string password_hash;
   TimePoint created_at;
+  // A disabled account cannot log in, refresh or use a token; an administrator's choice.
+  bool disabled = false;
+  // Tokens carry the generation they were issued in; a new password or a disabled account
+  // moves it on, and every older token stops working (on every node: it is in the store).
+  std::int64_t session_generation = 0;
+  // When `disabled` or the generation last changed: running servers look for such users to
+  // close their connections.
+  TimePoint access_changed_at{};
+};
+
+// What an administrator changes of an account's access (fieldlinkd --disable-user, ...).
+struct UserAccess {
+  bool disabled = false;
+  std::string password_hash;
+  std::int64_t session_generation = 0;
+  TimePoint access_changed_at{};
 };
 
 struct NewUser {

@@ -39,6 +39,10 @@ class StoreSession {
 
   virtual std::optional<User> findUser(UserId id) = 0;
   virtual std::optional<User> findUserByUsername(const std::string& username) = 0;
+  // Every user (or every user of `role`), by id.
+  virtual std::vector<User> listUsers(std::optional<Role> role) = 0;
+  // Users whose access changed at or after `since`, for closing their connections.
+  virtual std::vector<User> usersAccessChangedSince(TimePoint since) = 0;
   virtual std::optional<ServiceRequest> findRequest(RequestId id) = 0;
   // Newest first. With no filter field set, every request.
   virtual std::vector<ServiceRequest> listRequests(const RequestFilter& filter) = 0;
@@ -61,6 +65,9 @@ class StoreSession {
 
   // Throws Conflict when the username is taken.
   virtual User insertUser(const NewUser& user) = 0;
+  // Replaces the account's disabled flag, password hash, session generation and access
+  // change time. False when there is no such user.
+  virtual bool updateUserAccess(UserId id, const UserAccess& access) = 0;
   virtual ServiceRequest insertRequest(const NewServiceRequest& request) = 0;
   virtual void updateRequest(const ServiceRequest& request) = 0;
   virtual Conversation insertConversation(RequestId request,

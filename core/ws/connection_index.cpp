@@ -51,6 +51,12 @@ bool ConnectionIndex::hasConnection(std::int64_t user) const {
   return it != by_user_.end() && !it->second.empty();
 }
 
+std::vector<std::shared_ptr<Connection>> ConnectionIndex::connectionsOf(std::int64_t user) const {
+  std::shared_lock<std::shared_mutex> lock(mutex_);
+  const auto it = by_user_.find(user);
+  return it == by_user_.end() ? std::vector<std::shared_ptr<Connection>>{} : it->second;
+}
+
 std::size_t ConnectionIndex::size() const {
   std::shared_lock<std::shared_mutex> lock(mutex_);
   return open_;

@@ -35,6 +35,7 @@ class ConnectionIndex {
   std::optional<bool> remove(const std::shared_ptr<Connection>& connection);
 
   bool hasConnection(std::int64_t user) const;
+  std::vector<std::shared_ptr<Connection>> connectionsOf(std::int64_t user) const;
   std::size_t size() const;
   Audience participantsOf(std::int64_t conversation) const;
   // Everyone who shares a conversation with `user` (who hears of their presence).

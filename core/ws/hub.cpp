@@ -73,6 +73,20 @@ void Hub::publishPresence(const User& user, bool online) {
   bus_.publish(e, Routing{index_.peersOf(user.id.value), 0});
 }
 
+std::size_t Hub::endSessionsOf(const User& current) {
+  std::size_t ended = 0;
+  for (const auto& connection : index_.connectionsOf(current.id.value)) {
+    const User& opened_as = connection->user();
+    if (!current.disabled && opened_as.session_generation == current.session_generation) continue;
+    if (connection->closing()) continue;
+    // After the acks of what it already sent: nothing accepted goes unacknowledged.
+    connection->closeWhenSettled(close_code::kUnauthorized,
+                                 current.disabled ? "account disabled" : "session ended");
+    ++ended;
+  }
+  return ended;
+}
+
 bool Hub::online(std::int64_t user) const {
   return index_.hasConnection(user) || (presence_ && presence_->onlineElsewhere(user));
 }

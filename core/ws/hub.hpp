@@ -48,6 +48,9 @@ class Hub final : public ConnectionHandler {
   // With several nodes: presence shared through `presence` (outlives the hub), and message
   // delivery put in id order by `sequencer`. Call before serving.
   void joinCluster(PresenceDirectory& presence, std::unique_ptr<MessageSequencer> sequencer);
+  // Closes (4401) the user's connections opened with a session `current` no longer allows:
+  // the account is disabled, or its sessions were ended since. Returns how many.
+  std::size_t endSessionsOf(const User& current);
   // Open, admitted connections.
   std::size_t connectionCount() const { return index_.size(); }
   const WsSettings& settings() const { return settings_; }

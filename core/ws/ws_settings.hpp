@@ -23,6 +23,8 @@ struct WsSettings {
   std::chrono::milliseconds typing_timeout{5000};
   std::chrono::milliseconds typing_throttle{2000};
   int resume_max_messages = 5000;
+  // How often the store is asked for users disabled or given a new password.
+  std::chrono::seconds access_check_interval{2};
 };
 
 }  // namespace fieldlink::ws

@@ -70,6 +70,16 @@ ServerProcess::ServerProcess(Options options) : dir_(std::make_unique<TempDir>()
   launch();
 }
 
+int ServerProcess::command(const std::vector<std::string>& args, std::string& output,
+                           const std::string& stdin_text,
+                           const std::map<std::string, std::string>& extra_env) const {
+  auto env = launch_env_;
+  for (const auto& [k, v] : extra_env) env[k] = v;
+  std::vector<std::string> all{"--data-dir=" + data_dir_};
+  all.insert(all.end(), args.begin(), args.end());
+  return runCommand(all, env, output, stdin_text);
+}
+
 void ServerProcess::launch() {
   Poco::Process::Env process_env(launch_env_.begin(), launch_env_.end());
   process_ = std::make_unique<Poco::ProcessHandle>(Poco::Process::launch(

@@ -61,6 +61,11 @@ class ServerProcess {
                         const std::map<std::string, std::string>& env, std::string& output,
                         const std::string& stdin_text = "");
   static std::map<std::string, std::string> baseEnvironment();
+  // Runs a one-off command on this server's data and store (its environment, its data
+  // folder), as an operator would beside the running server.
+  int command(const std::vector<std::string>& args, std::string& output,
+              const std::string& stdin_text = "",
+              const std::map<std::string, std::string>& extra_env = {}) const;
 
  private:
   void launch();

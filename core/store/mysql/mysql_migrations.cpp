@@ -120,6 +120,11 @@ const std::vector<Migration>& migrations() {
                REFERENCES service_requests (id),
              CONSTRAINT notifications_conversation_fk FOREIGN KEY (conversation_id)
                REFERENCES conversations (id)))"}},
+      {4,
+       {"ALTER TABLE users ADD COLUMN disabled TINYINT NOT NULL DEFAULT 0, "
+        "ADD COLUMN session_generation BIGINT NOT NULL DEFAULT 0, "
+        "ADD COLUMN access_changed_at BIGINT NOT NULL DEFAULT 0, "
+        "ADD KEY users_access_changed_at (access_changed_at)"}},
   };
   return all;
 }

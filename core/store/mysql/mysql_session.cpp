@@ -27,7 +27,8 @@ std::optional<std::int64_t> optInt64(sql::ResultSet& rs, int column) {
 TimePoint time(sql::ResultSet& rs, int column) { return fromEpochMs(rs.getInt64(column)); }
 
 constexpr const char* kUserColumns =
-    "SELECT id, username, display_name, role, phone, password_hash, created_at FROM users ";
+    "SELECT id, username, display_name, role, phone, password_hash, created_at, disabled, "
+    "session_generation, access_changed_at FROM users ";
 
 User userFrom(sql::ResultSet& rs) {
   User u;
@@ -38,6 +39,9 @@ User userFrom(sql::ResultSet& rs) {
   u.phone = text(rs, 5);
   u.password_hash = text(rs, 6);
   u.created_at = time(rs, 7);
+  u.disabled = rs.getInt64(8) != 0;
+  u.session_generation = rs.getInt64(9);
+  u.access_changed_at = time(rs, 10);
   return u;
 }
 
@@ -199,6 +203,18 @@ std::optional<User> MysqlSession::findUserByUsername(const std::string& username
       select<User>(std::string(kUserColumns) + "WHERE username = ?", {username}, userFrom));
 }
 
+std::vector<User> MysqlSession::listUsers(std::optional<Role> role) {
+  if (role)
+    return select<User>(std::string(kUserColumns) + "WHERE role = ? ORDER BY id", {toString(*role)},
+                        userFrom);
+  return select<User>(std::string(kUserColumns) + "ORDER BY id", {}, userFrom);
+}
+
+std::vector<User> MysqlSession::usersAccessChangedSince(TimePoint since) {
+  return select<User>(std::string(kUserColumns) + "WHERE access_changed_at >= ? ORDER BY id",
+                      {toEpochMs(since)}, userFrom);
+}
+
 std::optional<ServiceRequest> MysqlSession::findRequest(RequestId id) {
   return firstOf(select<ServiceRequest>(std::string(kRequestColumns) + "WHERE id = ?", {id.value},
                                         requestFrom));
@@ -334,6 +350,16 @@ User MysqlSession::insertUser(const NewUser& user) {
       {user.username, user.display_name, toString(user.role), user.phone, user.password_hash,
        toEpochMs(user.created_at)});
   return *findUser(UserId(lastInsertId()));
+}
+
+bool MysqlSession::updateUserAccess(UserId id, const UserAccess& access) {
+  // Affected rows count changed rows only: a user found but unchanged counts as found.
+  const int changed = update(
+      "UPDATE users SET disabled = ?, password_hash = ?, session_generation = ?, "
+      "access_changed_at = ? WHERE id = ?",
+      {std::int64_t{access.disabled ? 1 : 0}, access.password_hash, access.session_generation,
+       toEpochMs(access.access_changed_at), id.value});
+  return changed == 1 || findUser(id).has_value();
 }
 
 ServiceRequest MysqlSession::insertRequest(const NewServiceRequest& request) {

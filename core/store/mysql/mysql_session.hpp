@@ -41,6 +41,8 @@ class MysqlSession final : public StoreSession {
 
   std::optional<User> findUser(UserId id) override;
   std::optional<User> findUserByUsername(const std::string& username) override;
+  std::vector<User> listUsers(std::optional<Role> role) override;
+  std::vector<User> usersAccessChangedSince(TimePoint since) override;
   std::optional<ServiceRequest> findRequest(RequestId id) override;
   std::vector<ServiceRequest> listRequests(const RequestFilter& filter) override;
   std::optional<Conversation> findConversation(ConversationId id) override;
@@ -56,6 +58,7 @@ class MysqlSession final : public StoreSession {
   std::optional<AttachmentRecord> findAttachment(std::int64_t id) override;
 
   User insertUser(const NewUser& user) override;
+  bool updateUserAccess(UserId id, const UserAccess& access) override;
   ServiceRequest insertRequest(const NewServiceRequest& request) override;
   void updateRequest(const ServiceRequest& request) override;
   Conversation insertConversation(RequestId request, const std::vector<Participant>& participants,

@@ -100,6 +100,13 @@ const std::vector<Migration>& migrations() {
              created_at INTEGER NOT NULL,
              read_at INTEGER))",
         "CREATE INDEX notifications_user ON notifications (user_id, id)"}},
+      {4,
+       {// Accounts an administrator disabled; the generation tokens must carry (a new password
+        // moves it on); when either last changed (epoch ms), for servers to find such users.
+        "ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE users ADD COLUMN session_generation INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE users ADD COLUMN access_changed_at INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX users_access_changed_at ON users (access_changed_at)"}},
   };
   return all;
 }

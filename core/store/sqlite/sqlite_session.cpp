@@ -79,8 +79,9 @@ AttachmentRecord attachmentOf(const Row& row) {
   return a;
 }
 
-#define FIELDLINK_USER_SELECT \
-  "SELECT id, username, display_name, role, phone, password_hash, created_at FROM users "
+#define FIELDLINK_USER_SELECT                                                             \
+  "SELECT id, username, display_name, role, phone, password_hash, created_at, disabled, " \
+  "session_generation, access_changed_at FROM users "
 
 // From a Row or a kept statement's current row.
 template <class R>
@@ -93,6 +94,9 @@ User userFrom(const R& row) {
   u.phone = row.text(4);
   u.password_hash = row.text(5);
   u.created_at = fromEpochMs(row.int64(6));
+  u.disabled = row.int64(7) != 0;
+  u.session_generation = row.int64(8);
+  u.access_changed_at = fromEpochMs(row.int64(9));
   return u;
 }
 
@@ -176,6 +180,23 @@ std::optional<User> SqliteSession::findUserByUsername(const std::string& usernam
   Statement st(db_);
   st << FIELDLINK_USER_SELECT "WHERE username = ? COLLATE NOCASE", bind(username);
   return firstOf(mapRows<User>(st, userFrom<Row>));
+}
+
+std::vector<User> SqliteSession::listUsers(std::optional<Role> role) {
+  Statement st(db_);
+  if (role) {
+    st << FIELDLINK_USER_SELECT "WHERE role = ? ORDER BY id", bind(toString(*role));
+  } else {
+    st << FIELDLINK_USER_SELECT "ORDER BY id";
+  }
+  return mapRows<User>(st, userFrom<Row>);
+}
+
+std::vector<User> SqliteSession::usersAccessChangedSince(TimePoint since) {
+  Statement st(db_);
+  st << FIELDLINK_USER_SELECT "WHERE access_changed_at >= ? ORDER BY id",
+      bind(static_cast<Poco::Int64>(toEpochMs(since)));
+  return mapRows<User>(st, userFrom<Row>);
 }
 
 std::optional<ServiceRequest> SqliteSession::findRequest(RequestId id) {
@@ -320,6 +341,16 @@ User SqliteSession::insertUser(const NewUser& user) {
       bind(user.username), bind(user.display_name), bind(toString(user.role)), bind(user.phone),
       bind(user.password_hash), bind(static_cast<Poco::Int64>(toEpochMs(user.created_at))), now;
   return *findUser(UserId(lastInsertId()));
+}
+
+bool SqliteSession::updateUserAccess(UserId id, const UserAccess& access) {
+  db_ << "UPDATE users SET disabled = ?, password_hash = ?, session_generation = ?, "
+         "access_changed_at = ? WHERE id = ?",
+      bind(static_cast<Poco::Int64>(access.disabled ? 1 : 0)), bind(access.password_hash),
+      bind(static_cast<Poco::Int64>(access.session_generation)),
+      bind(static_cast<Poco::Int64>(toEpochMs(access.access_changed_at))),
+      bind(static_cast<Poco::Int64>(id.value)), now;
+  return sqlite3_changes(prepared_.db()) == 1;
 }
 
 ServiceRequest SqliteSession::insertRequest(const NewServiceRequest& request) {

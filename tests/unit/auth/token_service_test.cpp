@@ -38,6 +38,18 @@ TEST(TokenService, IssuedAccessTokenVerifies) {
   EXPECT_EQ(claims.user, UserId(42));
 }
 
+TEST(TokenService, TheSessionGenerationTravelsInTheToken) {
+  const auto tokens = service();
+  EXPECT_EQ(
+      tokens.verify(tokens.issue(UserId(42), TokenKind::Refresh, kNow, 3), TokenKind::Refresh, kNow)
+          .generation,
+      3);
+  EXPECT_EQ(
+      tokens.verify(tokens.issue(UserId(42), TokenKind::Access, kNow), TokenKind::Access, kNow)
+          .generation,
+      0);
+}
+
 TEST(TokenService, ExpiredTokenIsRefused) {
   const auto tokens = service();
   const std::string jwt = tokens.issue(UserId(1), TokenKind::Access, kNow);

@@ -85,6 +85,49 @@ TEST_P(StoreTest, UsernamesAreUniqueIgnoringCase) {
   EXPECT_EQ(found->username, "Alice");
 }
 
+TEST_P(StoreTest, UsersAreListedAndTheirAccessChangedAndFound) {
+  const User alice = addUser("alice", Role::Client);
+  const User tom = addUser("tom", Role::Technician);
+  const auto all = store->read([](StoreSession& s) { return s.listUsers(std::nullopt); });
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].username, "alice");
+  EXPECT_FALSE(all[0].disabled);
+  EXPECT_EQ(all[0].session_generation, 0);
+  const auto technicians =
+      store->read([](StoreSession& s) { return s.listUsers(Role::Technician); });
+  ASSERT_EQ(technicians.size(), 1u);
+  EXPECT_EQ(technicians[0].id, tom.id);
+
+  const TimePoint changed_at = fromEpochMs(1'900'000'000'000);
+  EXPECT_TRUE(store->write([&](StoreSession& s) {
+    return s.updateUserAccess(alice.id, {true, "new-hash", 3, changed_at});
+  }));
+  // The same values again still find the user (MySQL counts changed rows only).
+  EXPECT_TRUE(store->write([&](StoreSession& s) {
+    return s.updateUserAccess(alice.id, {true, "new-hash", 3, changed_at});
+  }));
+  EXPECT_FALSE(store->write([&](StoreSession& s) {
+    return s.updateUserAccess(UserId(alice.id.value + 100), {true, "x", 1, changed_at});
+  }));
+  const auto found = store->read([&](StoreSession& s) { return s.findUser(alice.id); });
+  ASSERT_TRUE(found);
+  EXPECT_TRUE(found->disabled);
+  EXPECT_EQ(found->password_hash, "new-hash");
+  EXPECT_EQ(found->session_generation, 3);
+  EXPECT_EQ(found->access_changed_at, changed_at);
+
+  const auto changed = store->read([&](StoreSession& s) {
+    return s.usersAccessChangedSince(changed_at - std::chrono::seconds(1));
+  });
+  ASSERT_EQ(changed.size(), 1u);
+  EXPECT_EQ(changed[0].id, alice.id);
+  EXPECT_TRUE(store
+                  ->read([&](StoreSession& s) {
+                    return s.usersAccessChangedSince(changed_at + std::chrono::seconds(1));
+                  })
+                  .empty());
+}
+
 TEST_P(StoreTest, MessagesRoundTripWithContentAndClientId) {
   const auto c = addConversation();
   const Message sent = append(c, users[0], "héllo ✓", "c-1");
