@@ -1,14 +1,18 @@
 #include "app/backup_commands.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <stdexcept>
+#include <vector>
 
+#include <Poco/DateTimeFormatter.h>
 #include <Poco/DirectoryIterator.h>
 #include <Poco/File.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Path.h>
+#include <Poco/Timestamp.h>
 #include <fieldlink/sdk/time.hpp>
 
 #include "app/data_lock.hpp"
@@ -21,6 +25,7 @@ namespace {
 constexpr const char* kDatabaseFile = "fieldlink.db";
 constexpr const char* kAttachmentsFolder = "attachments";
 constexpr const char* kManifestFile = "backup.json";
+const std::string kRotatingPrefix = "fieldlink-";
 
 std::string inside(const std::string& dir, const std::string& name) {
   return Poco::Path(dir).makeDirectory().setFileName(name).toString();
@@ -65,6 +70,36 @@ void backupTo(const Settings& settings, const std::string& dir, std::ostream& ou
   Poco::File(manifest_path + ".partial").renameTo(manifest_path);
   out << "backed up " << settings.database_path << " and " << blobs << " attachments to " << dir
       << std::endl;
+}
+
+std::string backupRotating(const Settings& settings, std::ostream& out) {
+  Poco::File(settings.backup_dir).createDirectories();
+  // Names sort as the times they were made: fieldlink-20261203T120000.123Z.
+  const std::string name =
+      kRotatingPrefix + Poco::DateTimeFormatter::format(Poco::Timestamp(), "%Y%m%dT%H%M%S.%iZ");
+  const std::string dir =
+      Poco::Path(settings.backup_dir).makeDirectory().pushDirectory(name).toString();
+  backupTo(settings, dir, out);
+
+  std::vector<std::string> complete;
+  for (Poco::DirectoryIterator it(settings.backup_dir), end; it != end; ++it) {
+    if (!it->isDirectory() || it.name().rfind(kRotatingPrefix, 0) != 0) continue;
+    if (Poco::File(inside(it.path().toString(), kManifestFile)).exists()) {
+      complete.push_back(it.name());
+    } else if (it.name() < name) {
+      out << "removed incomplete backup " << it.path().toString() << std::endl;
+      it->remove(true);
+    }
+  }
+  std::sort(complete.begin(), complete.end());
+  const std::size_t keep = static_cast<std::size_t>(settings.backup_keep);
+  for (std::size_t i = 0; i + keep < complete.size(); ++i) {
+    const std::string old =
+        Poco::Path(settings.backup_dir).makeDirectory().pushDirectory(complete[i]).toString();
+    Poco::File(old).remove(true);
+    out << "removed old backup " << old << std::endl;
+  }
+  return dir;
 }
 
 void restoreFrom(const Settings& settings, const std::string& dir, std::ostream& out) {

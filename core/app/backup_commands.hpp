@@ -14,6 +14,11 @@ namespace fieldlink {
 // empty. Throws std::runtime_error.
 void backupTo(const Settings& settings, const std::string& dir, std::ostream& out);
 
+// --backup without a folder (the systemd timer's): a backup into a new dated folder of
+// settings.backup_dir, then the oldest complete backups there beyond settings.backup_keep
+// deleted, and incomplete ones (cut short) older than the new one. Returns the new folder.
+std::string backupRotating(const Settings& settings, std::ostream& out);
+
 // Puts a complete backup in place of a server's data: checks the backup's database, takes
 // the data lock (the server must be stopped), and refuses when a database is already there.
 // Attachments are checked against their checksums as they are copied. Throws

@@ -118,8 +118,9 @@ void FieldlinkServer::defineOptions(Poco::Util::OptionSet& options) {
                         .argument("NAME"));
   options.addOption(Option("backup", "",
                            "copy the database and attachments into DIR while the server may "
-                           "run, and exit")
-                        .argument("DIR"));
+                           "run, and exit; without DIR, into a dated folder of backup.dir, "
+                           "keeping the last backup.keep")
+                        .argument("DIR", false));
   options.addOption(Option("restore", "",
                            "put a backup from DIR in place of the (stopped) server's data, "
                            "and exit")
@@ -162,6 +163,7 @@ void FieldlinkServer::handleOption(const std::string& name, const std::string& v
   } else if (name == "role") {
     role_ = value;
   } else if (name == "backup") {
+    backup_ = true;
     backup_dir_ = value;
   } else if (name == "restore") {
     restore_dir_ = value;
@@ -205,7 +207,7 @@ void FieldlinkServer::printHelp() const {
   help.setUsage(
       "[--config=FILE] [--port=N] [--data-dir=DIR] [--demo] [--create-user=NAME --role=ROLE | "
       "--list-users [--role=ROLE] | --disable-user=NAME | --enable-user=NAME | "
-      "--reset-password=NAME | --backup=DIR | --restore=DIR]");
+      "--reset-password=NAME | --backup[=DIR] | --restore=DIR]");
   help.setHeader("fieldlink server: chat between clients and field technicians.");
   help.format(std::cout);
   std::cout << "\nConfiguration keys (config file, then FIELDLINK_* environment, then --set):\n";
@@ -237,8 +239,11 @@ int FieldlinkServer::main(const std::vector<std::string>&) {
   }
   try {
     if (user_command_) return runUserCommand(settings);
-    if (!backup_dir_.empty()) {
-      backupTo(settings, backup_dir_, std::cout);
+    if (backup_) {
+      if (backup_dir_.empty())
+        backupRotating(settings, std::cout);
+      else
+        backupTo(settings, backup_dir_, std::cout);
       return EXIT_OK;
     }
     if (!restore_dir_.empty()) {

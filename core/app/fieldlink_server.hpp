@@ -44,7 +44,8 @@ class FieldlinkServer final : public Poco::Util::ServerApplication {
   std::string config_file_;
   std::optional<UserCommand> user_command_;
   std::string role_;  // --role, empty when not given
-  std::string backup_dir_;
+  bool backup_ = false;
+  std::string backup_dir_;  // empty: a dated folder of backup.dir
   std::string restore_dir_;
   std::map<std::string, std::string> command_line_;
 };

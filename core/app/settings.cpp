@@ -90,6 +90,9 @@ const std::vector<SettingKey>& settingKeys() {
       {"store.mysql.connect_timeout", "5", "seconds to wait for the database to answer a connect"},
       {"store.batch_max", "1024", "most writes committed together in one transaction"},
       {"attachments.dir", "", "folder of uploaded files; empty: <data.dir>/attachments"},
+      {"backup.dir", "",
+       "where --backup without a folder puts dated backups; empty: <data.dir>/backups"},
+      {"backup.keep", "7", "complete backups --backup without a folder keeps in backup.dir"},
       {"attachments.max_bytes", "104857600", "largest upload of any type (413 beyond)"},
       {"attachments.unreferenced_ttl", "86400",
        "seconds before an upload no message uses is deleted"},
@@ -272,6 +275,10 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
     s.attachments_dir =
         Poco::Path(s.data_dir).makeDirectory().pushDirectory("attachments").toString();
   s.attachments_max_bytes = intIn(c, "attachments.max_bytes", 1024, 2147483647);
+  s.backup_dir = c.getString("backup.dir");
+  if (s.backup_dir.empty())
+    s.backup_dir = Poco::Path(s.data_dir).makeDirectory().pushDirectory("backups").toString();
+  s.backup_keep = intIn(c, "backup.keep", 1, 10000);
   s.attachments_unreferenced_ttl =
       std::chrono::seconds(intIn(c, "attachments.unreferenced_ttl", 1, 365 * 86400));
   s.attachments_purge_interval =

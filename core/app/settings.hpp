@@ -71,6 +71,8 @@ struct Settings {
   bool dev_mode = false;
   ws::WsSettings ws;
   std::string attachments_dir;
+  std::string backup_dir;  // dated backups of --backup without a folder
+  int backup_keep = 7;     // how many of them are kept
   std::int64_t attachments_max_bytes = 100 << 20;
   std::chrono::seconds attachments_unreferenced_ttl{86400};
   std::chrono::seconds attachments_purge_interval{600};

@@ -3,6 +3,7 @@
 // of the backup, with nothing acknowledged before the backup began missing.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <thread>
@@ -117,6 +118,52 @@ TEST(Backup, ASecondServerOnTheSameDataIsRefused) {
     EXPECT_NE(std::string(e.what()).find("another fieldlinkd"), std::string::npos) << e.what();
   }
   EXPECT_EQ(s.api.sendText(s.client, s.conversation_id, "still here").status, 201);
+}
+
+// The package's daily timer runs `fieldlinkd --backup` without a folder: dated backups in
+// backup.dir, the newest backup.keep of them kept, and the newest restores.
+TEST(Backup, TheTimersCommandKeepsTheNewestBackupsAndTheNewestRestores) {
+  FIELDLINK_SQLITE_ONLY();
+  Scene s;
+  TempDir work;
+  const std::string backups = work.file("backups");
+  std::string output;
+  for (int i = 1; i <= 3; ++i) {
+    ASSERT_EQ(
+        s.api.sendText(s.client, s.conversation_id, "before backup " + std::to_string(i)).status,
+        201);
+    ASSERT_EQ(s.server.command({"--backup", "--set=backup.dir=" + backups, "--set=backup.keep=2"},
+                               output),
+              0)
+        << output;
+  }
+  EXPECT_NE(output.find("removed old backup"), std::string::npos) << output;
+  // A backup cut short (no backup.json) is not counted, and goes at the next run.
+  Poco::File(backups + "/fieldlink-20000101T000000.000Z").createDirectories();
+  ASSERT_EQ(
+      s.server.command({"--backup", "--set=backup.dir=" + backups, "--set=backup.keep=2"}, output),
+      0)
+      << output;
+  EXPECT_NE(output.find("removed incomplete backup"), std::string::npos) << output;
+  std::vector<std::string> kept;
+  Poco::File(backups).list(kept);
+  std::sort(kept.begin(), kept.end());
+  ASSERT_EQ(kept.size(), 2u);
+  for (const auto& name : kept) EXPECT_EQ(name.rfind("fieldlink-", 0), 0u) << name;
+
+  const std::string restored_dir = work.file("restored");
+  ASSERT_EQ(fieldlinkd({"--data-dir=" + restored_dir, "--restore=" + backups + "/" + kept.back()},
+                       output),
+            0)
+      << output;
+  ServerProcess::Options restored_options;
+  restored_options.data_dir = restored_dir;
+  restored_options.bootstrap_dispatcher = false;
+  ServerProcess restored_server(restored_options);
+  ApiClient restored_api(restored_server.port());
+  const auto history = restored_api.history(restored_api.login("alice"), s.conversation_id);
+  ASSERT_FALSE(history.empty());
+  EXPECT_EQ(history.back()->getObject("content")->getValue<std::string>("text"), "before backup 3");
 }
 
 }  // namespace
