@@ -13,6 +13,7 @@ packages=(
   ffmpeg libimage-exiftool-perl libheif-examples
   libjs-leaflet
   curl python3 openssl
+  dpkg-dev systemd
   "$@"
 )
 

@@ -5,7 +5,8 @@
 #                              SQLite), then the store and integration tests of the Debug build
 #                              again on MariaDB, then every fuzzing seed replayed through its
 #                              libFuzzer target, then the browser client's end-to-end tests in
-#                              headless Chromium
+#                              headless Chromium; between them the Debian package is built,
+#                              installed, smoke-tested and removed (scripts/package-test.sh)
 #   scripts/test.sh debug      one preset only (debug, release or asan), on SQLite
 #   scripts/test.sh mariadb    the Debug build's store and integration tests on MariaDB
 set -euo pipefail
@@ -44,6 +45,8 @@ done
 if [[ $everything == 1 ]]; then
   echo "== debug on MariaDB: test" >&2
   on_mariadb debug
+  echo "== package: build, install, smoke test" >&2
+  scripts/package-test.sh debug
   echo "== fuzz: replay seeds" >&2
   scripts/fuzz.sh replay
   echo "== web: end-to-end in Chromium" >&2
