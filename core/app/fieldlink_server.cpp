@@ -2,8 +2,10 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <set>
 
 #include <Poco/AutoPtr.h>
+#include <Poco/DirectoryIterator.h>
 #include <Poco/Environment.h>
 #include <Poco/File.h>
 #include <Poco/Net/NetSSL.h>
@@ -53,13 +55,26 @@ void collectKeys(const Poco::Util::AbstractConfiguration& config, const std::str
   for (const auto& key : keys) collectKeys(config, base.empty() ? key : base + "." + key, out);
 }
 
-// FIELDLINK_PLUGINS_<NAME>_<KEY> sets plugins.<name>.<key> for each enabled plugin, so a
+// The plugins whose FIELDLINK_PLUGINS_<NAME>_<KEY> variables count: every name of
+// plugins.enabled, and every plugin file in plugins.dir, since a dispatcher may enable any of
+// them at run time.
+std::set<std::string> pluginNames(const std::string& enabled, const std::string& plugins_dir) {
+  Poco::StringTokenizer listed(
+      enabled, ",", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+  std::set<std::string> names(listed.begin(), listed.end());
+  try {
+    for (Poco::DirectoryIterator it(plugins_dir), end; it != end; ++it)
+      if (it.path().getExtension() == "so") names.insert(it.path().getBaseName());
+  } catch (const Poco::Exception&) {
+    // No such folder: the start reports it when it loads the plugins.
+  }
+  return names;
+}
+
+// FIELDLINK_PLUGINS_<NAME>_<KEY> sets plugins.<name>.<key> for each of `names`, so a
 // plugin's section can be set from the environment without a config file.
-void addPluginEnvironment(const Poco::Util::AbstractConfiguration& config,
+void addPluginEnvironment(const std::set<std::string>& names,
                           Poco::Util::MapConfiguration& environment) {
-  Poco::StringTokenizer names(
-      config.getString("plugins.enabled", ""), ",",
-      Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
   for (char** variable = environ; *variable; ++variable) {
     const std::string entry(*variable);
     const auto eq = entry.find('=');
@@ -198,7 +213,16 @@ void FieldlinkServer::addLayers(Poco::Util::LayeredConfiguration& target) const 
     if (Poco::Environment::has(name)) environment->setString(key, Poco::Environment::get(name));
   }
   target.add(environment, kEnvironmentPriority);
-  addPluginEnvironment(target, *environment);
+  // --set wins over both layers; it is applied after them (initialize, reloadPlugins).
+  const auto commandLineOr = [&](const std::string& key,
+                                 const Poco::Util::AbstractConfiguration& layers) {
+    const auto given = command_line_.find(key);
+    return given != command_line_.end() ? given->second : layers.getString(key, "");
+  };
+  // The folder as the running application resolves it (${application.dir}).
+  addPluginEnvironment(
+      pluginNames(commandLineOr("plugins.enabled", target), commandLineOr("plugins.dir", config())),
+      *environment);
 }
 
 void FieldlinkServer::printHelp() const {

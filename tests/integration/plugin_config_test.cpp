@@ -78,5 +78,25 @@ TEST(PluginConfig, PluginSectionsAreConfigurableFromTheEnvironment) {
   EXPECT_EQ(scene.api.sendText(scene.client, scene.conversation_id, "0123456789a").status, 400);
 }
 
+// A plugin enabled by a dispatcher while the server runs, or only through --set, reads its
+// FIELDLINK_PLUGINS_* variables as one enabled in the configuration does.
+TEST(PluginConfig, TheEnvironmentCountsForPluginsEnabledAtRunTimeOrThroughSet) {
+  ServerProcess::Options at_run_time;
+  at_run_time.plugins_enabled = "file";
+  at_run_time.env["FIELDLINK_PLUGINS_TEXT_MAX_LENGTH"] = "10";
+  Scene later(at_run_time);
+  EXPECT_EQ(later.api.sendText(later.client, later.conversation_id, "short").status, 400)
+      << "text is not enabled yet";
+  ASSERT_EQ(later.api.http().post("/api/plugins/text/enable/", "{}", later.dispatcher).status, 200);
+  EXPECT_EQ(later.api.sendText(later.client, later.conversation_id, "0123456789").status, 201);
+  EXPECT_EQ(later.api.sendText(later.client, later.conversation_id, "0123456789a").status, 400);
+
+  ServerProcess::Options through_set = at_run_time;
+  through_set.extra_args = {"--set=plugins.enabled=text"};
+  Scene set(through_set);
+  EXPECT_EQ(set.api.sendText(set.client, set.conversation_id, "0123456789").status, 201);
+  EXPECT_EQ(set.api.sendText(set.client, set.conversation_id, "0123456789a").status, 400);
+}
+
 }  // namespace
 }  // namespace fieldlink::testing
