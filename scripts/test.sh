@@ -5,8 +5,10 @@
 #                              SQLite), then the store and integration tests of the Debug build
 #                              again on MariaDB, then every fuzzing seed replayed through its
 #                              libFuzzer target, then the browser client's end-to-end tests in
-#                              headless Chromium; between them the Debian package is built,
-#                              installed, smoke-tested and removed (scripts/package-test.sh)
+#                              headless Chromium; between them docs/ is checked (OpenAPI
+#                              schema, alerting rules: scripts/check-docs.sh) and the Debian
+#                              package built, installed, smoke-tested and removed
+#                              (scripts/package-test.sh)
 #   scripts/test.sh debug      one preset only (debug, release or asan), on SQLite
 #   scripts/test.sh mariadb    the Debug build's store and integration tests on MariaDB
 set -euo pipefail
@@ -45,6 +47,8 @@ done
 if [[ $everything == 1 ]]; then
   echo "== debug on MariaDB: test" >&2
   on_mariadb debug
+  echo "== docs: OpenAPI schema, alerting rules" >&2
+  scripts/check-docs.sh
   echo "== package: build, install, smoke test" >&2
   scripts/package-test.sh debug
   echo "== fuzz: replay seeds" >&2

@@ -3,6 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstring>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include <Poco/JSON/Parser.h>
@@ -91,6 +96,39 @@ TEST(Monitoring, PluginErrorsAreCountedByPlugin) {
   EXPECT_EQ(sample(s.api.http().get("/metrics").body,
                    "fieldlink_plugin_errors_total{plugin=\"throwing\"}"),
             1);
+}
+
+// docs/monitoring/: the Grafana dashboard and the alerting rules name only metrics a real
+// server serves (a renamed metric would leave a panel empty and an alert silent).
+TEST(Monitoring, TheDashboardAndAlertsUseOnlyMetricsTheServerServes) {
+  Scene scene;
+  const std::string page = scene.api.http().get("/metrics").body;
+  std::set<std::string> served;
+  const std::regex type_line("^# TYPE ([a-z_]+) ");
+  std::istringstream lines(page);
+  for (std::string line; std::getline(lines, line);) {
+    std::smatch match;
+    if (std::regex_search(line, match, type_line)) served.insert(match[1]);
+  }
+  ASSERT_GT(served.size(), 10u) << page;
+  for (const char* file : {"fieldlink-dashboard.json", "fieldlink-alerts.yml"}) {
+    std::ifstream in(std::string(FIELDLINK_SOURCE_DIR) + "/docs/monitoring/" + file);
+    ASSERT_TRUE(in) << file;
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::regex metric("\\b((fieldlink|process)_[a-z_]+)");
+    std::size_t named = 0;
+    for (std::sregex_iterator it(text.begin(), text.end(), metric), end; it != end; ++it) {
+      std::string name = (*it)[1];
+      for (const char* suffix : {"_bucket", "_sum", "_count"})
+        if (!served.count(name) && name.size() > std::strlen(suffix) &&
+            name.compare(name.size() - std::strlen(suffix), std::string::npos, suffix) == 0)
+          name.erase(name.size() - std::strlen(suffix));
+      if (name.rfind("fieldlink-", 0) == 0) continue;
+      EXPECT_TRUE(served.count(name)) << file << " uses " << name << ", which /metrics lacks";
+      ++named;
+    }
+    EXPECT_GE(named, 4u) << file;  // the regex found them at all
+  }
 }
 
 TEST(Monitoring, HealthAndReadiness) {
