@@ -28,8 +28,8 @@ TokenService::TokenService(Options options) : options_(std::move(options)) {
   (void)keep_openssl_initialised;
 }
 
-std::string TokenService::issue(UserId user, TokenKind kind, TimePoint now,
-                                std::int64_t generation) const {
+std::string TokenService::issue(UserId user, TokenKind kind, TimePoint now, std::int64_t generation,
+                                const std::string& token_id, const std::string& family) const {
   Poco::JWT::Token token;
   token.setType("JWT");
   token.setSubject(std::to_string(user.value));
@@ -38,6 +38,8 @@ std::string TokenService::issue(UserId user, TokenKind kind, TimePoint now,
   token.payload().set("iat", static_cast<Poco::Int64>(toEpochMs(now) / 1000));
   token.payload().set("exp", static_cast<Poco::Int64>(toEpochMs(now + lifetime(kind)) / 1000));
   if (generation != 0) token.payload().set("gen", static_cast<Poco::Int64>(generation));
+  if (!token_id.empty()) token.setId(token_id);
+  if (!family.empty()) token.payload().set("fam", family);
   Poco::JWT::Signer signer(options_.secret);
   return signer.sign(token, Poco::JWT::Signer::ALGO_HS256);
 }
@@ -80,14 +82,18 @@ TokenClaims TokenService::verifySignedToken(const std::string& jwt, TokenKind ex
   Poco::Int64 user = 0;
   if (!Poco::NumberParser::tryParse64(token.getSubject(), user) || user <= 0)
     throw Unauthorized(why, "token_not_valid");
-  Poco::Int64 generation = 0;
+  TokenClaims claims;
+  claims.user = UserId(user);
+  claims.kind = expected;
+  claims.expires_at = fromEpochMs(token.getExpiration().epochMicroseconds() / 1000);
   try {
-    generation = token.payload().optValue<Poco::Int64>("gen", 0);
+    claims.generation = token.payload().optValue<Poco::Int64>("gen", 0);
+    claims.token_id = token.getId();
+    claims.family = token.payload().optValue<std::string>("fam", "");
   } catch (const Poco::Exception&) {
     throw Unauthorized(why, "token_not_valid");  // signed by us, so never; but not a number
   }
-  return TokenClaims{UserId(user), expected,
-                     fromEpochMs(token.getExpiration().epochMicroseconds() / 1000), generation};
+  return claims;
 }
 
 }  // namespace fieldlink

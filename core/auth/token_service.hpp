@@ -18,6 +18,10 @@ struct TokenClaims {
   TimePoint expires_at;
   // The user's session generation when it was issued (0 for tokens that carry none).
   std::int64_t generation = 0;
+  // Refresh tokens: this token's id and its family (every token rotated from one sign-in);
+  // empty for access tokens and for refresh tokens issued before rotation existed.
+  std::string token_id;
+  std::string family;
 };
 
 // JWT HS256 tokens. An access token cannot be used as a refresh token and the reverse.
@@ -30,7 +34,8 @@ class TokenService {
   };
   explicit TokenService(Options options);
 
-  std::string issue(UserId user, TokenKind kind, TimePoint now, std::int64_t generation = 0) const;
+  std::string issue(UserId user, TokenKind kind, TimePoint now, std::int64_t generation = 0,
+                    const std::string& token_id = "", const std::string& family = "") const;
   // Throws Unauthorized for a malformed, tampered, foreign, expired or wrong-kind token.
   TokenClaims verify(const std::string& token, TokenKind expected, TimePoint now) const;
 

@@ -1,5 +1,6 @@
 #include "domain/accounts.hpp"
 
+#include "auth/random_id.hpp"
 #include "domain/errors.hpp"
 #include "domain/input_rules.hpp"
 
@@ -37,6 +38,19 @@ User holderOf(Store& store, const TokenClaims& claims) {
 
 }  // namespace
 
+TokenPair Accounts::issuePair(StoreSession& s, const User& user, const std::string& family,
+                              TimePoint now) {
+  RefreshTokenRecord refresh;
+  refresh.id = randomId();
+  refresh.family = family;
+  refresh.user_id = user.id;
+  refresh.expires_at = now + tokens_.lifetime(TokenKind::Refresh);
+  s.insertRefreshToken(refresh, now);
+  return {
+      tokens_.issue(user.id, TokenKind::Access, now, user.session_generation),
+      tokens_.issue(user.id, TokenKind::Refresh, now, user.session_generation, refresh.id, family)};
+}
+
 TokenPair Accounts::obtainTokens(const std::string& username, const std::string& password) {
   const auto user = store_.read([&](StoreSession& s) { return s.findUserByUsername(username); });
   if (!user) {
@@ -45,16 +59,72 @@ TokenPair Accounts::obtainTokens(const std::string& username, const std::string&
     // Said only to whoever knows the password.
     if (user->disabled) throw Unauthorized("This account is disabled.", "account_disabled");
     const auto now = nowMs();
-    return {tokens_.issue(user->id, TokenKind::Access, now, user->session_generation),
-            tokens_.issue(user->id, TokenKind::Refresh, now, user->session_generation)};
+    // A sign-in starts a family of refresh tokens.
+    return store_.write([&](StoreSession& s) { return issuePair(s, *user, randomId(), now); });
   }
   throw Unauthorized("No active account found with the given credentials.", "invalid_credentials");
 }
 
-std::string Accounts::refreshAccess(const std::string& refresh_token) {
+TokenPair Accounts::refreshTokens(const std::string& refresh_token) {
   const auto now = nowMs();
-  const User user = holderOf(store_, tokens_.verify(refresh_token, TokenKind::Refresh, now));
-  return tokens_.issue(user.id, TokenKind::Access, now, user.session_generation);
+  const TokenClaims claims = tokens_.verify(refresh_token, TokenKind::Refresh, now);
+  const User user = holderOf(store_, claims);
+  enum class Outcome { Rotated, Unknown, Revoked, Reused };
+  Outcome outcome = Outcome::Rotated;
+  TokenPair pair;
+  // A reuse must commit its revocation, so the refusals are thrown after the write.
+  store_.write([&](StoreSession& s) {
+    if (claims.token_id.empty()) {  // issued before rotation: it starts a family
+      pair = issuePair(s, user, randomId(), now);
+      return;
+    }
+    const auto record = s.findRefreshToken(claims.token_id);
+    if (!record || record->user_id != user.id) {
+      outcome = Outcome::Unknown;
+    } else if (record->revoked) {
+      outcome = Outcome::Revoked;
+    } else if (!s.useRefreshToken(record->id, now)) {
+      // Rotated before: whoever holds the newer token, one of the two is not its owner.
+      s.revokeRefreshFamily(record->family);
+      outcome = Outcome::Reused;
+    } else {
+      pair = issuePair(s, user, record->family, now);
+    }
+  });
+  switch (outcome) {
+    case Outcome::Rotated:
+      return pair;
+    case Outcome::Unknown:
+      throw Unauthorized("Token is invalid or expired (refresh).", "token_not_valid");
+    case Outcome::Revoked:
+      throw Unauthorized("This session was ended; sign in again.", "token_revoked");
+    case Outcome::Reused:
+      break;
+  }
+  throw Unauthorized(
+      "This refresh token was used already, so the session it belongs to was ended; sign in "
+      "again.",
+      "token_reused");
+}
+
+void Accounts::logout(const User& caller, const std::string& refresh_token) {
+  TokenClaims claims;
+  try {
+    claims = tokens_.verify(refresh_token, TokenKind::Refresh, nowMs());
+  } catch (const Unauthorized&) {
+    return;  // expired or not ours: nothing it names can be used
+  }
+  if (claims.user != caller.id) throw Forbidden("That refresh token is someone else's.");
+  if (claims.family.empty()) {
+    // Issued before rotation, so not tracked: only ending every session ends it.
+    logoutEverywhere(caller);
+    return;
+  }
+  store_.write([&](StoreSession& s) { s.revokeRefreshFamily(claims.family); });
+}
+
+void Accounts::logoutEverywhere(const User& caller) {
+  changeAccess(caller.username, [](UserAccess& access) { ++access.session_generation; });
 }
 
 User Accounts::authenticate(const std::string& access_token) {

@@ -35,8 +35,17 @@ class Accounts {
   // Any role; `caller` must be a dispatcher (nullopt: the command line, trusted).
   User createUser(const std::optional<User>& caller, const AccountInput& input);
 
+  // A sign-in: an access token and the first refresh token of a new family.
   TokenPair obtainTokens(const std::string& username, const std::string& password);
-  std::string refreshAccess(const std::string& refresh_token);
+  // Rotation: a new access token and a new refresh token of the same family; the one given
+  // may not be used again. Presenting a used one revokes its whole family (401
+  // token_reused), so a stolen token is worth one use at most, and its theft shows.
+  TokenPair refreshTokens(const std::string& refresh_token);
+  // Revokes the family of `refresh_token` (the caller's; Forbidden if it is another's). Its
+  // access tokens run out by themselves (auth.access_token_lifetime).
+  void logout(const User& caller, const std::string& refresh_token);
+  // Ends every session of the caller, access tokens and WebSockets included.
+  void logoutEverywhere(const User& caller);
   // The user an access token belongs to; Unauthorized when the token or the user is gone,
   // the account is disabled or its sessions were ended after the token was issued.
   User authenticate(const std::string& access_token);
@@ -50,6 +59,7 @@ class Accounts {
   User resetPassword(const std::string& username, const std::string& password);
 
  private:
+  TokenPair issuePair(StoreSession& s, const User& user, const std::string& family, TimePoint now);
   User changeAccess(const std::string& username, const std::function<void(UserAccess&)>& change);
 
   Store& store_;

@@ -41,6 +41,17 @@ struct UserAccess {
   TimePoint access_changed_at{};
 };
 
+// One refresh token of a family: every token rotated from one sign-in. Using a token twice
+// revokes its family (reuse detection, OAuth 2.0 Security BCP).
+struct RefreshTokenRecord {
+  std::string id;  // the token's jti
+  std::string family;
+  UserId user_id;
+  TimePoint expires_at;
+  std::optional<TimePoint> used_at;  // rotated already
+  bool revoked = false;
+};
+
 struct NewUser {
   std::string username;
   std::string display_name;

@@ -22,6 +22,7 @@ const std::vector<RouteEntry>& routeTable() {
       {"POST", "/api/auth/register/", A::Public, e::registerAccount},
       {"POST", "/api/token/", A::Public, e::obtainToken},
       {"POST", "/api/token/refresh/", A::Public, e::refreshToken},
+      {"POST", "/api/auth/logout/", A::Authenticated, e::logout},
       {"POST", "/api/users/", A::Authenticated, e::createUser},
       {"GET", "/api/users/me/", A::Authenticated, e::me},
       // Service requests.

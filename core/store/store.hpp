@@ -96,6 +96,14 @@ class StoreSession {
   virtual std::vector<Notification> notificationsOf(UserId user, bool unread_only, int limit) = 0;
   // False when it is not the user's (or does not exist). Reading twice is harmless.
   virtual bool markNotificationRead(std::int64_t id, UserId user, TimePoint at) = 0;
+  // Refresh tokens. Inserting one also deletes those expired before `now`, so the table holds
+  // only tokens that could still be presented.
+  virtual void insertRefreshToken(const RefreshTokenRecord& token, TimePoint now) = 0;
+  virtual std::optional<RefreshTokenRecord> findRefreshToken(const std::string& id) = 0;
+  // Marks it used, unless it was used or revoked already (then false): the one check that
+  // holds when two nodes rotate the same token at once.
+  virtual bool useRefreshToken(const std::string& id, TimePoint at) = 0;
+  virtual void revokeRefreshFamily(const std::string& family) = 0;
 };
 
 // The persistence boundary. Implementations: SqliteStore (embedded default).

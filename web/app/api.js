@@ -44,15 +44,39 @@ async function call(path, { method = 'GET', body } = {}) {
 
 let refreshing = null;
 
-// A fresh access token, one refresh at a time however many calls need it.
+// Refresh tokens rotate, and one presented twice ends the session: the page's tabs share
+// them (localStorage), so one tab at a time refreshes, and a tab that waited uses what the
+// other got instead of spending the same token again.
+function oneTabAtATime(work) {
+  return navigator.locks ? navigator.locks.request('fieldlink-refresh', work) : work();
+}
+
+// A fresh access token, one refresh at a time however many calls (and tabs) need it.
 export async function refreshAccess() {
   if (!refreshing) {
-    refreshing = call('/api/token/refresh/', { method: 'POST', body: { refresh: session.refresh } })
-      .then((tokens) => session.save(tokens))
+    const refused = session.access;
+    refreshing = oneTabAtATime(async () => {
+      if (session.access && session.access !== refused) return;  // another tab refreshed
+      session.save(await call('/api/token/refresh/', {
+        method: 'POST', body: { refresh: session.refresh },
+      }));
+    })
       .catch((error) => { session.clear(); throw error; })
       .finally(() => { refreshing = null; });
   }
   return refreshing;
+}
+
+// Ends this browser's session on the server too (its refresh token's family), then forgets
+// the tokens. Offline or refused, the tokens are forgotten all the same.
+export async function logout() {
+  const refresh = session.refresh;
+  if (refresh) {
+    try {
+      await api('/api/auth/logout/', { method: 'POST', body: { refresh } });
+    } catch { /* the server may be unreachable: signing out here still holds */ }
+  }
+  session.clear();
 }
 
 export function api(path, options) {

@@ -1,6 +1,6 @@
 // The shell: which view the address shows, sign-in, the list of requests, and the
 // communication page of one request.
-import { api, ApiError, login, session } from './api.js';
+import { api, ApiError, login, logout, session } from './api.js';
 import { Alerts, permissionBanner } from './alerts.js';
 import { ChatView } from './chat.js';
 import { InfoView } from './info.js';
@@ -155,9 +155,9 @@ function missingPageView() {
 async function route() {
   setTitle();  // each view names itself
   document.getElementById('lang').textContent = t('language');
-  const logout = document.getElementById('logout');
-  logout.textContent = t('logout');
-  logout.hidden = !session.signedIn;
+  const logoutButton = document.getElementById('logout');
+  logoutButton.textContent = t('logout');
+  logoutButton.hidden = !session.signedIn;
   if (!session.signedIn) {
     document.getElementById('who').textContent = '';
     loginView();
@@ -187,8 +187,8 @@ document.addEventListener('click', (e) => {
   e.preventDefault();
   navigate(link.getAttribute('href'));
 });
-document.getElementById('logout').addEventListener('click', () => {
-  session.clear();
+document.getElementById('logout').addEventListener('click', async () => {
+  await logout();
   forgetAnswers();
   alerts?.stop();
   alerts = null;

@@ -228,6 +228,34 @@ test('a wrong password is refused in words, and English is one click away', asyn
   await context.close();
 });
 
+test('two tabs refreshing at once keep the session, and signing out ends it on the server', async () => {
+  const first = await signIn('client', 'client-demo', { width: 1280, height: 800 });
+  const second = await first.context.newPage();
+  await second.goto(`${world.server.url}/`);
+  await second.getByRole('heading', { name: 'Mes demandes' }).waitFor();
+  // Both tabs find the shared access token refused at the same moment and refresh. Refresh
+  // tokens rotate and one spent twice ends the session: only one tab may spend it.
+  await first.page.evaluate(() => localStorage.setItem('fl.access', 'refused'));
+  const whoAmI = (page) => page.evaluate(async () => {
+    const { api } = await import('/static/api.js');
+    return (await api('/api/users/me/')).username;
+  });
+  assert.deepEqual(await Promise.all([whoAmI(first.page), whoAmI(second)]), ['client', 'client']);
+  const refreshWith = async (token) => (await fetch(`${world.server.url}/api/token/refresh/`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ refresh: token }),
+  }));
+  const kept = await refreshWith(await first.page.evaluate(() => localStorage.getItem('fl.refresh')));
+  assert.equal(kept.status, 200, 'the session survived both refreshes');
+  const newest = (await kept.json()).refresh;
+
+  await first.page.getByRole('button', { name: 'Se déconnecter' }).click();
+  await first.page.getByRole('heading', { name: 'Connexion' }).waitFor();
+  const ended = await refreshWith(newest);
+  assert.equal(ended.status, 401);
+  assert.equal((await ended.json()).code, 'token_revoked');
+  await first.context.close();
+});
+
 test('an unknown address says so in words and leads back to the requests', async () => {
   const client = await signIn('client', 'client-demo', { width: 390, height: 800 });
   const answer = await client.page.goto(`${world.server.url}/dashboard`);

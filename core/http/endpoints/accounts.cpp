@@ -55,9 +55,23 @@ ApiResponse obtainToken(Services& s, ApiRequest& r) {
 
 ApiResponse refreshToken(Services& s, ApiRequest& r) {
   const auto body = r.jsonBody();
+  const TokenPair tokens = s.accounts.refreshTokens(json_input::requiredString(*body, "refresh"));
   Poco::JSON::Object::Ptr out = new Poco::JSON::Object;
-  out->set("access", s.accounts.refreshAccess(json_input::requiredString(*body, "refresh")));
+  out->set("access", tokens.access);
+  out->set("refresh", tokens.refresh);
   return ApiResponse::json(200, out);
+}
+
+ApiResponse logout(Services& s, ApiRequest& r) {
+  const auto body = r.jsonBody();
+  if (json_input::optionalBool(*body, "all").value_or(false)) {
+    s.accounts.logoutEverywhere(r.caller());
+  } else if (const auto refresh = json_input::optionalString(*body, "refresh")) {
+    s.accounts.logout(r.caller(), *refresh);
+  } else {
+    throw InvalidInput("refresh", "Give the refresh token to end, or \"all\": true.");
+  }
+  return ApiResponse::noContent();
 }
 
 }  // namespace fieldlink::endpoints

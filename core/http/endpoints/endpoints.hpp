@@ -11,6 +11,7 @@ ApiResponse createUser(Services& s, ApiRequest& r);
 ApiResponse me(Services& s, ApiRequest& r);
 ApiResponse obtainToken(Services& s, ApiRequest& r);
 ApiResponse refreshToken(Services& s, ApiRequest& r);
+ApiResponse logout(Services& s, ApiRequest& r);
 
 ApiResponse createRequest(Services& s, ApiRequest& r);
 ApiResponse listRequests(Services& s, ApiRequest& r);

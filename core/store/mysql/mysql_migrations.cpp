@@ -125,6 +125,16 @@ const std::vector<Migration>& migrations() {
         "ADD COLUMN session_generation BIGINT NOT NULL DEFAULT 0, "
         "ADD COLUMN access_changed_at BIGINT NOT NULL DEFAULT 0, "
         "ADD KEY users_access_changed_at (access_changed_at)"}},
+      {5, {R"(CREATE TABLE refresh_tokens (
+             id CHAR(32) CHARACTER SET ascii NOT NULL PRIMARY KEY,
+             family CHAR(32) CHARACTER SET ascii NOT NULL,
+             user_id BIGINT NOT NULL,
+             expires_at BIGINT NOT NULL,
+             used_at BIGINT NULL,
+             revoked TINYINT NOT NULL DEFAULT 0,
+             KEY refresh_tokens_family (family),
+             KEY refresh_tokens_expires_at (expires_at),
+             CONSTRAINT refresh_tokens_user_fk FOREIGN KEY (user_id) REFERENCES users (id)))"}},
   };
   return all;
 }

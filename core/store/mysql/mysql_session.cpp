@@ -509,4 +509,36 @@ bool MysqlSession::markNotificationRead(std::int64_t id, UserId user, TimePoint 
              {toEpochMs(at), id, user.value}) == 1;
 }
 
+void MysqlSession::insertRefreshToken(const RefreshTokenRecord& token, TimePoint now) {
+  update("DELETE FROM refresh_tokens WHERE expires_at < ?", {toEpochMs(now)});
+  update("INSERT INTO refresh_tokens (id, family, user_id, expires_at) VALUES (?, ?, ?, ?)",
+         {token.id, token.family, token.user_id.value, toEpochMs(token.expires_at)});
+}
+
+std::optional<RefreshTokenRecord> MysqlSession::findRefreshToken(const std::string& id) {
+  return firstOf(select<RefreshTokenRecord>(
+      "SELECT id, family, user_id, expires_at, used_at, revoked FROM refresh_tokens WHERE id = ?",
+      {id}, [](sql::ResultSet& rs) {
+        RefreshTokenRecord t;
+        t.id = text(rs, 1);
+        t.family = text(rs, 2);
+        t.user_id = UserId(rs.getInt64(3));
+        t.expires_at = time(rs, 4);
+        if (auto used = optInt64(rs, 5)) t.used_at = fromEpochMs(*used);
+        t.revoked = rs.getInt64(6) != 0;
+        return t;
+      }));
+}
+
+bool MysqlSession::useRefreshToken(const std::string& id, TimePoint at) {
+  return update(
+             "UPDATE refresh_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL AND "
+             "revoked = 0",
+             {toEpochMs(at), id}) == 1;
+}
+
+void MysqlSession::revokeRefreshFamily(const std::string& family) {
+  update("UPDATE refresh_tokens SET revoked = 1 WHERE family = ?", {family});
+}
+
 }  // namespace fieldlink::mysql

@@ -107,6 +107,18 @@ const std::vector<Migration>& migrations() {
         "ALTER TABLE users ADD COLUMN session_generation INTEGER NOT NULL DEFAULT 0",
         "ALTER TABLE users ADD COLUMN access_changed_at INTEGER NOT NULL DEFAULT 0",
         "CREATE INDEX users_access_changed_at ON users (access_changed_at)"}},
+      {5,
+       {// Refresh tokens that can still be presented, by id (the token's jti), for rotation
+        // and reuse detection; expired rows are deleted as new ones come.
+        R"(CREATE TABLE refresh_tokens (
+             id TEXT PRIMARY KEY,
+             family TEXT NOT NULL,
+             user_id INTEGER NOT NULL REFERENCES users (id),
+             expires_at INTEGER NOT NULL,
+             used_at INTEGER,
+             revoked INTEGER NOT NULL DEFAULT 0))",
+        "CREATE INDEX refresh_tokens_family ON refresh_tokens (family)",
+        "CREATE INDEX refresh_tokens_expires_at ON refresh_tokens (expires_at)"}},
   };
   return all;
 }

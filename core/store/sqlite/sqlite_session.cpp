@@ -531,4 +531,40 @@ bool SqliteSession::markNotificationRead(std::int64_t id, UserId user, TimePoint
   return sqlite3_changes(prepared_.db()) == 1;
 }
 
+void SqliteSession::insertRefreshToken(const RefreshTokenRecord& token, TimePoint now) {
+  db_ << "DELETE FROM refresh_tokens WHERE expires_at < ?",
+      bind(static_cast<Poco::Int64>(toEpochMs(now))), Poco::Data::Keywords::now;
+  db_ << "INSERT INTO refresh_tokens (id, family, user_id, expires_at) VALUES (?, ?, ?, ?)",
+      bind(token.id), bind(token.family), bind(static_cast<Poco::Int64>(token.user_id.value)),
+      bind(static_cast<Poco::Int64>(toEpochMs(token.expires_at))), Poco::Data::Keywords::now;
+}
+
+std::optional<RefreshTokenRecord> SqliteSession::findRefreshToken(const std::string& id) {
+  Statement st(db_);
+  st << "SELECT id, family, user_id, expires_at, used_at, revoked FROM refresh_tokens "
+        "WHERE id = ?",
+      bind(id);
+  return firstOf(mapRows<RefreshTokenRecord>(st, [](const Row& row) {
+    RefreshTokenRecord t;
+    t.id = row.text(0);
+    t.family = row.text(1);
+    t.user_id = UserId(row.int64(2));
+    t.expires_at = fromEpochMs(row.int64(3));
+    if (auto used = row.optInt64(4)) t.used_at = fromEpochMs(*used);
+    t.revoked = row.int64(5) != 0;
+    return t;
+  }));
+}
+
+bool SqliteSession::useRefreshToken(const std::string& id, TimePoint at) {
+  db_ << "UPDATE refresh_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL AND revoked = 0",
+      bind(static_cast<Poco::Int64>(toEpochMs(at))), bind(id), Poco::Data::Keywords::now;
+  return sqlite3_changes(prepared_.db()) == 1;
+}
+
+void SqliteSession::revokeRefreshFamily(const std::string& family) {
+  db_ << "UPDATE refresh_tokens SET revoked = 1 WHERE family = ?", bind(family),
+      Poco::Data::Keywords::now;
+}
+
 }  // namespace fieldlink::sqlite

@@ -54,6 +54,10 @@ class SqliteSession final : public StoreSession {
   Notification insertNotification(const Notification& notification) override;
   std::vector<Notification> notificationsOf(UserId user, bool unread_only, int limit) override;
   bool markNotificationRead(std::int64_t id, UserId user, TimePoint at) override;
+  void insertRefreshToken(const RefreshTokenRecord& token, TimePoint now) override;
+  std::optional<RefreshTokenRecord> findRefreshToken(const std::string& id) override;
+  bool useRefreshToken(const std::string& id, TimePoint at) override;
+  void revokeRefreshFamily(const std::string& family) override;
 
  private:
   std::int64_t lastInsertId();

@@ -50,6 +50,19 @@ TEST(TokenService, TheSessionGenerationTravelsInTheToken) {
       0);
 }
 
+TEST(TokenService, ARefreshTokenCarriesItsIdAndFamily) {
+  const auto tokens = service();
+  const auto claims =
+      tokens.verify(tokens.issue(UserId(42), TokenKind::Refresh, kNow, 0, "token-1", "family-1"),
+                    TokenKind::Refresh, kNow);
+  EXPECT_EQ(claims.token_id, "token-1");
+  EXPECT_EQ(claims.family, "family-1");
+  const auto plain =
+      tokens.verify(tokens.issue(UserId(42), TokenKind::Refresh, kNow), TokenKind::Refresh, kNow);
+  EXPECT_EQ(plain.token_id, "");
+  EXPECT_EQ(plain.family, "");
+}
+
 TEST(TokenService, ExpiredTokenIsRefused) {
   const auto tokens = service();
   const std::string jwt = tokens.issue(UserId(1), TokenKind::Access, kNow);

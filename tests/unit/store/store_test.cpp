@@ -128,6 +128,46 @@ TEST_P(StoreTest, UsersAreListedAndTheirAccessChangedAndFound) {
                   .empty());
 }
 
+TEST_P(StoreTest, RefreshTokensAreSpentOnceRevokedByFamilyAndForgottenWhenExpired) {
+  const User alice = addUser("alice", Role::Client);
+  const TimePoint now = fromEpochMs(1'900'000'000'000);
+  const auto token = [&](const std::string& id, const std::string& family, TimePoint expires) {
+    RefreshTokenRecord t;
+    t.id = id;
+    t.family = family;
+    t.user_id = alice.id;
+    t.expires_at = expires;
+    return t;
+  };
+  store->write([&](StoreSession& s) {
+    s.insertRefreshToken(token("a1", "fa", now + std::chrono::hours(1)), now);
+    s.insertRefreshToken(token("a2", "fa", now + std::chrono::hours(1)), now);
+    s.insertRefreshToken(token("b1", "fb", now + std::chrono::seconds(1)), now);
+  });
+  const auto a1 = store->read([](StoreSession& s) { return s.findRefreshToken("a1"); });
+  ASSERT_TRUE(a1);
+  EXPECT_EQ(a1->family, "fa");
+  EXPECT_EQ(a1->user_id, alice.id);
+  EXPECT_FALSE(a1->used_at);
+  EXPECT_FALSE(a1->revoked);
+
+  EXPECT_TRUE(store->write([&](StoreSession& s) { return s.useRefreshToken("a1", now); }));
+  EXPECT_FALSE(store->write([&](StoreSession& s) { return s.useRefreshToken("a1", now); }));
+  EXPECT_EQ(store->read([](StoreSession& s) { return s.findRefreshToken("a1"); })->used_at, now);
+  store->write([](StoreSession& s) { s.revokeRefreshFamily("fa"); });
+  EXPECT_TRUE(store->read([](StoreSession& s) { return s.findRefreshToken("a2"); })->revoked);
+  EXPECT_FALSE(store->write([&](StoreSession& s) { return s.useRefreshToken("a2", now); }));
+  EXPECT_FALSE(store->read([](StoreSession& s) { return s.findRefreshToken("b1"); })->revoked);
+
+  // The next insert, an hour later, forgets b1 (expired), keeps the others until theirs.
+  store->write([&](StoreSession& s) {
+    s.insertRefreshToken(token("c1", "fc", now + std::chrono::hours(3)),
+                         now + std::chrono::minutes(30));
+  });
+  EXPECT_FALSE(store->read([](StoreSession& s) { return s.findRefreshToken("b1"); }));
+  EXPECT_TRUE(store->read([](StoreSession& s) { return s.findRefreshToken("a2"); }));
+}
+
 TEST_P(StoreTest, MessagesRoundTripWithContentAndClientId) {
   const auto c = addConversation();
   const Message sent = append(c, users[0], "héllo ✓", "c-1");
