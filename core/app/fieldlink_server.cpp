@@ -8,6 +8,7 @@
 #include <Poco/DirectoryIterator.h>
 #include <Poco/Environment.h>
 #include <Poco/File.h>
+#include <Poco/Net/IPAddress.h>
 #include <Poco/Net/NetSSL.h>
 #include <Poco/String.h>
 #include <Poco/StringTokenizer.h>
@@ -89,6 +90,19 @@ void addPluginEnvironment(const std::set<std::string>& names,
   }
 }
 
+bool isLoopback(const std::string& address) {
+  Poco::Net::IPAddress ip;
+  return Poco::Net::IPAddress::tryParse(address, ip) && ip.isLoopback();
+}
+
+// The loopback address of the same family as `address` (a host name counts as IPv4).
+std::string loopbackOfFamily(const std::string& address) {
+  Poco::Net::IPAddress ip;
+  const bool ipv6 =
+      Poco::Net::IPAddress::tryParse(address, ip) && ip.family() == Poco::Net::AddressFamily::IPv6;
+  return ipv6 ? "::1" : "127.0.0.1";
+}
+
 // Poco's NetSSL set-up for the life of a TLS listener.
 struct SslLibrary {
   SslLibrary() { Poco::Net::initializeSSL(); }
@@ -111,7 +125,12 @@ void FieldlinkServer::defineOptions(Poco::Util::OptionSet& options) {
   options.addOption(Option("data-dir", "d", "overrides data.dir").argument("DIR"));
   options.addOption(
       Option("set", "s", "sets any key: --set=KEY=VALUE").argument("KEY=VALUE").repeatable(true));
-  options.addOption(Option("demo", "", "create demo accounts and an assigned request at start"));
+  options.addOption(Option("demo", "",
+                           "create demo accounts and an assigned request at start, and listen on "
+                           "loopback only"));
+  options.addOption(Option("demo-public", "",
+                           "with --demo, listen on http.address all the same (the demo "
+                           "passwords are public)"));
   options.addOption(Option("create-user", "",
                            "create a user (password from FIELDLINK_PASSWORD "
                            "or standard input) and exit")
@@ -165,6 +184,8 @@ void FieldlinkServer::handleOption(const std::string& name, const std::string& v
     command_line_[value.substr(0, eq)] = value.substr(eq + 1);
   } else if (name == "demo") {
     demo_ = true;
+  } else if (name == "demo-public") {
+    demo_public_ = true;
   } else if (name == "create-user") {
     user_command_ = UserCommand{UserCommandKind::Create, value, std::nullopt};
   } else if (name == "list-users") {
@@ -353,9 +374,13 @@ int FieldlinkServer::serve(const Settings& settings) {
 
   Router router = makeRoutes(runtime.services());
   const RequestDispatcher dispatcher(router, runtime.services());
+  // The demo's accounts have published passwords, a dispatcher among them: only this
+  // machine may use them, unless the operator says otherwise.
+  std::string address = settings.http_address;
+  const bool demo_on_loopback = demo_ && !demo_public_ && !isLoopback(address);
+  if (demo_on_loopback) address = loopbackOfFamily(address);
   FrontDoorSettings front;
-  front.address = Poco::Net::SocketAddress(settings.http_address,
-                                           static_cast<Poco::UInt16>(settings.http_port));
+  front.address = Poco::Net::SocketAddress(address, static_cast<Poco::UInt16>(settings.http_port));
   front.backlog = settings.http_queue;
   front.reactor_threads = settings.ws.reactor_threads;
   front.handler_threads = settings.http_threads;
@@ -374,11 +399,18 @@ int FieldlinkServer::serve(const Settings& settings) {
   if (tls) logger().information("TLS on: %s", tls->certificateDescription());
   FrontDoor door(front, dispatcher, tls ? tls->context()->sslContext() : nullptr,
                  settings.trusted_proxies, &runtime.services().metrics.http_deadline_closes);
-  const std::string host = settings.http_address == "0.0.0.0" ? "127.0.0.1" : settings.http_address;
+  const std::string host = address == "0.0.0.0" ? "127.0.0.1" : address;
   const std::string url = std::string(tls ? "https://" : "http://") + host + ":" +
                           std::to_string(door.address().port()) + "/";
   // Seeded before the first request is served, so the demo accounts exist once it answers.
   if (demo_) std::cout << seedDemo(runtime, url) << std::flush;
+  if (demo_on_loopback) {
+    const std::string why = "--demo: listening on " + address + " only (not " +
+                            settings.http_address +
+                            "): the demo passwords are public; --demo-public listens as configured";
+    std::cout << why << std::endl;
+    logger().warning(why);
+  }
   auto& metrics = runtime.services().metrics;
   metrics.open_connections = [&door] { return door.openConnections(); };
   door.start();

@@ -41,6 +41,7 @@ class FieldlinkServer final : public Poco::Util::ServerApplication {
   bool version_ = false;
   bool check_config_ = false;
   bool demo_ = false;
+  bool demo_public_ = false;
   std::string config_file_;
   std::optional<UserCommand> user_command_;
   std::string role_;  // --role, empty when not given

@@ -5,6 +5,9 @@
 #include <fstream>
 #include <regex>
 
+#include <Poco/Net/NetworkInterface.h>
+#include <Poco/Net/StreamSocket.h>
+
 #include <fieldlink/sdk/api_version.hpp>
 
 #include "support/scene.hpp"
@@ -180,6 +183,48 @@ TEST(CommandLine, DemoSeedsAccountsAndAnAssignedRequestOnce) {
       api.http().get("/api/requests/", api.login("client", "client-demo")).array();
   ASSERT_EQ(requests->size(), 1u);
   EXPECT_EQ(requests->getObject(0)->getValue<std::string>("status"), "assigned");
+}
+
+// An address of this machine other than loopback, or "" when it has none.
+std::string outwardAddress() {
+  for (const auto& nic : Poco::Net::NetworkInterface::list())
+    if (nic.supportsIPv4() && !nic.address().isLoopback() && nic.address().isUnicast())
+      return nic.address().toString();
+  return "";
+}
+
+bool answersOn(const std::string& address, int port) {
+  try {
+    Poco::Net::StreamSocket socket;
+    socket.connect(Poco::Net::SocketAddress(address, static_cast<Poco::UInt16>(port)),
+                   Poco::Timespan(2, 0));
+    return true;
+  } catch (const Poco::Exception&) {
+    return false;
+  }
+}
+
+// The demo's passwords are public: --demo listens on loopback whatever http.address says,
+// unless --demo-public.
+TEST(CommandLine, TheDemoListensOnLoopbackOnlyUnlessDemoPublic) {
+  const std::string outward = outwardAddress();
+  ServerProcess::Options options;
+  options.extra_args = {"--demo"};
+  options.bootstrap_dispatcher = false;
+  options.env["FIELDLINK_HTTP_ADDRESS"] = "0.0.0.0";
+  ServerProcess demo(options);
+  EXPECT_NE(demo.log().find("--demo: listening on 127.0.0.1 only"), std::string::npos)
+      << demo.log();
+  EXPECT_TRUE(answersOn("127.0.0.1", demo.port()));
+  if (!outward.empty()) {
+    EXPECT_FALSE(answersOn(outward, demo.port())) << outward;
+  }
+
+  options.extra_args = {"--demo", "--demo-public"};
+  ServerProcess open_demo(options);
+  EXPECT_EQ(open_demo.log().find("listening on 127.0.0.1 only"), std::string::npos);
+  if (outward.empty()) GTEST_SKIP() << "no address but loopback here to try from";
+  EXPECT_TRUE(answersOn(outward, open_demo.port())) << outward;
 }
 
 }  // namespace
