@@ -51,6 +51,8 @@ class StoreSession {
   virtual std::vector<UserId> participantIds(ConversationId id) = 0;
   // Ids of every conversation after `after`, ascending, at most `limit`: for paging.
   virtual std::vector<ConversationId> conversationIds(ConversationId after, int limit) = 0;
+  // Whether the user takes part in any conversation (who may have call credentials).
+  virtual bool takesPartInAny(UserId user) = 0;
   // The user's conversations, most recently active first.
   virtual std::vector<ConversationSummary> conversationsOf(UserId user) = 0;
   virtual std::optional<Message> findMessage(MessageId id) = 0;

@@ -287,6 +287,10 @@ TEST(VideoCalls, IceServersComeFromConfigWithTimeLimitedTurnCredentials) {
   EXPECT_EQ(turn->getValue<std::string>("credential"),
             turnPassword(username, "north-wind-secret-0123"));
   EXPECT_EQ(s.api.http().get("/api/chat/calls/ice_servers/").status, 401);
+  // A TURN credential relays anything: someone with nobody to call gets none.
+  const auto outsider = s.api.http().get("/api/chat/calls/ice_servers/", s.outsider_client);
+  EXPECT_EQ(outsider.status, 404);
+  EXPECT_EQ(outsider.body.find("turn.example.org"), std::string::npos);
 }
 
 }  // namespace

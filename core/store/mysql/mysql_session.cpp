@@ -251,6 +251,11 @@ std::optional<Conversation> MysqlSession::findConversation(ConversationId id) {
   return conversation;
 }
 
+bool MysqlSession::takesPartInAny(UserId user) {
+  return count("SELECT COUNT(*) FROM (SELECT 1 FROM participants WHERE user_id = ? LIMIT 1) AS t",
+               {user.value}) > 0;
+}
+
 std::vector<UserId> MysqlSession::participantIds(ConversationId id) {
   const auto toUser = [](sql::ResultSet& rs) { return UserId(rs.getInt64(1)); };
   if (read_only_)

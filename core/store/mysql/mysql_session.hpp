@@ -48,6 +48,7 @@ class MysqlSession final : public StoreSession {
   std::optional<Conversation> findConversation(ConversationId id) override;
   std::vector<UserId> participantIds(ConversationId id) override;
   std::vector<ConversationId> conversationIds(ConversationId after, int limit) override;
+  bool takesPartInAny(UserId user) override;
   std::vector<ConversationSummary> conversationsOf(UserId user) override;
   std::optional<Message> findMessage(MessageId id) override;
   std::optional<Message> findMessageByClientId(UserId sender,

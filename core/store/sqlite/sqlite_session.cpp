@@ -168,6 +168,13 @@ std::vector<UserId> SqliteSession::participantIds(ConversationId id) {
   return ids;
 }
 
+bool SqliteSession::takesPartInAny(UserId user) {
+  int found = 0;
+  db_ << "SELECT COUNT(*) FROM (SELECT 1 FROM participants WHERE user_id = ? LIMIT 1)",
+      bind(static_cast<Poco::Int64>(user.value)), into(found), now;
+  return found > 0;
+}
+
 std::optional<User> SqliteSession::findUser(UserId id) {
   // Asked on every authenticated request: a kept statement.
   auto query = prepared_.use(FIELDLINK_USER_SELECT "WHERE id = ?");
