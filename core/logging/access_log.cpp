@@ -6,13 +6,35 @@
 #include <Poco/URI.h>
 
 namespace fieldlink::logging {
+namespace {
+
+// The decoded path as it may appear in a log line: control characters, spaces and DEL
+// percent-encoded again, so that a path cannot break the line (a %0A would start a forged
+// one) or the space-separated fields, nor send terminal escapes to whoever reads the log.
+std::string printablePath(const std::string& path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(path.size());
+  for (unsigned char c : path) {
+    if (c <= 0x20 || c == 0x7f) {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 void logAccess(const Poco::Net::HTTPServerRequest& request, const AccessRecord& record) {
   static Poco::Logger& logger = Poco::Logger::get("fieldlink.access");
   if (!logger.information()) return;
   std::string path;
   try {
-    path = Poco::URI(request.getURI()).getPath();
+    path = printablePath(Poco::URI(request.getURI()).getPath());
   } catch (const Poco::Exception&) {
     path = "(unparsable)";
   }

@@ -162,6 +162,19 @@ TEST(Monitoring, EveryAnswerHasARequestIdThatTheAccessLogCarries) {
   EXPECT_EQ(log.find("secret-in-query"), std::string::npos);
 }
 
+// A path is decoded before it is logged: control characters in it must not start a line of
+// their own, or anyone could write forged lines into the log.
+TEST(Monitoring, APathCannotForgeAnAccessLogLine) {
+  Scene s;
+  s.api.http().get("/nothing%0D%0A2026-01-01%20fieldlink.access%20GET%20/forged%09200%1B%5B31m");
+  const std::string line =
+      "GET /nothing%0D%0A2026-01-01%20fieldlink.access%20GET%20/forged%09200%1B[31m 404";
+  const std::string log = logOnceItHas(s.server, line);
+  EXPECT_NE(log.find(line), std::string::npos) << log;
+  EXPECT_EQ(log.find("\nfieldlink.access GET /forged"), std::string::npos) << log;
+  EXPECT_EQ(log.find('\x1b'), std::string::npos);
+}
+
 TEST(Monitoring, JsonLinesLogging) {
   ServerProcess::Options options;
   options.extra_args = {"--set=logging.channels.console.formatter.format=json"};
