@@ -99,6 +99,11 @@ const std::vector<SettingKey>& settingKeys() {
       {"attachments.purge_interval", "600", "seconds between two purges of unused uploads"},
       {"attachments.concurrent_decodes", "0",
        "audio/video uploads decoded at once (0: one per core)"},
+      {"attachments.decode_budget_seconds", "20",
+       "longest an audio or video upload may take to check once its decode starts (413 "
+       "media_too_costly beyond; decoding stops there)"},
+      {"attachments.max_pixels", "40000000",
+       "most pixels of an uploaded image or video frame (413 media_too_costly beyond; 0: any)"},
       {"tracking.trail_max", "200", "positions kept per request"},
       {"tracking.road_factor", "1.3", "road distance / great-circle distance, for the ETA"},
       {"tracking.typical_speed_mps", "8.3", "speed assumed when stopped or unknown (m/s)"},
@@ -284,6 +289,9 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
   s.attachments_purge_interval =
       std::chrono::seconds(intIn(c, "attachments.purge_interval", 1, 86400));
   s.attachments_concurrent_decodes = intIn(c, "attachments.concurrent_decodes", 0, 256);
+  s.attachments_budget.decode_time =
+      std::chrono::seconds(intIn(c, "attachments.decode_budget_seconds", 1, 3600));
+  s.attachments_budget.max_pixels = intIn(c, "attachments.max_pixels", 0, 2000000000);
   s.tracking.trail_max = static_cast<std::size_t>(intIn(c, "tracking.trail_max", 2, 100000));
   s.tracking.road_factor = doubleIn(c, "tracking.road_factor", 1.0, 5.0);
   s.tracking.typical_speed_mps = doubleIn(c, "tracking.typical_speed_mps", 0.5, 100);

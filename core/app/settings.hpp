@@ -12,6 +12,7 @@
 #include "calls/ice_servers.hpp"
 #include "http/cors_policy.hpp"
 #include "http/http_timeouts.hpp"
+#include "media/media_probe.hpp"
 #include "metrics/monitoring_access.hpp"
 #include "store/mysql/mysql_target.hpp"
 #include "tls/server_tls.hpp"
@@ -77,6 +78,7 @@ struct Settings {
   std::chrono::seconds attachments_unreferenced_ttl{86400};
   std::chrono::seconds attachments_purge_interval{600};
   int attachments_concurrent_decodes = 0;
+  media::ProbeBudget attachments_budget;
   tracking::TrackingSettings tracking;
   metrics::MonitoringAccess monitoring;
 

@@ -61,7 +61,7 @@ AttachmentService::AttachmentService(Store& store, const PluginHost& plugins,
       plugins_(plugins),
       settings_(std::move(settings)),
       blobs_(settings_.root),
-      probe_(settings_.concurrent_decodes) {}
+      probe_(settings_.concurrent_decodes, settings_.decodes, settings_.budget) {}
 
 AttachmentService::~AttachmentService() {
   if (purge_timer_) purge_timer_->cancel(true);
@@ -97,6 +97,8 @@ AttachmentRecord AttachmentService::accept(const User& uploader, const std::stri
     }
   } catch (const media::MediaInvalid& e) {
     throw BadRequest(e.what(), "invalid_media");
+  } catch (const media::MediaTooCostly& e) {
+    throw TooLarge(e.what(), "media_too_costly");
   }
 
   AttachmentRecord record;

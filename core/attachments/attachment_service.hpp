@@ -23,7 +23,9 @@ struct AttachmentSettings {
   std::int64_t max_bytes = 0;  // no upload is ever larger, whatever a plugin allows
   std::chrono::seconds unreferenced_ttl{86400};
   std::chrono::seconds purge_interval{600};
-  int concurrent_decodes = 0;  // 0: one per core
+  int concurrent_decodes = 0;           // 0: one per core
+  metrics::Counter* decodes = nullptr;  // counts audio and video decoded (optional)
+  media::ProbeBudget budget;
 };
 
 // Uploaded files: accepted through the media probe and the message type's review, stored by

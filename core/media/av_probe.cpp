@@ -102,17 +102,37 @@ struct FreeFrame {
   void operator()(AVFrame* frame) const { av_frame_free(&frame); }
 };
 
-std::unique_ptr<AVFormatContext, CloseInput> open(const std::string& path) {
+bool expired(const DecodeBudget& budget) {
+  return std::chrono::steady_clock::now() >= budget.deadline;
+}
+
+void throwIfExpired(const DecodeBudget& budget) {
+  if (expired(budget))
+    throw MediaTooCostly("The file takes too long to check (attachments.decode_budget_seconds).");
+}
+
+// libav asks this during every blocking step (opening, probing, reading packets); non-zero
+// stops the step with AVERROR_EXIT.
+int interruptAtDeadline(void* budget) { return expired(*static_cast<const DecodeBudget*>(budget)); }
+
+std::unique_ptr<AVFormatContext, CloseInput> open(const std::string& path,
+                                                  const DecodeBudget& budget) {
   AVFormatContext* context = avformat_alloc_context();
   if (!context) throw std::bad_alloc();
   context->format_whitelist = av_strdup(kFormatWhitelist);
   context->protocol_whitelist = av_strdup(kProtocolWhitelist);
+  context->interrupt_callback.callback = &interruptAtDeadline;
+  context->interrupt_callback.opaque = const_cast<DecodeBudget*>(&budget);
   // On failure avformat_open_input frees the context itself.
-  if (avformat_open_input(&context, path.c_str(), nullptr, nullptr) < 0)
+  if (avformat_open_input(&context, path.c_str(), nullptr, nullptr) < 0) {
+    throwIfExpired(budget);
     throw MediaInvalid("The file is not a readable audio or video container.");
+  }
   std::unique_ptr<AVFormatContext, CloseInput> owned(context);
-  if (avformat_find_stream_info(context, nullptr) < 0)
+  if (avformat_find_stream_info(context, nullptr) < 0) {
+    throwIfExpired(budget);
     throw MediaInvalid("The file's audio or video streams cannot be read.");
+  }
   return owned;
 }
 
@@ -146,7 +166,7 @@ void describeStreams(const AVFormatContext& context, sdk::MediaInfo& info) {
 
 // Decodes the audio and the video key frames (damage shows there, not in the container) and
 // returns how long the file plays: the decoded sound, and the last video packet's end.
-std::int64_t decodeAll(AVFormatContext& context) {
+std::int64_t decodeAll(AVFormatContext& context, const DecodeBudget& budget) {
   std::unique_ptr<AVPacket, FreePacket> packet(av_packet_alloc());
   std::unique_ptr<AVFrame, FreeFrame> frame(av_frame_alloc());
   if (!packet || !frame) throw std::bad_alloc();
@@ -159,6 +179,11 @@ std::int64_t decodeAll(AVFormatContext& context) {
   std::int64_t video_end_ms = 0;
   int rc;
   while ((rc = av_read_frame(&context, packet.get())) >= 0) {
+    // Decoding one packet is short; many are not.
+    if (expired(budget)) {
+      av_packet_unref(packet.get());
+      throwIfExpired(budget);
+    }
     const auto decoder = decoders.find(packet->stream_index);
     if (decoder != decoders.end()) {
       const AVStream& stream = *context.streams[packet->stream_index];
@@ -176,7 +201,10 @@ std::int64_t decodeAll(AVFormatContext& context) {
     }
     av_packet_unref(packet.get());
   }
-  if (rc != AVERROR_EOF) throw MediaInvalid("The file's data is corrupt.");
+  if (rc != AVERROR_EOF) {
+    throwIfExpired(budget);
+    throw MediaInvalid("The file's data is corrupt.");
+  }
   std::int64_t end_ms = video_end_ms;
   for (auto& [index, decoder] : decoders) {
     const std::int64_t samples = audio_samples[index] + decode(*decoder, nullptr, *frame);
@@ -188,13 +216,20 @@ std::int64_t decodeAll(AVFormatContext& context) {
 
 }  // namespace
 
-void probeAudioVideo(const std::string& path, sdk::MediaInfo& info) {
+void probeAudioVideo(const std::string& path, sdk::MediaInfo& info, const DecodeBudget& budget) {
   ErrorCapture errors;
-  auto context = open(path);
+  auto context = open(path, budget);
   describeStreams(*context, info);
+  // Before decoding a frame of it: a frame's size is what its decoder allocates.
+  for (unsigned i = 0; budget.max_pixels > 0 && i < context->nb_streams; ++i) {
+    const AVCodecParameters& codec = *context->streams[i]->codecpar;
+    if (codec.codec_type == AVMEDIA_TYPE_VIDEO &&
+        std::int64_t{codec.width} * codec.height > budget.max_pixels)
+      throw MediaTooCostly("The video's frames are larger than attachments.max_pixels allows.");
+  }
   if (!endsCleanly(path, info.container))
     throw MediaInvalid("The file is truncated: it stops before the end of its container.");
-  const std::int64_t measured = decodeAll(*context);
+  const std::int64_t measured = decodeAll(*context, budget);
   errors.check();
   if (measured <= 0) throw MediaInvalid("The file holds no audio or video data.");
   if (context->duration != AV_NOPTS_VALUE && context->duration > 0) {

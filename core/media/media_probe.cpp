@@ -5,6 +5,7 @@
 
 #include "media/av_probe.hpp"
 #include "media/image_metadata.hpp"
+#include "media/media_error.hpp"
 
 namespace fieldlink::media {
 namespace {
@@ -18,18 +19,28 @@ int slots(int requested) {
 
 }  // namespace
 
-MediaProbe::MediaProbe(int concurrent_decodes)
-    : decode_slots_(slots(concurrent_decodes), slots(concurrent_decodes)) {}
+MediaProbe::MediaProbe(int concurrent_decodes, metrics::Counter* decodes, ProbeBudget budget)
+    : decode_slots_(slots(concurrent_decodes), slots(concurrent_decodes)),
+      decodes_(decodes),
+      budget_(budget) {}
 
 sdk::MediaInfo MediaProbe::probe(const std::string& path) const {
   sdk::MediaInfo info;
   info.content_type = sniffer_.contentType(path);
   if (startsWith(info.content_type, "image/")) {
     probeImage(path, info);
+    // Nothing here decodes the pixels, but the browsers that show it will.
+    if (budget_.max_pixels > 0 && info.width && info.height &&
+        std::int64_t{*info.width} * *info.height > budget_.max_pixels)
+      throw MediaTooCostly("The image has more pixels than attachments.max_pixels allows.");
   } else if (startsWith(info.content_type, "audio/") || startsWith(info.content_type, "video/")) {
     decode_slots_.wait();
+    if (decodes_) decodes_->add();
     try {
-      probeAudioVideo(path, info);
+      // The clock starts once the file has its turn: waiting is not decoding.
+      probeAudioVideo(
+          path, info,
+          DecodeBudget{std::chrono::steady_clock::now() + budget_.decode_time, budget_.max_pixels});
     } catch (...) {
       decode_slots_.set();
       throw;

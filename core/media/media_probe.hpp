@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <string>
 
 #include <Poco/Semaphore.h>
@@ -7,23 +9,36 @@
 #include <fieldlink/sdk/media.hpp>
 
 #include "media/content_sniffer.hpp"
+#include "metrics/instruments.hpp"
 
 namespace fieldlink::media {
+
+// What checking one file may cost: the time decoding an audio or video file may take (from
+// when it gets its turn), and the pixels of an image or a video frame (0: any).
+struct ProbeBudget {
+  std::chrono::milliseconds decode_time{std::chrono::seconds(20)};
+  std::int64_t max_pixels = 40'000'000;
+};
 
 // The host's media probe: what the bytes of a file are, by the libraries made for it.
 class MediaProbe {
  public:
   // At most `concurrent_decodes` audio/video files are decoded at once (0: one per core);
   // more uploads wait their turn rather than share the CPU between them all.
-  explicit MediaProbe(int concurrent_decodes = 0);
+  // `decodes` (optional) counts the audio and video files decoded.
+  explicit MediaProbe(int concurrent_decodes = 0, metrics::Counter* decodes = nullptr,
+                      ProbeBudget budget = ProbeBudget());
 
   // Sniffs the type; for images, audio and video also reads what their libraries can tell.
-  // Throws MediaInvalid when a file of a known kind cannot be read as that kind.
+  // Throws MediaInvalid when a file of a known kind cannot be read as that kind, and
+  // MediaTooCostly when checking it would exceed the budget.
   sdk::MediaInfo probe(const std::string& path) const;
 
  private:
   ContentSniffer sniffer_;
   mutable Poco::Semaphore decode_slots_;
+  metrics::Counter* decodes_;
+  ProbeBudget budget_;
 };
 
 }  // namespace fieldlink::media

@@ -75,6 +75,9 @@ std::string prometheusText(const ServerMetrics& m) {
   header(out, "fieldlink_messages_delivered_total", "counter",
          "Message frames queued to WebSocket connections.");
   out << "fieldlink_messages_delivered_total " << m.messages_delivered.value() << '\n';
+  header(out, "fieldlink_media_decodes_total", "counter",
+         "Audio and video uploads opened with libav to check them.");
+  out << "fieldlink_media_decodes_total " << m.media_decodes.value() << '\n';
   histogram(out, "fieldlink_store_write_seconds",
             "Time from a write being queued to its commit being durable.", m.store_write_seconds);
   histogram(out, "fieldlink_store_read_seconds", "Time of one read from the store.",

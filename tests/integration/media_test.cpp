@@ -160,6 +160,23 @@ TEST_F(Media, RenamedExecutableIsRefusedAndNothingIsKept) {
   EXPECT_EQ(storedFiles(attachmentsDir(s), true), 0);
 }
 
+// What checking an upload may cost is bounded: images and video frames by their pixels,
+// refused before anything decodes them (the decode counter stays put), and a decode by its
+// time (MediaProbe's unit test, where a budget can be made to run out).
+TEST_F(Media, FramesWithMorePixelsThanAllowedAreRefusedBeforeDecoding) {
+  Scene s(mediaServer({{"FIELDLINK_ATTACHMENTS_MAX_PIXELS", "1000"}}));
+  for (const auto& [fixture, type] : std::vector<std::pair<std::string, std::string>>{
+           {"photo.png", "file"}, {"clip.mp4", "video"}, {"clip.webm", "video"}}) {
+    const auto refused = uploadFixture(s, s.client, fixture, type);
+    EXPECT_EQ(refused.status, 413) << fixture;
+    EXPECT_EQ(refused.code(), "media_too_costly") << refused.body;
+  }
+  EXPECT_EQ(metricValue(s, "fieldlink_media_decodes_total"), "2") << "opened, not decoded";
+  EXPECT_EQ(uploadFixture(s, s.client, "voice.ogg", "voice").status, 201);
+  EXPECT_EQ(metricValue(s, "fieldlink_media_decodes_total"), "3");
+  EXPECT_EQ(storedFiles(attachmentsDir(s), true), 1);
+}
+
 TEST_F(Media, OversizeUploadsAreRefusedWhileStreamingWithNothingLeftOnDisk) {
   Scene s(mediaServer({{"FIELDLINK_PLUGINS_FILE_MAX_BYTES", "50000"}}));
   const std::string big(120000, 'a');

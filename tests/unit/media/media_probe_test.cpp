@@ -45,6 +45,20 @@ TEST(MediaProbe, NamesOtherBytesWithoutProbingThem) {
             "application/pdf");
 }
 
+// The budget: a decode whose time is up stops (here at once, with no time at all), and
+// frames larger than allowed are refused.
+TEST(MediaProbe, ADecodePastItsBudgetIsStopped) {
+  TempDir dir;
+  const std::string path = writeFile(dir, "a", makeWav(2000));
+  metrics::Counter decodes;
+  ProbeBudget none;
+  none.decode_time = std::chrono::milliseconds(0);
+  EXPECT_THROW(MediaProbe(1, &decodes, none).probe(path), MediaTooCostly);
+  EXPECT_EQ(decodes.value(), 1u);
+  EXPECT_EQ(*MediaProbe(1, &decodes).probe(path).duration_ms, 2000);
+  EXPECT_EQ(decodes.value(), 2u);
+}
+
 TEST(MediaProbe, AnImageThatIsNotOneIsInvalid) {
   TempDir dir;
   // A PNG signature and header chunk (enough for libmagic) describing a 0x0 picture.
