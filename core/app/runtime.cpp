@@ -31,11 +31,12 @@ Runtime::Runtime(const Settings& settings, const Poco::Util::AbstractConfigurati
       accounts_(std::make_unique<Accounts>(*store_, hasher_, tokens_)),
       attachments_(std::make_unique<AttachmentService>(
           *store_, *plugins_,
-          AttachmentSettings{settings.attachments_dir, settings.attachments_max_bytes,
-                             settings.attachments_unreferenced_ttl,
-                             settings.attachments_purge_interval,
-                             settings.attachments_concurrent_decodes, &metrics_.media_decodes,
-                             settings.attachments_budget})),
+          AttachmentSettings{
+              settings.attachments_dir, settings.attachments_max_bytes,
+              settings.attachments_unreferenced_ttl, settings.attachments_purge_interval,
+              settings.attachments_concurrent_decodes, &metrics_.media_decodes,
+              settings.attachments_budget, settings.attachments_user_quota_bytes,
+              settings.attachments_uploads_per_hour, settings.attachments_min_free_bytes})),
       chat_(std::make_unique<Chat>(*store_, *plugins_, bus_, *attachments_)),
       requests_(std::make_unique<ServiceRequests>(*store_, *chat_)),
       tracker_(std::make_unique<Tracker>(*requests_, bus_, settings.tracking)),

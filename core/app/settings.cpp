@@ -29,6 +29,19 @@ int intIn(const Poco::Util::AbstractConfiguration& c, const std::string& key, in
   return value;
 }
 
+// A count of bytes: 0 or more, up to what any disk holds.
+std::int64_t int64In(const Poco::Util::AbstractConfiguration& c, const std::string& key) {
+  Poco::Int64 value = 0;
+  try {
+    value = c.getInt64(key);
+  } catch (const Poco::Exception&) {
+    throw Poco::InvalidArgumentException(key + " must be an integer");
+  }
+  if (value < 0 || value > (Poco::Int64{1} << 50))
+    throw Poco::InvalidArgumentException(key + " must be between 0 and 2^50");
+  return value;
+}
+
 double doubleIn(const Poco::Util::AbstractConfiguration& c, const std::string& key, double min,
                 double max) {
   double value = 0;
@@ -102,6 +115,13 @@ const std::vector<SettingKey>& settingKeys() {
       {"attachments.decode_budget_seconds", "20",
        "longest an audio or video upload may take to check once its decode starts (413 "
        "media_too_costly beyond; decoding stops there)"},
+      {"attachments.user_quota_bytes", "262144000",
+       "bytes of one user's uploads that no message uses yet (413 upload_quota_exceeded "
+       "beyond; 0: no limit)"},
+      {"attachments.uploads_per_hour", "300",
+       "uploads per user and hour (429 beyond; 0: no limit)"},
+      {"attachments.min_free_bytes", "536870912",
+       "free disk below which uploads are refused (507), the rest working on (0: no floor)"},
       {"attachments.max_pixels", "40000000",
        "most pixels of an uploaded image or video frame (413 media_too_costly beyond; 0: any)"},
       {"tracking.trail_max", "200", "positions kept per request"},
@@ -292,6 +312,9 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
   s.attachments_budget.decode_time =
       std::chrono::seconds(intIn(c, "attachments.decode_budget_seconds", 1, 3600));
   s.attachments_budget.max_pixels = intIn(c, "attachments.max_pixels", 0, 2000000000);
+  s.attachments_user_quota_bytes = int64In(c, "attachments.user_quota_bytes");
+  s.attachments_uploads_per_hour = intIn(c, "attachments.uploads_per_hour", 0, 1000000);
+  s.attachments_min_free_bytes = int64In(c, "attachments.min_free_bytes");
   s.tracking.trail_max = static_cast<std::size_t>(intIn(c, "tracking.trail_max", 2, 100000));
   s.tracking.road_factor = doubleIn(c, "tracking.road_factor", 1.0, 5.0);
   s.tracking.typical_speed_mps = doubleIn(c, "tracking.typical_speed_mps", 0.5, 100);

@@ -79,6 +79,9 @@ struct Settings {
   std::chrono::seconds attachments_purge_interval{600};
   int attachments_concurrent_decodes = 0;
   media::ProbeBudget attachments_budget;
+  std::int64_t attachments_user_quota_bytes = 0;
+  int attachments_uploads_per_hour = 0;
+  std::int64_t attachments_min_free_bytes = 0;
   tracking::TrackingSettings tracking;
   metrics::MonitoringAccess monitoring;
 

@@ -1,5 +1,7 @@
 #include "attachments/attachment_service.hpp"
 
+#include <sys/statvfs.h>
+
 #include <algorithm>
 #include <sstream>
 
@@ -61,7 +63,10 @@ AttachmentService::AttachmentService(Store& store, const PluginHost& plugins,
       plugins_(plugins),
       settings_(std::move(settings)),
       blobs_(settings_.root),
-      probe_(settings_.concurrent_decodes, settings_.decodes, settings_.budget) {}
+      probe_(settings_.concurrent_decodes, settings_.decodes, settings_.budget) {
+  if (settings_.uploads_per_hour > 0)
+    uploads_ = std::make_unique<AttemptLimiter>(settings_.uploads_per_hour, std::chrono::hours(1));
+}
 
 AttachmentService::~AttachmentService() {
   if (purge_timer_) purge_timer_->cancel(true);
@@ -69,6 +74,37 @@ AttachmentService::~AttachmentService() {
 
 std::int64_t AttachmentService::uploadLimit(const std::string& message_type) const {
   return std::min(settings_.max_bytes, plugins_.uploadLimit(message_type));
+}
+
+void AttachmentService::checkQuota(std::int64_t unreferenced, std::int64_t size) const {
+  if (settings_.user_quota_bytes > 0 && unreferenced + size > settings_.user_quota_bytes)
+    throw TooLarge("Your uploads that no message uses yet hold " + std::to_string(unreferenced) +
+                       " bytes; with this one they would pass the " +
+                       std::to_string(settings_.user_quota_bytes) +
+                       " allowed. Send or wait for them to expire.",
+                   "upload_quota_exceeded");
+}
+
+void AttachmentService::refuseUnaffordable(const User& uploader, std::int64_t size) {
+  struct statvfs disk {};
+  if (settings_.min_free_bytes > 0 && statvfs(settings_.root.c_str(), &disk) == 0) {
+    const auto free =
+        static_cast<std::int64_t>(disk.f_bavail) * static_cast<std::int64_t>(disk.f_frsize);
+    if (free - size < settings_.min_free_bytes)
+      throw InsufficientStorage(
+          "The server is short of disk space: uploads are refused until some is freed.");
+  }
+  if (uploads_) {
+    const std::string key = std::to_string(uploader.id.value);
+    const auto now = AttemptLimiter::Clock::now();
+    const auto wait = uploads_->waitFor(key, now);
+    if (wait.count() > 0)
+      throw TooManyRequests(
+          "Too many uploads. Try again in " + std::to_string(wait.count()) + " s.", wait);
+    uploads_->record(key, now);
+  }
+  checkQuota(store_.read([&](StoreSession& s) { return s.unreferencedBytesOf(uploader.id); }),
+             size);
 }
 
 AttachmentRecord AttachmentService::accept(const User& uploader, const std::string& message_type,
@@ -80,6 +116,7 @@ AttachmentRecord AttachmentService::accept(const User& uploader, const std::stri
   if (size > uploadLimit(message_type))
     throw TooLarge("The file is larger than " + std::to_string(uploadLimit(message_type)) +
                    " bytes.");
+  refuseUnaffordable(uploader, size);
   sdk::MediaInfo media;
   try {
     media = probe_.probe(received_path);
@@ -116,7 +153,11 @@ AttachmentRecord AttachmentService::accept(const User& uploader, const std::stri
   std::lock_guard<std::mutex> lock(blob_mutex_);
   blobs_.adopt(received_path, record.sha256);
   try {
-    return store_.write([&](StoreSession& s) { return s.insertAttachment(record); });
+    return store_.write([&](StoreSession& s) {
+      // Again where it counts: two uploads at once each saw the quota without the other.
+      checkQuota(s.unreferencedBytesOf(uploader.id), record.size);
+      return s.insertAttachment(record);
+    });
   } catch (...) {
     const bool in_use = store_.read([&](StoreSession& s) { return s.blobInUse(record.sha256); });
     if (!in_use) blobs_.remove(record.sha256);

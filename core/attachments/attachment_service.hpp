@@ -11,6 +11,7 @@
 #include <fieldlink/sdk/media.hpp>
 
 #include "attachments/blob_store.hpp"
+#include "auth/attempt_limiter.hpp"
 #include "domain/model.hpp"
 #include "media/media_probe.hpp"
 #include "plugins/plugin_host.hpp"
@@ -26,6 +27,10 @@ struct AttachmentSettings {
   int concurrent_decodes = 0;           // 0: one per core
   metrics::Counter* decodes = nullptr;  // counts audio and video decoded (optional)
   media::ProbeBudget budget;
+  // What one user can make the server keep, and the disk it must keep free (0: no limit).
+  std::int64_t user_quota_bytes = 0;  // of uploads no message uses yet
+  int uploads_per_hour = 0;           // per user
+  std::int64_t min_free_bytes = 0;    // on the attachments' file system
 };
 
 // Uploaded files: accepted through the media probe and the message type's review, stored by
@@ -66,6 +71,10 @@ class AttachmentService {
 
  private:
   void purgeTick(Poco::Util::TimerTask&);
+  // Refuses an upload the disk, the user's rate or the user's quota cannot take (507, 429,
+  // 413), before anything reads the file.
+  void refuseUnaffordable(const User& uploader, std::int64_t size);
+  void checkQuota(std::int64_t unreferenced, std::int64_t size) const;
 
   Store& store_;
   const PluginHost& plugins_;
@@ -76,6 +85,7 @@ class AttachmentService {
   // upload has just found already stored.
   std::mutex blob_mutex_;
   std::unique_ptr<Poco::Util::Timer> purge_timer_;
+  std::unique_ptr<AttemptLimiter> uploads_;  // per user and hour; null: no limit
 };
 
 }  // namespace fieldlink

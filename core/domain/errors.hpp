@@ -35,6 +35,7 @@ FIELDLINK_API_ERROR(Conflict, "conflict")                            // 409
 FIELDLINK_API_ERROR(TooLarge, "too_large")                           // 413
 FIELDLINK_API_ERROR(UnsupportedMediaType, "unsupported_media_type")  // 415
 FIELDLINK_API_ERROR(Unavailable, "unavailable")                      // 503
+FIELDLINK_API_ERROR(InsufficientStorage, "insufficient_storage")     // 507
 FIELDLINK_API_ERROR(PluginFailure, "plugin_error")                   // 500: a plugin misbehaved
 #undef FIELDLINK_API_ERROR
 

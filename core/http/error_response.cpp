@@ -18,6 +18,7 @@ int statusOf(const ApiError& e) {
   if (dynamic_cast<const UnsupportedMediaType*>(&e)) return 415;
   if (dynamic_cast<const TooManyRequests*>(&e)) return 429;
   if (dynamic_cast<const Unavailable*>(&e)) return 503;
+  if (dynamic_cast<const InsufficientStorage*>(&e)) return 507;
   return 500;
 }
 

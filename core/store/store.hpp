@@ -91,6 +91,8 @@ class StoreSession {
   virtual std::vector<AttachmentRecord> unreferencedAttachments(TimePoint cutoff, int limit) = 0;
   // Deletes it unless a message has started using it; true when deleted.
   virtual bool deleteUnreferencedAttachment(std::int64_t id) = 0;
+  // The bytes of the user's uploads that no message uses yet (their quota).
+  virtual std::int64_t unreferencedBytesOf(UserId owner) = 0;
   // Whether any attachment row still names these bytes.
   virtual bool blobInUse(const std::string& sha256) = 0;
   virtual Notification insertNotification(const Notification& notification) = 0;

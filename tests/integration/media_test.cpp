@@ -177,6 +177,44 @@ TEST_F(Media, FramesWithMorePixelsThanAllowedAreRefusedBeforeDecoding) {
   EXPECT_EQ(storedFiles(attachmentsDir(s), true), 1);
 }
 
+// Registration is open, so one account must not be able to fill the disk: a quota of bytes
+// no message uses yet, uploads per hour, and a free-disk floor below which uploads stop
+// while the rest of the service goes on.
+TEST_F(Media, NoOneUserCanFillTheDisk) {
+  const std::string note = fixtures->bytes("notes.txt");
+  const auto size = static_cast<std::int64_t>(note.size());
+  Scene s(
+      mediaServer({{"FIELDLINK_ATTACHMENTS_USER_QUOTA_BYTES", std::to_string(2 * size + size / 2)},
+                   {"FIELDLINK_ATTACHMENTS_UPLOADS_PER_HOUR", "4"}}));
+  const auto first = uploadFixture(s, s.client, "notes.txt", "file");
+  ASSERT_EQ(first.status, 201) << first.body;
+  ASSERT_EQ(uploadFixture(s, s.client, "notes.txt", "file").status, 201);
+  const auto over = uploadFixture(s, s.client, "notes.txt", "file");
+  EXPECT_EQ(over.status, 413);
+  EXPECT_EQ(over.code(), "upload_quota_exceeded") << over.body;
+  // The quota is each user's; and bytes a message uses no longer count.
+  EXPECT_EQ(uploadFixture(s, s.technician, "notes.txt", "file").status, 201);
+  ASSERT_EQ(
+      sendAttachment(s, s.client, "file", first.object()->getValue<std::int64_t>("id")).status,
+      201);
+  EXPECT_EQ(uploadFixture(s, s.client, "notes.txt", "file").status, 201);
+  // The fifth upload within the hour.
+  const auto fast = uploadFixture(s, s.client, "notes.txt", "file");
+  EXPECT_EQ(fast.status, 429);
+  EXPECT_EQ(fast.code(), "too_many_requests");
+  EXPECT_GT(std::stoi(fast.headers.at("Retry-After")), 0);
+}
+
+TEST_F(Media, BelowTheFreeDiskFloorUploadsAreRefusedAndTheRestWorks) {
+  // No disk is that large: the floor is always above what is free.
+  Scene s(mediaServer({{"FIELDLINK_ATTACHMENTS_MIN_FREE_BYTES", std::to_string(1LL << 50)}}));
+  const auto refused = uploadFixture(s, s.client, "notes.txt", "file");
+  EXPECT_EQ(refused.status, 507);
+  EXPECT_EQ(refused.code(), "insufficient_storage") << refused.body;
+  EXPECT_EQ(storedFiles(attachmentsDir(s), true), 0);
+  EXPECT_EQ(s.api.sendText(s.client, s.conversation_id, "the chat goes on").status, 201);
+}
+
 TEST_F(Media, OversizeUploadsAreRefusedWhileStreamingWithNothingLeftOnDisk) {
   Scene s(mediaServer({{"FIELDLINK_PLUGINS_FILE_MAX_BYTES", "50000"}}));
   const std::string big(120000, 'a');

@@ -30,7 +30,9 @@ int freeLoopbackPort() {
 std::map<std::string, std::string> ServerProcess::baseEnvironment() {
   return {{"FIELDLINK_AUTH_JWT_SECRET", "test-secret-0123456789abcdef0123456789abcdef"},
           {"FIELDLINK_AUTH_PBKDF2_ITERATIONS", "1000"},
-          {"FIELDLINK_HTTP_ADDRESS", "127.0.0.1"}};
+          {"FIELDLINK_HTTP_ADDRESS", "127.0.0.1"},
+          // The test machine's free disk is not under test (one test sets a floor).
+          {"FIELDLINK_ATTACHMENTS_MIN_FREE_BYTES", "0"}};
 }
 
 ServerProcess::ServerProcess(Options options) : dir_(std::make_unique<TempDir>()) {

@@ -469,6 +469,12 @@ bool MysqlSession::deleteUnreferencedAttachment(std::int64_t id) {
   return update("DELETE FROM attachments WHERE id = ? AND message_id IS NULL", {id}) == 1;
 }
 
+std::int64_t MysqlSession::unreferencedBytesOf(UserId owner) {
+  return count(
+      "SELECT COALESCE(SUM(size), 0) FROM attachments WHERE owner_id = ? AND message_id IS NULL",
+      {owner.value});
+}
+
 bool MysqlSession::blobInUse(const std::string& sha256) {
   return count("SELECT COUNT(*) FROM attachments WHERE sha256 = ?", {sha256}) > 0;
 }

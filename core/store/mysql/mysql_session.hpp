@@ -74,6 +74,7 @@ class MysqlSession final : public StoreSession {
                       ConversationId conversation) override;
   std::vector<AttachmentRecord> unreferencedAttachments(TimePoint cutoff, int limit) override;
   bool deleteUnreferencedAttachment(std::int64_t id) override;
+  std::int64_t unreferencedBytesOf(UserId owner) override;
   bool blobInUse(const std::string& sha256) override;
   Notification insertNotification(const Notification& notification) override;
   std::vector<Notification> notificationsOf(UserId user, bool unread_only, int limit) override;

@@ -119,6 +119,10 @@ const std::vector<Migration>& migrations() {
              revoked INTEGER NOT NULL DEFAULT 0))",
         "CREATE INDEX refresh_tokens_family ON refresh_tokens (family)",
         "CREATE INDEX refresh_tokens_expires_at ON refresh_tokens (expires_at)"}},
+      {6,
+       {// Each user's uploads that no message uses yet: their quota.
+        "CREATE INDEX attachments_owner_unreferenced ON attachments (owner_id) "
+        "WHERE message_id IS NULL"}},
   };
   return all;
 }

@@ -486,6 +486,13 @@ bool SqliteSession::deleteUnreferencedAttachment(std::int64_t id) {
   return sqlite3_changes(prepared_.db()) == 1;
 }
 
+std::int64_t SqliteSession::unreferencedBytesOf(UserId owner) {
+  Poco::Int64 bytes = 0;
+  db_ << "SELECT COALESCE(SUM(size), 0) FROM attachments WHERE owner_id = ? AND message_id IS NULL",
+      bind(static_cast<Poco::Int64>(owner.value)), into(bytes), now;
+  return bytes;
+}
+
 bool SqliteSession::blobInUse(const std::string& sha256) {
   int count = 0;
   db_ << "SELECT COUNT(*) FROM attachments WHERE sha256 = ?", bind(sha256), into(count), now;
