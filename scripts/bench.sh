@@ -58,6 +58,7 @@ fi
 if [[ ${NODES:-1} == 2 ]]; then
   [[ ${STORE:-sqlite} == mariadb ]] || { echo "NODES=2 needs STORE=mariadb" >&2; exit 2; }
   export FIELDLINK_BUS_REDIS="$(scripts/redis.sh start "$work/redis")"
+  export FIELDLINK_BUS_SECRET="bench-bus-$(head -c 24 /dev/urandom | base64 -w0)"
 fi
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

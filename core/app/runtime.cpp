@@ -90,14 +90,21 @@ void Runtime::startHub() {
     Chat* chat = chat_.get();
     // Read before the bridge listens: every message after it reaches this node's bus.
     const MessageId start_after = store_->read([](StoreSession& s) { return s.lastMessageId(); });
-    hub_->joinCluster(*presence_,
-                      std::make_unique<ws::MessageSequencer>(
-                          [chat](std::int64_t c, std::int64_t after, std::int64_t upto) {
-                            return chat->messageViews(ConversationId(c), MessageId(after),
-                                                      MessageId(upto));
-                          },
-                          start_after.value));
-    bridge_ = std::make_unique<RedisBridge>(bus_, *settings_.redis);
+    hub_->joinCluster(
+        *presence_,
+        std::make_unique<ws::MessageSequencer>(
+            [chat](std::int64_t c, std::int64_t after, std::int64_t upto) {
+              return chat->messageViews(ConversationId(c), MessageId(after), MessageId(upto));
+            },
+            start_after.value),
+        [store = store_.get()](std::int64_t conversation) {
+          std::vector<std::int64_t> ids;
+          for (const UserId id : store->read(
+                   [&](StoreSession& s) { return s.participantIds(ConversationId(conversation)); }))
+            ids.push_back(id.value);
+          return ids;
+        });
+    bridge_ = std::make_unique<RedisBridge>(bus_, *settings_.redis, &metrics_.bus_events_rejected);
   }
   services_->hub = hub_.get();
   access_watch_ =

@@ -168,6 +168,9 @@ const std::vector<SettingKey>& settingKeys() {
       {"server.dev_mode", "false", "allow the placeholder secret (never in production)"},
       {"bus.redis", "",
        "HOST[:PORT] of the Redis that joins several nodes (empty: this node alone)"},
+      {"bus.secret", "",
+       "signs the events nodes exchange through Redis (16 characters or more, the same on "
+       "every node; required with bus.redis)"},
       {"bus.channel", "fieldlink", "Redis channel and key prefix shared by one deployment's nodes"},
       {"bus.node_id", "", "this node's name among them (empty: host name and process id)"},
       {"bus.presence_ttl", "15", "seconds a crashed node's users stay online for the others"},
@@ -276,6 +279,11 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
     if (c.getString("store.backend") != "mysql")
       throw Poco::InvalidArgumentException(
           "bus.redis joins nodes that share one database: it needs store.backend = mysql");
+    endpoint.secret = c.getString("bus.secret");
+    if (endpoint.secret.size() < 16)
+      throw Poco::InvalidArgumentException(
+          "bus.secret must be set (16 characters or more, the same on every node) when "
+          "bus.redis joins nodes: events from Redis are accepted only signed with it");
     s.redis = endpoint;
     s.presence_ttl = std::chrono::seconds(intIn(c, "bus.presence_ttl", 3, 3600));
   }

@@ -22,13 +22,14 @@ constexpr int kMaxBackoffMs = 5000;
 
 }  // namespace
 
-RedisBridge::RedisBridge(EventBus& bus, RedisEndpoint endpoint)
+RedisBridge::RedisBridge(EventBus& bus, RedisEndpoint endpoint, metrics::Counter* rejected)
     : bus_(bus),
       endpoint_(std::move(endpoint)),
+      rejected_(rejected),
       address_(endpoint_.host, static_cast<Poco::UInt16>(endpoint_.port)) {
   subscription_ = bus_.subscribe([this](const sdk::Event& event, const Routing& routing) {
     if (!crossesNodes(event, routing)) return;
-    std::string wire = encodeWireEvent(endpoint_.node_id, event, routing);
+    std::string wire = encodeWireEvent(endpoint_.node_id, event, routing, endpoint_.secret);
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (outbox_.size() >= kOutboxLimit) outbox_.pop_front();
@@ -161,9 +162,11 @@ void RedisBridge::subscribeLoop() {
 }
 
 void RedisBridge::receive(const std::string& payload) {
-  auto wire = decodeWireEvent(payload);
+  auto wire = decodeWireEvent(payload, endpoint_.secret);
   if (!wire) {
-    logger().warning("ignored a malformed event on Redis channel %s", endpoint_.channel);
+    if (rejected_) rejected_->add();
+    logger().warning("dropped an unsigned, badly signed or malformed event on Redis channel %s",
+                     endpoint_.channel);
     return;
   }
   if (wire->node == endpoint_.node_id) return;  // our own, back from Redis

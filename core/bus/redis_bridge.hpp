@@ -10,6 +10,7 @@
 #include <Poco/Net/SocketAddress.h>
 
 #include "bus/event_bus.hpp"
+#include "metrics/instruments.hpp"
 
 namespace fieldlink {
 
@@ -18,6 +19,7 @@ struct RedisEndpoint {
   int port = 6379;
   std::string channel = "fieldlink";  // nodes of one deployment share it
   std::string node_id;                // unique per node
+  std::string secret;                 // signs every event; the nodes share it
 };
 
 // Joins this node's event bus to the other nodes' through Redis pub/sub. What happens here
@@ -28,7 +30,8 @@ struct RedisEndpoint {
 // send (clients catch up with `resume`), and reconnects with backoff.
 class RedisBridge {
  public:
-  RedisBridge(EventBus& bus, RedisEndpoint endpoint);
+  // `rejected` (optional) counts events dropped for a missing or wrong signature.
+  RedisBridge(EventBus& bus, RedisEndpoint endpoint, metrics::Counter* rejected = nullptr);
   ~RedisBridge();  // stops both threads
   RedisBridge(const RedisBridge&) = delete;
   RedisBridge& operator=(const RedisBridge&) = delete;
@@ -44,6 +47,7 @@ class RedisBridge {
 
   EventBus& bus_;
   const RedisEndpoint endpoint_;
+  metrics::Counter* rejected_;
   const Poco::Net::SocketAddress address_;
   std::size_t subscription_ = 0;
 

@@ -4,15 +4,35 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 namespace fieldlink {
 namespace {
 
 constexpr int kWireVersion = 1;
+constexpr std::size_t kSignatureHexSize = 64;  // SHA-256
+
+std::string signatureOf(const std::string& json, const std::string& secret) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int mac_size = 0;
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(json.data()), json.size(), mac, &mac_size);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(2 * mac_size);
+  for (unsigned int i = 0; i < mac_size; ++i) {
+    hex += kHex[mac[i] >> 4];
+    hex += kHex[mac[i] & 0xf];
+  }
+  return hex;
+}
 
 }  // namespace
 
 std::string encodeWireEvent(const std::string& node, const sdk::Event& event,
-                            const Routing& routing) {
+                            const Routing& routing, const std::string& secret) {
   Poco::JSON::Object wire;
   wire.set("v", kWireVersion);
   wire.set("node", node);
@@ -26,12 +46,17 @@ std::string encodeWireEvent(const std::string& node, const sdk::Event& event,
   Poco::JSON::Array::Ptr audience = new Poco::JSON::Array;
   for (const auto user : routing.audience) audience->add(static_cast<Poco::Int64>(user));
   wire.set("audience", audience);
-  return json_text::of(wire);
+  const std::string json = json_text::of(wire);
+  return signatureOf(json, secret) + "." + json;
 }
 
-std::optional<WireEvent> decodeWireEvent(const std::string& text) {
+std::optional<WireEvent> decodeWireEvent(const std::string& text, const std::string& secret) {
+  if (text.size() <= kSignatureHexSize || text[kSignatureHexSize] != '.') return std::nullopt;
+  const std::string json = text.substr(kSignatureHexSize + 1);
+  const std::string expected = signatureOf(json, secret);
+  if (CRYPTO_memcmp(expected.data(), text.data(), kSignatureHexSize) != 0) return std::nullopt;
   try {
-    const auto parsed = Poco::JSON::Parser().parse(text);
+    const auto parsed = Poco::JSON::Parser().parse(json);
     if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) return std::nullopt;
     const auto wire = parsed.extract<Poco::JSON::Object::Ptr>();
     if (wire->optValue<int>("v", 0) != kWireVersion) return std::nullopt;

@@ -14,10 +14,12 @@ struct WireEvent {
   Routing routing;  // remote is set; connection ids are the sending node's, so they are dropped
 };
 
-// One JSON text per event. Only what another node can use crosses: no connection ids.
+// One JSON text per event, signed: "<HMAC-SHA256 of the JSON under `secret`, hex>.<JSON>".
+// Only what another node can use crosses: no connection ids.
 std::string encodeWireEvent(const std::string& node, const sdk::Event& event,
-                            const Routing& routing);
-// Null for anything malformed (a foreign publisher on the channel, a newer format).
-std::optional<WireEvent> decodeWireEvent(const std::string& text);
+                            const Routing& routing, const std::string& secret);
+// Null for anything unsigned, signed with another secret, or malformed (a foreign publisher
+// on the channel, a newer format): whoever can reach Redis cannot speak for a node.
+std::optional<WireEvent> decodeWireEvent(const std::string& text, const std::string& secret);
 
 }  // namespace fieldlink

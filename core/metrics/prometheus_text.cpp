@@ -75,6 +75,9 @@ std::string prometheusText(const ServerMetrics& m) {
   header(out, "fieldlink_messages_delivered_total", "counter",
          "Message frames queued to WebSocket connections.");
   out << "fieldlink_messages_delivered_total " << m.messages_delivered.value() << '\n';
+  header(out, "fieldlink_bus_events_rejected_total", "counter",
+         "Events from Redis dropped for a missing or wrong signature (bus.secret).");
+  out << "fieldlink_bus_events_rejected_total " << m.bus_events_rejected.value() << '\n';
   header(out, "fieldlink_media_decodes_total", "counter",
          "Audio and video uploads opened with libav to check them.");
   out << "fieldlink_media_decodes_total " << m.media_decodes.value() << '\n';

@@ -18,6 +18,7 @@ struct ServerMetrics {
       {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}};
   StatusCounter http_responses;
   Counter http_deadline_closes;  // connections closed for a request too slow to arrive
+  Counter bus_events_rejected;   // from Redis without a valid signature: dropped
   Counter media_decodes;         // audio and video uploads opened with libav to check them
   LabelledCounter plugin_errors;
   // Read at scrape time; unset means 0.

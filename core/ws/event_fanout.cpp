@@ -35,6 +35,14 @@ void EventFanout::onEvent(const sdk::Event& event, const Routing& routing) {
 }
 
 void EventFanout::learnParticipants(std::int64_t conversation, const Routing& routing) {
+  if (routing.remote && participants_from_store_ &&
+      index_.participantsOf(conversation) != routing.audience) {
+    // Rare (an assignment made on another node): the store says who takes part.
+    for (const auto& c :
+         index_.learnParticipants(conversation, participants_from_store_(conversation)))
+      c->close(close_code::kForbidden, "no longer a participant");
+    return;
+  }
   for (const auto& c : index_.learnParticipants(conversation, routing.audience))
     c->close(close_code::kForbidden, "no longer a participant");
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include "bus/event_bus.hpp"
@@ -21,6 +22,12 @@ class EventFanout {
   void setSequencer(std::unique_ptr<MessageSequencer> sequencer) {
     sequencer_ = std::move(sequencer);
   }
+  // With several nodes: who takes part in a conversation, from the store. An event from
+  // another node that names other participants than this node knows is checked with it:
+  // no bus event decides who is a participant.
+  void setParticipantSource(std::function<ConnectionIndex::Audience(std::int64_t)> source) {
+    participants_from_store_ = std::move(source);
+  }
   void onEvent(const sdk::Event& event, const Routing& routing);
 
  private:
@@ -39,10 +46,12 @@ class EventFanout {
   void deliverMessage(const std::string& message_json, std::int64_t message_id,
                       std::int64_t conversation, const Routing& routing,
                       std::uint64_t skip_connection);
-  // Participants as the event gives them; connections of people taken off are closed.
+  // Participants as the event gives them (as the store does, for another node's event);
+  // connections of people taken off are closed.
   void learnParticipants(std::int64_t conversation, const Routing& routing);
 
   ConnectionIndex& index_;
+  std::function<ConnectionIndex::Audience(std::int64_t)> participants_from_store_;
   metrics::Counter& delivered_;
   std::unique_ptr<MessageSequencer> sequencer_;
 };

@@ -91,9 +91,11 @@ bool Hub::online(std::int64_t user) const {
   return index_.hasConnection(user) || (presence_ && presence_->onlineElsewhere(user));
 }
 
-void Hub::joinCluster(PresenceDirectory& presence, std::unique_ptr<MessageSequencer> sequencer) {
+void Hub::joinCluster(PresenceDirectory& presence, std::unique_ptr<MessageSequencer> sequencer,
+                      std::function<std::vector<std::int64_t>(std::int64_t)> participants_of) {
   presence_ = &presence;
   fanout_.setSequencer(std::move(sequencer));
+  fanout_.setParticipantSource(std::move(participants_of));
 }
 
 }  // namespace fieldlink::ws

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <vector>
@@ -45,9 +46,12 @@ class Hub final : public ConnectionHandler {
   std::shared_ptr<Connection> refusal(std::uint16_t code, const std::string& reason);
   // Whether the user has an open connection (on any node, once joinCluster() was called).
   bool online(std::int64_t user) const;
-  // With several nodes: presence shared through `presence` (outlives the hub), and message
-  // delivery put in id order by `sequencer`. Call before serving.
-  void joinCluster(PresenceDirectory& presence, std::unique_ptr<MessageSequencer> sequencer);
+  // With several nodes: presence shared through `presence` (outlives the hub), message
+  // delivery put in id order by `sequencer`, and participants taken from the store, not
+  // from other nodes' events. Call before serving.
+  // `participants_of` reads a conversation's participants from the store.
+  void joinCluster(PresenceDirectory& presence, std::unique_ptr<MessageSequencer> sequencer,
+                   std::function<std::vector<std::int64_t>(std::int64_t)> participants_of);
   // Closes (4401) the user's connections opened with a session `current` no longer allows:
   // the account is disabled, or its sessions were ended since. Returns how many.
   std::size_t endSessionsOf(const User& current);

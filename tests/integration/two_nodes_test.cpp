@@ -5,6 +5,9 @@
 #include <set>
 #include <thread>
 
+#include <Poco/Redis/Array.h>
+#include <Poco/Redis/Client.h>
+
 #include "support/scene.hpp"
 #include "support/scratch_database.hpp"
 #include "support/scripted_server.hpp"
@@ -36,6 +39,7 @@ class TwoNodes : public ::testing::Test {
     options.env = {{"FIELDLINK_STORE_BACKEND", "mysql"},
                    {"FIELDLINK_STORE_MYSQL_URL", database->url()},
                    {"FIELDLINK_BUS_REDIS", redis->address()},
+                   {"FIELDLINK_BUS_SECRET", "two-nodes-bus-secret-0123"},
                    {"FIELDLINK_BUS_NODE_ID", name},
                    {"FIELDLINK_BUS_PRESENCE_TTL", "3"}};
     return options;
@@ -112,6 +116,46 @@ TEST_F(TwoNodes, MessagesTypingReceiptsAndPresenceCrossBothWays) {
   ASSERT_TRUE(offline);
   EXPECT_EQ(offline->getValue<std::int64_t>("user_id"), a->client_id);
   EXPECT_FALSE(offline->getValue<bool>("online"));
+}
+
+// Whoever can reach Redis must not speak for a node: events not signed with bus.secret are
+// dropped and counted, and the nodes' own still cross.
+TEST_F(TwoNodes, EventsNotSignedWithTheBusSecretAreDropped) {
+  const std::int64_t conversation = a->conversation_id;
+  WsClient client(a->server.port(), chatPath(conversation, a->client));
+  WsClient technician(b->port(), chatPath(conversation, a->technician));
+  ASSERT_EQ(technician.status(), 101);
+  ASSERT_TRUE(technician.nextOfType("presence", 10s));
+
+  const std::string forged =
+      R"({"v":1,"node":"intruder","type":"message.created","conversation_id":)" +
+      std::to_string(conversation) + R"(,"user_id":)" + std::to_string(a->client_id) +
+      R"(,"data":{"id":999999,"text":"forged"},"at_ms":1,"audience":[)" +
+      std::to_string(a->technician_id) + "]}";
+  const auto colon = redis->address().rfind(':');
+  Poco::Redis::Client publisher(redis->address().substr(0, colon),
+                                std::stoi(redis->address().substr(colon + 1)));
+  for (const std::string& payload :
+       {forged, std::string(64, 'a') + "." + forged, std::string("not an event")}) {
+    Poco::Redis::Array publish;
+    publish << "PUBLISH"
+            << "fieldlink" << payload;
+    publisher.execute<Poco::Int64>(publish);
+  }
+  // The node's own events still cross, after the forged ones (one subscriber, in order).
+  client.sendJson(R"({"type":"typing","is_typing":true})");
+  ASSERT_TRUE(technician.nextOfType("typing", 10s));
+  ApiClient on_b(b->port());
+  std::string rejected;
+  for (int i = 0; i < 100 && rejected != "3"; ++i) {
+    const std::string page = on_b.http().get("/metrics").body;
+    const auto at = page.find("\nfieldlink_bus_events_rejected_total ");
+    rejected =
+        at == std::string::npos ? "" : page.substr(at + 37, page.find('\n', at + 1) - at - 37);
+    if (rejected != "3") std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_EQ(rejected, "3");
+  EXPECT_FALSE(technician.nextOfType("message", 500ms)) << "a forged message was delivered";
 }
 
 TEST_F(TwoNodes, BurstsFromBothNodesArriveOnceInIdOrderEverywhere) {

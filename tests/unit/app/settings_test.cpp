@@ -86,7 +86,13 @@ TEST(Settings, RedisJoinsNodesWhenGivenAsHostAndPort) {
     EXPECT_NE(errorOf(*c).find("bus.redis"), std::string::npos) << wrong;
   }
   c->setString("bus.redis", "redis");
+  // Events from Redis are taken only signed with the nodes' shared secret.
+  EXPECT_NE(errorOf(*c).find("bus.secret"), std::string::npos);
+  c->setString("bus.secret", "too-short");
+  EXPECT_NE(errorOf(*c).find("bus.secret"), std::string::npos);
+  c->setString("bus.secret", "a-bus-secret-0123456789");
   EXPECT_EQ(Settings::from(*c).redis->port, 6379);  // the default port
+  EXPECT_EQ(Settings::from(*c).redis->secret, "a-bus-secret-0123456789");
   c->setString("bus.redis", "10.0.0.5:6380");
   c->setString("bus.node_id", "node-a");
   const Settings s = Settings::from(*c);

@@ -7,6 +7,8 @@
 namespace fieldlink {
 namespace {
 
+const std::string kSecret = "bus-secret-0123456789";
+
 sdk::Event typingEvent() {
   sdk::Event e;
   e.type = "typing";
@@ -19,8 +21,9 @@ sdk::Event typingEvent() {
 }
 
 TEST(WireEvent, AnEventCrossesWithItsAudienceButNoConnectionIds) {
-  const std::string text = encodeWireEvent("node-a", typingEvent(), Routing{{3, 4}, 99, 0});
-  const auto wire = decodeWireEvent(text);
+  const std::string text =
+      encodeWireEvent("node-a", typingEvent(), Routing{{3, 4}, 99, 0}, kSecret);
+  const auto wire = decodeWireEvent(text, kSecret);
   ASSERT_TRUE(wire);
   EXPECT_EQ(wire->node, "node-a");
   EXPECT_EQ(wire->event.type, "typing");
@@ -36,7 +39,22 @@ TEST(WireEvent, AnEventCrossesWithItsAudienceButNoConnectionIds) {
 TEST(WireEvent, AnythingElseOnTheChannelIsIgnored) {
   for (const char* text : {"", "null", "[]", "{}", "{\"v\":2,\"node\":\"x\"}", "not json",
                            "{\"v\":1,\"node\":\"x\",\"type\":\"typing\"}"})
-    EXPECT_FALSE(decodeWireEvent(text)) << text;
+    EXPECT_FALSE(decodeWireEvent(text, kSecret)) << text;
+}
+
+TEST(WireEvent, OnlyEventsSignedWithTheSharedSecretAreTaken) {
+  const std::string signed_text =
+      encodeWireEvent("node-a", typingEvent(), Routing{{3, 4}, 0, 0}, kSecret);
+  const std::string json = signed_text.substr(signed_text.find('.') + 1);
+  EXPECT_FALSE(decodeWireEvent(json, kSecret)) << "unsigned";
+  EXPECT_FALSE(decodeWireEvent(signed_text, "another-secret-0123456789")) << "other secret";
+  std::string forged = signed_text;
+  forged.replace(forged.find("[3,4]"), 5, "[3,9]");  // another audience, same signature
+  EXPECT_FALSE(decodeWireEvent(forged, kSecret));
+  std::string bad_signature = signed_text;
+  bad_signature[0] = bad_signature[0] == 'a' ? 'b' : 'a';
+  EXPECT_FALSE(decodeWireEvent(bad_signature, kSecret));
+  EXPECT_TRUE(decodeWireEvent(signed_text, kSecret));
 }
 
 TEST(WireEvent, OnlyThisNodesOwnEventsForConnectionsCross) {
