@@ -114,31 +114,49 @@ void FrameHandlers::message(const std::shared_ptr<Connection>& c, const Frame& f
                        "unknown_message_type");
   input.content = json_input::requiredObject(*frame, "content");
   input.client_id = json_input::optionalString(*frame, "client_id");
+  c->beginWork();  // a close asked meanwhile waits for this ack
+  // Checking an attachment reads the store, which the reactor must not wait for: such a
+  // message goes through the connection's worker queue, and so do the ones after it while
+  // it waits there, so that a connection's messages keep their order.
+  if (input.content->has("attachment_id") || work_.busy(c->id())) {
+    offReactor(c, input.client_id, [this, input](const std::shared_ptr<Connection>& connection) {
+      send(connection, input);
+    });
+    return;
+  }
+  send(c, input);
+}
+
+void FrameHandlers::send(const std::shared_ptr<Connection>& c, const SendMessageInput& input) {
   const auto client_id = input.client_id;
   std::weak_ptr<Connection> weak = c;
-  c->beginWork();  // a close asked meanwhile waits for this ack
-  chat_.sendAsync(c->user(), input, c->id(),
-                  [weak, client_id](const SendResult* result, std::exception_ptr error) {
-                    const auto connection = weak.lock();
-                    if (!connection) return;
-                    if (error) {
-                      connection->sendText(errorFrame(error, client_id));
-                    } else {
-                      // One per message sent: written as text, keys in Poco's order.
-                      std::string ack = "{\"client_id\":";
-                      if (client_id)
-                        json_text::appendString(ack, *client_id);
-                      else
-                        ack += "null";
-                      ack += ",\"message\":";
-                      ack += *result->message_json;
-                      ack += ",\"type\":\"";
-                      ack += server_frame::kAck;
-                      ack += "\"}";
-                      connection->sendText(ack);
-                    }
-                    connection->endWork();
-                  });
+  try {
+    chat_.sendAsync(c->user(), input, c->id(),
+                    [weak, client_id](const SendResult* result, std::exception_ptr error) {
+                      const auto connection = weak.lock();
+                      if (!connection) return;
+                      if (error) {
+                        connection->sendText(errorFrame(error, client_id));
+                      } else {
+                        // One per message sent: written as text, keys in Poco's order.
+                        std::string ack = "{\"client_id\":";
+                        if (client_id)
+                          json_text::appendString(ack, *client_id);
+                        else
+                          ack += "null";
+                        ack += ",\"message\":";
+                        ack += *result->message_json;
+                        ack += ",\"type\":\"";
+                        ack += server_frame::kAck;
+                        ack += "\"}";
+                        connection->sendText(ack);
+                      }
+                      connection->endWork();
+                    });
+  } catch (...) {
+    c->endWork();  // refused before it reached the writer: no ack will come
+    throw;
+  }
 }
 
 // A pong comes after the answers to every earlier frame that went to the workers, so a

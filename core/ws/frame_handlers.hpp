@@ -47,6 +47,9 @@ class FrameHandlers {
                   Work work);
 
   void message(const std::shared_ptr<Connection>& c, const Frame& frame);
+  // Hands a message to the store's writer; its ack (or error) comes back on `c`. The caller
+  // has called c->beginWork(); this ends it on every path.
+  void send(const std::shared_ptr<Connection>& c, const SendMessageInput& input);
   void typing(const std::shared_ptr<Connection>& c, const Frame& frame);
   void read(const std::shared_ptr<Connection>& c, const Frame& frame);
   void resume(const std::shared_ptr<Connection>& c, const Frame& frame);

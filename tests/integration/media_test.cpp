@@ -472,6 +472,37 @@ TEST_F(Media, APhotoSentOverTheWebSocketReachesTheOtherSideWithItsDetails) {
   EXPECT_EQ(error->getValue<std::string>("client_id"), "ws-stolen");
 }
 
+// A message naming an attachment is checked off the reactor (it reads the store); the
+// messages sent right after it on the same connection still come after it, acks included.
+TEST_F(Media, MessagesAfterAPhotoKeepTheirOrder) {
+  Scene s(mediaServer());
+  std::vector<std::int64_t> photos;
+  for (int i = 0; i < 3; ++i)
+    photos.push_back(
+        uploadFixture(s, s.client, "photo.png", "file").object()->getValue<std::int64_t>("id"));
+  WsClient sender(s.server.port(), "/ws/?token=" + s.client);
+  ASSERT_EQ(sender.status(), 101);
+  std::vector<std::string> sent;
+  for (int i = 0; i < 3; ++i) {
+    sender.sendJson(fileFrame(s.conversation_id, photos[i], "photo-" + std::to_string(i)));
+    sent.push_back("photo-" + std::to_string(i));
+    for (int j = 0; j < 2; ++j) {
+      const std::string id = "text-" + std::to_string(i) + "-" + std::to_string(j);
+      sender.sendJson(messageFrame(s.conversation_id, id, id));
+      sent.push_back(id);
+    }
+  }
+  std::vector<std::string> acked;
+  for (const auto& ack : sender.collect("ack", sent.size(), 10s))
+    acked.push_back(ack->getValue<std::string>("client_id"));
+  EXPECT_EQ(acked, sent);
+  std::vector<std::string> stored;
+  for (const auto& m : s.api.history(s.client, s.conversation_id))
+    if (m->getValue<std::string>("message_type") != "system")
+      stored.push_back(m->getValue<std::string>("client_id"));
+  EXPECT_EQ(stored, sent);
+}
+
 TEST_F(Media, UploadsNeedMultipartAndAKnownFileType) {
   Scene s(mediaServer());
   EXPECT_EQ(s.api.http().post("/api/chat/attachments/", "{}", s.client).status, 415);
