@@ -69,6 +69,8 @@ export FIELDLINK_HTTP_ADDRESS=127.0.0.1
 export FIELDLINK_AUTH_PBKDF2_ITERATIONS=1000
 export FIELDLINK_WS_MESSAGES_PER_SECOND=1000000 FIELDLINK_WS_MESSAGE_BURST=1000000
 export FIELDLINK_WS_MAX_CONNECTIONS_PER_USER=100000
+# One account uploads without sending: the per-user upload quota and rate are policy too.
+export FIELDLINK_ATTACHMENTS_USER_QUOTA_BYTES=0 FIELDLINK_ATTACHMENTS_UPLOADS_PER_HOUR=0
 # Every generated client comes from 127.0.0.1.
 export FIELDLINK_HTTP_MAX_CONNECTIONS_PER_ADDRESS=1000000
 # The load generator registers its clients from one address.
