@@ -19,7 +19,7 @@ shift || true
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] ||
   targets=(fuzz_ws_frames fuzz_json_input fuzz_multipart fuzz_jwt fuzz_text_message
-           fuzz_location_message fuzz_http_requests)
+           fuzz_location_message fuzz_http_requests fuzz_wire_event)
 
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$(nproc)" >/dev/null
