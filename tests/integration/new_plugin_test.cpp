@@ -42,9 +42,8 @@ TEST(NewPlugin, RefusesBadNamesKindsAndExistingFolders) {
 TEST(NewPlugin, EachKindScaffoldedBuildsPassesItsTestAndWorksInTheServer) {
   TempDir work;
   const std::string prefix = work.file("prefix");
-  ASSERT_NO_FATAL_FAILURE(
-      runOrFail(work, {"cmake", "--install", FIELDLINK_BUILD_DIR, "--prefix", prefix,
-                                "--component", "sdk"}));
+  ASSERT_NO_FATAL_FAILURE(runOrFail(
+      work, {"cmake", "--install", FIELDLINK_BUILD_DIR, "--prefix", prefix, "--component", "sdk"}));
   const std::string plugins = work.file("plugins");
   Poco::File(plugins).createDirectories();
   for (const auto& [name, kind] : std::vector<std::pair<std::string, std::string>>{

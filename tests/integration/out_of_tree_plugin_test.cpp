@@ -15,9 +15,8 @@ TEST(OutOfTree, ChecklistBuiltAgainstTheInstalledSdkIsUsedThroughTheApi) {
   TempDir work;
   const std::string prefix = work.file("prefix");
   const std::string build = work.file("build");
-  ASSERT_NO_FATAL_FAILURE(
-      runOrFail(work, {"cmake", "--install", FIELDLINK_BUILD_DIR, "--prefix", prefix,
-                                "--component", "sdk"}));
+  ASSERT_NO_FATAL_FAILURE(runOrFail(
+      work, {"cmake", "--install", FIELDLINK_BUILD_DIR, "--prefix", prefix, "--component", "sdk"}));
   ASSERT_TRUE(Poco::File(prefix + "/include/fieldlink/sdk/plugin.hpp").exists());
   // Only the installed SDK is visible to the build: no path into this source tree.
   ASSERT_NO_FATAL_FAILURE(

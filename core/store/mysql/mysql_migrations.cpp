@@ -135,7 +135,8 @@ const std::vector<Migration>& migrations() {
              KEY refresh_tokens_family (family),
              KEY refresh_tokens_expires_at (expires_at),
              CONSTRAINT refresh_tokens_user_fk FOREIGN KEY (user_id) REFERENCES users (id)))"}},
-      {6, {"ALTER TABLE attachments ADD KEY attachments_owner_unreferenced (owner_id, message_id)"}},
+      {6,
+       {"ALTER TABLE attachments ADD KEY attachments_owner_unreferenced (owner_id, message_id)"}},
   };
   return all;
 }
