@@ -2,21 +2,16 @@
 
 #include <stdexcept>
 
+#include <Poco/DigestEngine.h>
 #include <openssl/rand.h>
 
 namespace fieldlink {
 
 std::string randomId() {
-  unsigned char bytes[16];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("RAND_bytes failed");
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string id;
-  id.reserve(2 * sizeof bytes);
-  for (unsigned char b : bytes) {
-    id += kDigits[b >> 4];
-    id += kDigits[b & 0xf];
-  }
-  return id;
+  Poco::DigestEngine::Digest bytes(16);
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
+    throw std::runtime_error("RAND_bytes failed");
+  return Poco::DigestEngine::digestToHex(bytes);
 }
 
 }  // namespace fieldlink

@@ -1,6 +1,7 @@
 #include "bus/wire_event.hpp"
 #include "util/json_text.hpp"
 
+#include <Poco/DigestEngine.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 
@@ -15,18 +16,12 @@ constexpr int kWireVersion = 1;
 constexpr std::size_t kSignatureHexSize = 64;  // SHA-256
 
 std::string signatureOf(const std::string& json, const std::string& secret) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
+  Poco::DigestEngine::Digest mac(EVP_MAX_MD_SIZE);
   unsigned int mac_size = 0;
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(json.data()), json.size(), mac, &mac_size);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(2 * mac_size);
-  for (unsigned int i = 0; i < mac_size; ++i) {
-    hex += kHex[mac[i] >> 4];
-    hex += kHex[mac[i] & 0xf];
-  }
-  return hex;
+       reinterpret_cast<const unsigned char*>(json.data()), json.size(), mac.data(), &mac_size);
+  mac.resize(mac_size);
+  return Poco::DigestEngine::digestToHex(mac);
 }
 
 }  // namespace
