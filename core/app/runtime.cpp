@@ -28,7 +28,8 @@ Runtime::Runtime(const Settings& settings, const Poco::Util::AbstractConfigurati
       hasher_(settings.pbkdf2_iterations),
       tokens_(TokenService::Options{settings.jwt_secret, settings.access_lifetime,
                                     settings.refresh_lifetime}),
-      accounts_(std::make_unique<Accounts>(*store_, hasher_, tokens_)),
+      accounts_(
+          std::make_unique<Accounts>(*store_, hasher_, tokens_, settings.refresh_reuse_grace)),
       attachments_(std::make_unique<AttachmentService>(
           *store_, *plugins_,
           AttachmentSettings{

@@ -156,6 +156,9 @@ const std::vector<SettingKey>& settingKeys() {
       {"auth.jwt_secret", kPlaceholderSecret, "HS256 signing secret, at least 32 characters"},
       {"auth.access_token_lifetime", "900", "access token lifetime, seconds"},
       {"auth.refresh_token_lifetime", "604800", "refresh token lifetime, seconds"},
+      {"auth.refresh_reuse_grace", "10",
+       "seconds after its rotation a refresh token may be presented again by its holder (a lost "
+       "answer, a second tab) before a reuse ends the session; 0: never"},
       {"auth.pbkdf2_iterations", "600000", "PBKDF2-HMAC-SHA256 iterations for new hashes"},
       {"auth.login_failures_per_account", "10",
        "failed logins per account in a window before 429 (0: no limit)"},
@@ -348,6 +351,7 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
   s.access_lifetime = std::chrono::seconds(intIn(c, "auth.access_token_lifetime", 10, 86400));
   s.refresh_lifetime =
       std::chrono::seconds(intIn(c, "auth.refresh_token_lifetime", 60, 365 * 86400));
+  s.refresh_reuse_grace = std::chrono::seconds(intIn(c, "auth.refresh_reuse_grace", 0, 300));
   s.pbkdf2_iterations = intIn(c, "auth.pbkdf2_iterations", 1000, 10000000);
   s.dev_mode = c.getBool("server.dev_mode");
   if (!s.dev_mode && (s.jwt_secret == kPlaceholderSecret || s.jwt_secret.size() < 32))

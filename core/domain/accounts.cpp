@@ -65,6 +65,18 @@ TokenPair Accounts::obtainTokens(const std::string& username, const std::string&
   throw Unauthorized("No active account found with the given credentials.", "invalid_credentials");
 }
 
+// A spent token presented again soon after, while the session has not moved on (no newer
+// token of its family spent since): the answer to the first use was lost (a phone between
+// two cells), or a second tab of the page read the tokens before the first tab's new ones
+// reached it. That is the holder asking again, not a thief, so it gets a pair too.
+bool Accounts::presentedAgainByItsHolder(StoreSession& s, const RefreshTokenRecord& spent,
+                                         TimePoint now) const {
+  using std::chrono::milliseconds;
+  if (reuse_grace_ <= milliseconds(0) || !spent.used_at || now - *spent.used_at > reuse_grace_)
+    return false;
+  return !s.refreshFamilyUsedSince(spent.family, spent.id, *spent.used_at);
+}
+
 TokenPair Accounts::refreshTokens(const std::string& refresh_token) {
   const auto now = nowMs();
   const TokenClaims claims = tokens_.verify(refresh_token, TokenKind::Refresh, now);
@@ -83,12 +95,16 @@ TokenPair Accounts::refreshTokens(const std::string& refresh_token) {
       outcome = Outcome::Unknown;
     } else if (record->revoked) {
       outcome = Outcome::Revoked;
-    } else if (!s.useRefreshToken(record->id, now)) {
+    } else if (s.useRefreshToken(record->id, now)) {
+      pair = issuePair(s, user, record->family, now);
+    } else if (const auto spent = s.findRefreshToken(record->id); !spent || spent->revoked) {
+      outcome = Outcome::Revoked;  // revoked meanwhile, by a logout or another node
+    } else if (presentedAgainByItsHolder(s, *spent, now)) {
+      pair = issuePair(s, user, record->family, now);
+    } else {
       // Rotated before: whoever holds the newer token, one of the two is not its owner.
       s.revokeRefreshFamily(record->family);
       outcome = Outcome::Reused;
-    } else {
-      pair = issuePair(s, user, record->family, now);
     }
   });
   switch (outcome) {

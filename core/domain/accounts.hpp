@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -27,8 +28,11 @@ struct TokenPair {
 // Users, passwords and tokens.
 class Accounts {
  public:
-  Accounts(Store& store, const PasswordHasher& hasher, const TokenService& tokens)
-      : store_(store), hasher_(hasher), tokens_(tokens) {}
+  // `reuse_grace`: how long after its rotation a refresh token may be presented again by
+  // its holder (auth.refresh_reuse_grace; see refreshTokens).
+  Accounts(Store& store, const PasswordHasher& hasher, const TokenService& tokens,
+           std::chrono::milliseconds reuse_grace = {})
+      : store_(store), hasher_(hasher), tokens_(tokens), reuse_grace_(reuse_grace) {}
 
   // Self-registration: always a client.
   User registerClient(AccountInput input);
@@ -39,7 +43,9 @@ class Accounts {
   TokenPair obtainTokens(const std::string& username, const std::string& password);
   // Rotation: a new access token and a new refresh token of the same family; the one given
   // may not be used again. Presenting a used one revokes its whole family (401
-  // token_reused), so a stolen token is worth one use at most, and its theft shows.
+  // token_reused), so a stolen token is worth one use at most, and its theft shows. Except
+  // within `reuse_grace` of its rotation while no newer token of the family was spent: then
+  // its holder is asking again (a lost answer, a second tab) and gets another pair.
   TokenPair refreshTokens(const std::string& refresh_token);
   // Revokes the family of `refresh_token` (the caller's; Forbidden if it is another's). Its
   // access tokens run out by themselves (auth.access_token_lifetime).
@@ -59,12 +65,15 @@ class Accounts {
   User resetPassword(const std::string& username, const std::string& password);
 
  private:
+  bool presentedAgainByItsHolder(StoreSession& s, const RefreshTokenRecord& spent,
+                                 TimePoint now) const;
   TokenPair issuePair(StoreSession& s, const User& user, const std::string& family, TimePoint now);
   User changeAccess(const std::string& username, const std::function<void(UserAccess&)>& change);
 
   Store& store_;
   const PasswordHasher& hasher_;
   const TokenService& tokens_;
+  const std::chrono::milliseconds reuse_grace_;
 };
 
 }  // namespace fieldlink

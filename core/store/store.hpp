@@ -107,6 +107,10 @@ class StoreSession {
   // Marks it used, unless it was used or revoked already (then false): the one check that
   // holds when two nodes rotate the same token at once.
   virtual bool useRefreshToken(const std::string& id, TimePoint at) = 0;
+  // Whether a token of `family` other than `except` was used at or after `since`: the
+  // session moved on after that token was spent.
+  virtual bool refreshFamilyUsedSince(const std::string& family, const std::string& except,
+                                      TimePoint since) = 0;
   virtual void revokeRefreshFamily(const std::string& family) = 0;
 };
 

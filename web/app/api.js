@@ -46,7 +46,9 @@ let refreshing = null;
 
 // Refresh tokens rotate, and one presented twice ends the session: the page's tabs share
 // them (localStorage), so one tab at a time refreshes, and a tab that waited uses what the
-// other got instead of spending the same token again.
+// other got instead of spending the same token again. localStorage reaches another tab's
+// process a moment later, so a tab may still spend the old token: the server forgives that
+// for a few seconds (auth.refresh_reuse_grace).
 function oneTabAtATime(work) {
   return navigator.locks ? navigator.locks.request('fieldlink-refresh', work) : work();
 }

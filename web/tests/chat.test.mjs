@@ -234,7 +234,8 @@ test('two tabs refreshing at once keep the session, and signing out ends it on t
   await second.goto(`${world.server.url}/`);
   await second.getByRole('heading', { name: 'Mes demandes' }).waitFor();
   // Both tabs find the shared access token refused at the same moment and refresh. Refresh
-  // tokens rotate and one spent twice ends the session: only one tab may spend it.
+  // tokens rotate and one spent twice ends the session: the tabs take turns (Web Locks), and
+  // the server forgives a tab that had not yet seen the other's new tokens.
   await first.page.evaluate(() => localStorage.setItem('fl.access', 'refused'));
   const whoAmI = (page) => page.evaluate(async () => {
     const { api } = await import('/static/api.js');

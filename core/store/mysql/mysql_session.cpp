@@ -548,6 +548,14 @@ bool MysqlSession::useRefreshToken(const std::string& id, TimePoint at) {
              {toEpochMs(at), id}) == 1;
 }
 
+bool MysqlSession::refreshFamilyUsedSince(const std::string& family, const std::string& except,
+                                          TimePoint since) {
+  return count(
+             "SELECT COUNT(*) FROM (SELECT 1 FROM refresh_tokens WHERE family = ? AND id <> ? "
+             "AND used_at >= ? LIMIT 1) AS t",
+             {family, except, toEpochMs(since)}) > 0;
+}
+
 void MysqlSession::revokeRefreshFamily(const std::string& family) {
   update("UPDATE refresh_tokens SET revoked = 1 WHERE family = ?", {family});
 }

@@ -82,6 +82,8 @@ class MysqlSession final : public StoreSession {
   void insertRefreshToken(const RefreshTokenRecord& token, TimePoint now) override;
   std::optional<RefreshTokenRecord> findRefreshToken(const std::string& id) override;
   bool useRefreshToken(const std::string& id, TimePoint at) override;
+  bool refreshFamilyUsedSince(const std::string& family, const std::string& except,
+                              TimePoint since) override;
   void revokeRefreshFamily(const std::string& family) override;
 
   // A bound parameter: NULL, an integer, a real or a text.

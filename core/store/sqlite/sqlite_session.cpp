@@ -576,6 +576,16 @@ bool SqliteSession::useRefreshToken(const std::string& id, TimePoint at) {
   return sqlite3_changes(prepared_.db()) == 1;
 }
 
+bool SqliteSession::refreshFamilyUsedSince(const std::string& family, const std::string& except,
+                                           TimePoint since) {
+  Poco::Int64 found = 0;
+  db_ << "SELECT COUNT(*) FROM (SELECT 1 FROM refresh_tokens WHERE family = ? AND id <> ? AND "
+         "used_at >= ? LIMIT 1)",
+      bind(family), bind(except), bind(static_cast<Poco::Int64>(toEpochMs(since))), into(found),
+      Poco::Data::Keywords::now;
+  return found > 0;
+}
+
 void SqliteSession::revokeRefreshFamily(const std::string& family) {
   db_ << "UPDATE refresh_tokens SET revoked = 1 WHERE family = ?", bind(family),
       Poco::Data::Keywords::now;

@@ -59,6 +59,8 @@ class SqliteSession final : public StoreSession {
   void insertRefreshToken(const RefreshTokenRecord& token, TimePoint now) override;
   std::optional<RefreshTokenRecord> findRefreshToken(const std::string& id) override;
   bool useRefreshToken(const std::string& id, TimePoint at) override;
+  bool refreshFamilyUsedSince(const std::string& family, const std::string& except,
+                              TimePoint since) override;
   void revokeRefreshFamily(const std::string& family) override;
 
  private:

@@ -142,6 +142,7 @@ TEST_P(StoreTest, RefreshTokensAreSpentOnceRevokedByFamilyAndForgottenWhenExpire
   store->write([&](StoreSession& s) {
     s.insertRefreshToken(token("a1", "fa", now + std::chrono::hours(1)), now);
     s.insertRefreshToken(token("a2", "fa", now + std::chrono::hours(1)), now);
+    s.insertRefreshToken(token("a3", "fa", now + std::chrono::hours(1)), now);
     s.insertRefreshToken(token("b1", "fb", now + std::chrono::seconds(1)), now);
   });
   const auto a1 = store->read([](StoreSession& s) { return s.findRefreshToken("a1"); });
@@ -154,9 +155,18 @@ TEST_P(StoreTest, RefreshTokensAreSpentOnceRevokedByFamilyAndForgottenWhenExpire
   EXPECT_TRUE(store->write([&](StoreSession& s) { return s.useRefreshToken("a1", now); }));
   EXPECT_FALSE(store->write([&](StoreSession& s) { return s.useRefreshToken("a1", now); }));
   EXPECT_EQ(store->read([](StoreSession& s) { return s.findRefreshToken("a1"); })->used_at, now);
+  // The family moved on after a1 only once another of its tokens is spent.
+  const auto movedOnFrom = [&](const std::string& id, TimePoint since) {
+    return store->read([&](StoreSession& s) { return s.refreshFamilyUsedSince("fa", id, since); });
+  };
+  EXPECT_FALSE(movedOnFrom("a1", now));
+  EXPECT_TRUE(store->write([&](StoreSession& s) { return s.useRefreshToken("a2", now); }));
+  EXPECT_TRUE(movedOnFrom("a1", now));
+  EXPECT_FALSE(movedOnFrom("a1", now + std::chrono::milliseconds(1)));
   store->write([](StoreSession& s) { s.revokeRefreshFamily("fa"); });
   EXPECT_TRUE(store->read([](StoreSession& s) { return s.findRefreshToken("a2"); })->revoked);
-  EXPECT_FALSE(store->write([&](StoreSession& s) { return s.useRefreshToken("a2", now); }));
+  // A revoked token cannot be spent (a3: never used).
+  EXPECT_FALSE(store->write([&](StoreSession& s) { return s.useRefreshToken("a3", now); }));
   EXPECT_FALSE(store->read([](StoreSession& s) { return s.findRefreshToken("b1"); })->revoked);
 
   // The next insert, an hour later, forgets b1 (expired), keeps the others until theirs.
