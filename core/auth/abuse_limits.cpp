@@ -1,7 +1,6 @@
 #include "auth/abuse_limits.hpp"
 
-#include <Poco/String.h>
-
+#include "auth/account_name.hpp"
 #include "domain/errors.hpp"
 
 namespace fieldlink {
@@ -15,8 +14,9 @@ AbuseLimits::AbuseLimits(const AbuseLimitSettings& settings)
 void AbuseLimits::login(const std::string& username, const std::string& address,
                         const std::function<void()>& attempt) {
   const auto now = AttemptLimiter::Clock::now();
-  // Usernames are unique ignoring case: "Alice" must not get a count of its own.
-  const std::string account = Poco::toLower(username);
+  // Counted by the key the account is found by: "Alice" and " alice" must not get counts of
+  // their own. A name that can be no account's counts apart (it can never sign in).
+  const std::string account = accountNameKey(username).value_or(username);
   std::chrono::seconds wait{0};
   if (settings_.login_failures_per_account > 0)
     wait = std::max(wait, account_failures_.waitFor(account, now));

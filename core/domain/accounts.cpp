@@ -1,5 +1,6 @@
 #include "domain/accounts.hpp"
 
+#include "auth/account_name.hpp"
 #include "auth/random_id.hpp"
 #include "domain/errors.hpp"
 #include "domain/input_rules.hpp"
@@ -52,7 +53,9 @@ TokenPair Accounts::issuePair(StoreSession& s, const User& user, const std::stri
 }
 
 TokenPair Accounts::obtainTokens(const std::string& username, const std::string& password) {
-  const auto user = store_.read([&](StoreSession& s) { return s.findUserByUsername(username); });
+  const auto key = accountNameKey(username);
+  const auto user =
+      key ? store_.read([&](StoreSession& s) { return s.findUserByUsername(*key); }) : std::nullopt;
   if (!user) {
     hasher_.burnVerifyTime(password);
   } else if (hasher_.verify(password, user->password_hash)) {

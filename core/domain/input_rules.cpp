@@ -1,10 +1,12 @@
 #include "domain/input_rules.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <Poco/TextIterator.h>
 #include <Poco/UTF8Encoding.h>
 
+#include "auth/account_name.hpp"
 #include "domain/errors.hpp"
 
 namespace fieldlink::rules {
@@ -27,11 +29,8 @@ bool isValidUtf8WithoutControls(const std::string& value) {
 void checkUsername(const std::string& username) {
   if (username.empty() || username.size() > 150)
     throw InvalidInput("username", "Between 1 and 150 characters.");
-  for (char c : username) {
-    const bool allowed = std::isalnum(static_cast<unsigned char>(c)) || c == '@' || c == '.' ||
-                         c == '+' || c == '-' || c == '_';
-    if (!allowed) throw InvalidInput("username", "Letters, digits and @ . + - _ only.");
-  }
+  if (!std::all_of(username.begin(), username.end(), isUsernameCharacter))
+    throw InvalidInput("username", "Letters, digits and @ . + - _ only.");
 }
 
 void checkPassword(const std::string& password) {
