@@ -196,7 +196,9 @@ const std::vector<SettingKey>& settingKeys() {
        "seconds from a message's first byte to its last before the server closes (1008)"},
       {"ws.typing_timeout_ms", "5000", "a typing indicator ends by itself after this long"},
       {"ws.typing_throttle_ms", "2000", "least time between two relayed 'typing' frames"},
-      {"ws.resume_max_messages", "5000", "most messages one resume replays (has_more beyond)"},
+      {"ws.resume_max_messages", "5000",
+       "most messages one page of a resume replays (has_more beyond; half of ws.max_queue_bytes "
+       "also ends a page)"},
       {"ws.access_check_interval", "2",
        "seconds between looks for users disabled or given a new password, whose connections "
        "are then closed (4401)"},

@@ -112,7 +112,9 @@ void Connection::deliverMessage(ConversationId conversation, std::int64_t messag
     std::lock_guard<std::mutex> lock(mutex_);
     auto resuming = resuming_.find(conversation.value);
     if (resuming != resuming_.end()) {
-      resuming->second.held.emplace_back(message_id, encoded);
+      // Between two pages of a resume the next page reads it from the store, in order.
+      if (!resuming->second.awaiting_next_page)
+        resuming->second.held.emplace_back(message_id, encoded);
       return;
     }
     enqueueLiveLocked(conversation, message_id, encoded, schedule);
@@ -164,7 +166,7 @@ void Connection::closeWhenSettled(std::uint16_t code, const std::string& reason)
 
 void Connection::beginResume(ConversationId conversation) {
   std::lock_guard<std::mutex> lock(mutex_);
-  resuming_.try_emplace(conversation.value);
+  resuming_[conversation.value].awaiting_next_page = false;
 }
 
 void Connection::abortResume(ConversationId conversation) {
@@ -187,28 +189,49 @@ void Connection::finishResume(ConversationId conversation,
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = resuming_.find(conversation.value);
-    if (it == resuming_.end()) return;
-    auto held = std::move(it->second.held);
-    resuming_.erase(it);
+    if (it == resuming_.end() || it->second.awaiting_next_page) return;
     // From the first live message on, everything was delivered live already.
     const auto live = first_live_id_.find(conversation.value);
     const std::int64_t live_from =
         live == first_live_id_.end() ? std::numeric_limits<std::int64_t>::max() : live->second;
     std::int64_t& last = last_delivered_[conversation.value];
     std::int64_t replayed_up_to = 0;
+    bool caught_up_with_live = false;
+    bool page_full = false;
     for (const auto& [id, frame] : replay) {
-      if (id >= live_from) break;
+      if (id >= live_from) {
+        caught_up_with_live = true;
+        break;
+      }
+      // A page takes at most half the queue, what is queued already included, so that a
+      // reader that missed more than its queue holds still catches up, page by page.
+      if (replayed_up_to != 0 && queued_bytes_ + frame.size() > resumePageBytes()) {
+        page_full = true;
+        break;
+      }
       enqueueLocked(frame, schedule);
       replayed_up_to = id;
       last = std::max(last, id);
     }
-    // Held back while resuming, in publish (= id) order; the replay may hold some already.
-    for (auto& [id, frame] : held)
-      if (id > replayed_up_to) enqueueLiveLocked(conversation, id, std::move(frame), schedule);
+    const bool more = replayed_up_to != 0 && (page_full || (has_more && !caught_up_with_live));
+    std::int64_t resumed_up_to = last;
+    if (more) {
+      // Live messages wait in the store for the next page: none is held, none overtakes.
+      it->second.held.clear();
+      it->second.awaiting_next_page = true;
+      resumed_up_to = replayed_up_to;
+    } else {
+      // Held back while resuming, in publish (= id) order; the replay may hold some already.
+      auto held = std::move(it->second.held);
+      resuming_.erase(it);
+      for (auto& [id, frame] : held)
+        if (id > replayed_up_to) enqueueLiveLocked(conversation, id, std::move(frame), schedule);
+      resumed_up_to = last;
+    }
     std::string resumed = "{\"type\":\"" + std::string(server_frame::kResumed) +
                           "\",\"conversation_id\":" + std::to_string(conversation.value) +
-                          ",\"last_id\":" + std::to_string(last) +
-                          ",\"has_more\":" + (has_more ? "true" : "false") + "}";
+                          ",\"last_id\":" + std::to_string(resumed_up_to) +
+                          ",\"has_more\":" + (more ? "true" : "false") + "}";
     enqueueLocked(textFrame(resumed), schedule);
   }
   requestFlushIf(schedule);

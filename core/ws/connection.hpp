@@ -95,10 +95,14 @@ class Connection final : public net::Channel, public std::enable_shared_from_thi
 
   // Resume: begin holds live messages of the conversation back; finish sends the replay
   // (skipping what was delivered live already), then what was held back, then `resumed`.
+  // A replay larger than resumePageBytes() is cut into pages: `resumed` says has_more with
+  // the last id replayed, and until the client resumes after it, live messages of the
+  // conversation are left to that next page (the store has them) rather than held.
   void beginResume(ConversationId conversation);
   void finishResume(ConversationId conversation,
                     const std::vector<std::pair<std::int64_t, std::string>>& replay, bool has_more);
   void abortResume(ConversationId conversation);
+  std::size_t resumePageBytes() const { return settings_.max_queue_bytes / 2; }
 
   // --- reactor thread ---------------------------------------------------------
   // permessage-deflate was agreed in the handshake; called before the reactor has it.
@@ -184,6 +188,7 @@ class Connection final : public net::Channel, public std::enable_shared_from_thi
   std::optional<std::pair<std::uint16_t, std::string>> close_when_settled_;
   struct Resume {
     std::vector<std::pair<std::int64_t, std::string>> held;
+    bool awaiting_next_page = false;  // a page went out with has_more
   };
   std::map<std::int64_t, Resume> resuming_;
   std::map<std::int64_t, std::int64_t> first_live_id_;   // per conversation

@@ -268,13 +268,21 @@ void FrameHandlers::resume(const std::shared_ptr<Connection>& c, const Frame& fr
     if (!connection) return;
     try {
       std::vector<std::pair<std::int64_t, std::string>> replay;
+      std::size_t replay_bytes = 0;
       MessageQuery query;
       query.after_id = MessageId(after);
-      query.limit = 200;
       query.content_as_text = true;
       bool has_more = true;
-      while (has_more && static_cast<int>(replay.size()) < settings_.resume_max_messages) {
+      // One page of the resume: what the connection's queue can take (it cuts the rest).
+      const auto page_is_full = [&] {
+        return static_cast<int>(replay.size()) >= settings_.resume_max_messages ||
+               replay_bytes >= connection->resumePageBytes();
+      };
+      while (has_more && !page_is_full()) {
+        query.limit =
+            std::min(200, settings_.resume_max_messages - static_cast<int>(replay.size()));
         const MessagePage page = chat_.history(connection->user(), conversation, query);
+        std::size_t taken = 0;
         for (const auto& m : page.results) {
           std::string text = "{\"message\":";
           views::appendMessage(text, m);
@@ -282,9 +290,12 @@ void FrameHandlers::resume(const std::shared_ptr<Connection>& c, const Frame& fr
           text += server_frame::kMessage;
           text += "\"}";
           replay.emplace_back(m.id.value, connection->textFrame(text));
+          replay_bytes += replay.back().second.size();
+          ++taken;
+          if (page_is_full()) break;
         }
-        has_more = page.has_more;
-        if (!page.results.empty()) query.after_id = page.results.back().id;
+        has_more = page.has_more || taken < page.results.size();
+        if (taken > 0) query.after_id = page.results[taken - 1].id;
       }
       connection->finishResume(conversation, replay, has_more);
     } catch (...) {

@@ -199,6 +199,47 @@ TEST(HostileClients, AReceiverThatNeverReadsIsCutAndTheSenderIsNot) {
   EXPECT_LT(residentBytes(scene) - before, 64 * kMiB);
 }
 
+TEST(HostileClients, AReaderThatMissedMoreThanItsQueueCatchesUpInPages) {
+  Scene scene(smallWebSocketBudgets());  // a queue of 64 KiB
+  // 80 messages of 2 KB that do not compress: 160 KB missed, more than the queue holds.
+  std::uint32_t noise = 12345;
+  for (int i = 0; i < 80; ++i) {
+    std::string text = "missed " + std::to_string(i) + " ";
+    while (text.size() < 2000) {
+      noise = noise * 1103515245u + 12345u;
+      text += static_cast<char>('a' + (noise >> 16) % 26);
+    }
+    ASSERT_EQ(scene.api.sendText(scene.client, scene.conversation_id, text).status, 201);
+  }
+  WsClient reader(scene.server.port(), chatPath(scene.conversation_id, scene.technician));
+  reader.sendJson(R"({"type":"resume","after_id":0})");
+  std::vector<std::int64_t> received;
+  int pages = 0;
+  for (;;) {
+    const auto frame = reader.next(20s);
+    ASSERT_TRUE(frame) << "closed with " << reader.closeCode();
+    const auto type = frame->getValue<std::string>("type");
+    if (type == "message")
+      received.push_back(frame->getObject("message")->getValue<std::int64_t>("id"));
+    if (type != "resumed") continue;
+    ++pages;
+    if (!frame->getValue<bool>("has_more")) break;
+    // Sent between two pages: it must come once, in its place (last).
+    if (pages == 1) {
+      ASSERT_EQ(scene.api.sendText(scene.client, scene.conversation_id, "while paging").status,
+                201);
+    }
+    reader.sendJson("{\"type\":\"resume\",\"after_id\":" +
+                    std::to_string(frame->getValue<std::int64_t>("last_id")) + "}");
+  }
+  EXPECT_GT(pages, 2);
+  std::vector<std::int64_t> stored;
+  for (const auto& m : scene.api.history(scene.technician, scene.conversation_id))
+    stored.push_back(m->getValue<std::int64_t>("id"));
+  EXPECT_EQ(received, stored);  // every message, once, in order
+  EXPECT_FALSE(reader.closed()) << reader.closeCode();
+}
+
 TEST(HostileClients, NothingIsReadAfterAProtocolError) {
   ServerProcess::Options options;
   smallSanitizerQuarantine(options);

@@ -30,6 +30,8 @@ export class LiveConversation {
     socket.onmessage = (event) => {
       const frame = JSON.parse(event.data);
       if (frame.type === 'message') this.lastId = Math.max(this.lastId, frame.message.id);
+      // A resume larger than the server's send queue comes in pages: ask for the next one.
+      if (frame.type === 'resumed' && frame.has_more) this.send({ type: 'resume', after_id: frame.last_id });
       this.handlers.onFrame(frame);
     };
     socket.onclose = async (event) => {
