@@ -156,9 +156,9 @@ const std::vector<SettingKey>& settingKeys() {
       {"auth.jwt_secret", kPlaceholderSecret, "HS256 signing secret, at least 32 characters"},
       {"auth.access_token_lifetime", "900", "access token lifetime, seconds"},
       {"auth.refresh_token_lifetime", "604800", "refresh token lifetime, seconds"},
-      {"auth.refresh_reuse_grace", "10",
+      {"auth.refresh_reuse_grace", "0",
        "seconds after its rotation a refresh token may be presented again by its holder (a lost "
-       "answer, a second tab) before a reuse ends the session; 0: never"},
+       "answer) before a reuse ends the session; 0: every reuse ends it"},
       {"auth.pbkdf2_iterations", "600000", "PBKDF2-HMAC-SHA256 iterations for new hashes"},
       {"auth.login_failures_per_account", "10",
        "failed logins per account in a window before 429 (0: no limit)"},

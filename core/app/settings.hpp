@@ -68,7 +68,7 @@ struct Settings {
   std::string jwt_secret;
   std::chrono::seconds access_lifetime{900};
   std::chrono::seconds refresh_lifetime{604800};
-  std::chrono::seconds refresh_reuse_grace{10};
+  std::chrono::seconds refresh_reuse_grace{0};
   int pbkdf2_iterations = 600000;
   bool dev_mode = false;
   ws::WsSettings ws;

@@ -2,6 +2,8 @@
 // after a refresh; a failed refresh signs the user out. Also the two calls JSON does not
 // fit: an attachment's bytes, and an upload that reports its progress.
 
+import { forgetRotations, recordRotation, successorOf } from './rotations.js';
+
 export class ApiError extends Error {
   constructor(status, body) {
     super(body?.detail || `HTTP ${status}`);
@@ -46,9 +48,8 @@ let refreshing = null;
 
 // Refresh tokens rotate, and one presented twice ends the session: the page's tabs share
 // them (localStorage), so one tab at a time refreshes, and a tab that waited uses what the
-// other got instead of spending the same token again. localStorage reaches another tab's
-// process a moment later, so a tab may still spend the old token: the server forgives that
-// for a few seconds (auth.refresh_reuse_grace).
+// other got instead of spending the same token again. localStorage may not yet show this
+// tab what the other wrote: the rotations kept in IndexedDB say what its token became.
 function oneTabAtATime(work) {
   return navigator.locks ? navigator.locks.request('fieldlink-refresh', work) : work();
 }
@@ -59,9 +60,15 @@ export async function refreshAccess() {
     const refused = session.access;
     refreshing = oneTabAtATime(async () => {
       if (session.access && session.access !== refused) return;  // another tab refreshed
-      session.save(await call('/api/token/refresh/', {
-        method: 'POST', body: { refresh: session.refresh },
-      }));
+      const spent = session.refresh;
+      const successor = await successorOf(spent);
+      if (successor) {  // another tab refreshed, and this one had not heard yet
+        session.save(successor);
+        return;
+      }
+      const tokens = await call('/api/token/refresh/', { method: 'POST', body: { refresh: spent } });
+      await recordRotation(spent, tokens);
+      session.save(tokens);
     })
       .catch((error) => { session.clear(); throw error; })
       .finally(() => { refreshing = null; });
@@ -78,6 +85,7 @@ export async function logout() {
       await api('/api/auth/logout/', { method: 'POST', body: { refresh } });
     } catch { /* the server may be unreachable: signing out here still holds */ }
   }
+  await forgetRotations();
   session.clear();
 }
 

@@ -235,13 +235,24 @@ test('two tabs refreshing at once keep the session, and signing out ends it on t
   await second.getByRole('heading', { name: 'Mes demandes' }).waitFor();
   // Both tabs find the shared access token refused at the same moment and refresh. Refresh
   // tokens rotate and one spent twice ends the session: the tabs take turns (Web Locks), and
-  // the server forgives a tab that had not yet seen the other's new tokens.
+  // one that has not yet seen the other's new tokens learns them from IndexedDB.
   await first.page.evaluate(() => localStorage.setItem('fl.access', 'refused'));
   const whoAmI = (page) => page.evaluate(async () => {
     const { api } = await import('/static/api.js');
     return (await api('/api/users/me/')).username;
   });
   assert.deepEqual(await Promise.all([whoAmI(first.page), whoAmI(second)]), ['client', 'client']);
+  // The race that is hard to catch: a tab whose turn comes while its localStorage still
+  // shows the token another tab has just spent. Set that view by hand: it must take the
+  // successor, not spend the old token again.
+  const spent = await first.page.evaluate(() => localStorage.getItem('fl.refresh'));
+  await first.page.evaluate(() => localStorage.setItem('fl.access', 'refused'));
+  assert.equal(await whoAmI(first.page), 'client');
+  await second.evaluate((stale) => {
+    localStorage.setItem('fl.refresh', stale);
+    localStorage.setItem('fl.access', 'refused');
+  }, spent);
+  assert.equal(await whoAmI(second), 'client');
   const refreshWith = async (token) => (await fetch(`${world.server.url}/api/token/refresh/`, {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ refresh: token }),
   }));
