@@ -2,29 +2,9 @@
 // opened again without a network) does not lose them: the chat shows them as pending and
 // sends them again, with the same client_id, so the server stores each once. Texts and
 // locations only: a file is uploaded first, and a page that lost it has nothing to resend.
-const kDatabase = 'fieldlink';
-const kStore = 'outbox';
+import { objectStore } from './idb.js';
 
-let opened = null;
-function database() {
-  opened ??= new Promise((resolve, reject) => {
-    const request = indexedDB.open(kDatabase, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(kStore, { keyPath: 'client_id' });
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-  return opened;
-}
-
-async function run(mode, work) {
-  const db = await database();
-  return new Promise((resolve, reject) => {
-    const transaction = db.transaction(kStore, mode);
-    const request = work(transaction.objectStore(kStore));
-    transaction.oncomplete = () => resolve(request?.result);
-    transaction.onerror = () => reject(transaction.error);
-  });
-}
+const run = objectStore('fieldlink', 'outbox', 'client_id');
 
 // One user's waiting messages in one conversation.
 export class Outbox {

@@ -3,29 +3,10 @@
 // after it is written: a tab whose turn comes may still read the token the previous tab has
 // just spent, and spending it again would end the session (reuse detection). IndexedDB is
 // read through one store for all tabs, so the tab asks it first what its token became.
-const kDatabase = 'fieldlink-session';
-const kStore = 'rotations';
+import { objectStore } from './idb.js';
+
+const run = objectStore('fieldlink-session', 'rotations', 'spent');
 const kKept = 8;  // the newest rotations; a tab is never more than a few behind
-
-let opened = null;
-function database() {
-  opened ??= new Promise((resolve, reject) => {
-    const request = indexedDB.open(kDatabase, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(kStore, { keyPath: 'spent' });
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-  return opened;
-}
-
-function run(mode, work) {
-  return database().then((db) => new Promise((resolve, reject) => {
-    const transaction = db.transaction(kStore, mode);
-    const request = work(transaction.objectStore(kStore));
-    transaction.oncomplete = () => resolve(request?.result);
-    transaction.onerror = () => reject(transaction.error);
-  }));
-}
 
 // The newest tokens `refresh` led to, following rotations made by any tab; null when it was
 // not rotated (or IndexedDB is unavailable: then only the lock protects the session).
