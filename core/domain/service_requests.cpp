@@ -86,8 +86,12 @@ ServiceRequest ServiceRequests::create(const User& caller, const NewRequestInput
   return store_.write([&](StoreSession& s) { return s.insertRequest(request); });
 }
 
-std::vector<ServiceRequest> ServiceRequests::list(const User& caller) {
+std::vector<ServiceRequest> ServiceRequests::list(const User& caller,
+                                                  const std::vector<RequestStatus>& statuses,
+                                                  bool oldest_first) {
   RequestFilter filter;
+  filter.statuses = statuses;
+  filter.oldest_first = oldest_first;
   if (caller.role == Role::Client) filter.client_id = caller.id;
   if (caller.role == Role::Technician) filter.technician_id = caller.id;
   return store_.read([&](StoreSession& s) { return s.listRequests(filter); });

@@ -24,7 +24,11 @@ class ServiceRequests {
   ServiceRequests(Store& store, Chat& chat) : store_(store), chat_(chat) {}
 
   ServiceRequest create(const User& caller, const NewRequestInput& input);
-  std::vector<ServiceRequest> list(const User& caller);
+  // What the caller may see (a client their own, a technician those assigned to them, a
+  // dispatcher every one), narrowed to `statuses` (empty: all), newest or oldest first.
+  std::vector<ServiceRequest> list(const User& caller,
+                                   const std::vector<RequestStatus>& statuses = {},
+                                   bool oldest_first = false);
   ServiceRequest get(const User& caller, RequestId id);
   // Dispatchers only. Creates the conversation on first assignment; assigning another
   // technician later hands the conversation over to them.

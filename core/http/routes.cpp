@@ -24,6 +24,7 @@ const std::vector<RouteEntry>& routeTable() {
       {"POST", "/api/token/refresh/", A::Public, e::refreshToken},
       {"POST", "/api/auth/logout/", A::Authenticated, e::logout},
       {"POST", "/api/users/", A::Authenticated, e::createUser},
+      {"GET", "/api/users/", A::Authenticated, e::listUsers},
       {"GET", "/api/users/me/", A::Authenticated, e::me},
       // Service requests.
       {"POST", "/api/requests/", A::Authenticated, e::createRequest},

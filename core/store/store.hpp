@@ -14,6 +14,8 @@ namespace fieldlink {
 struct RequestFilter {
   std::optional<UserId> client_id;
   std::optional<UserId> technician_id;
+  std::vector<RequestStatus> statuses;  // any of these; empty: every status
+  bool oldest_first = false;            // else newest first
 };
 
 struct MessageQuery {

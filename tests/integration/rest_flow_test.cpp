@@ -1,7 +1,10 @@
 // The whole REST flow of a job, against a running fieldlinkd.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "support/scene.hpp"
+#include "support/ws_client.hpp"
 
 namespace fieldlink::testing {
 namespace {
@@ -216,6 +219,76 @@ TEST(RestFlow, RequestListsFollowRoles) {
   EXPECT_EQ(scene.api.http().get("/api/requests/", scene.technician).array()->size(), 1u);
   EXPECT_EQ(scene.api.http().get("/api/requests/", scene.outsider_technician).array()->size(), 0u);
   EXPECT_EQ(scene.api.http().get("/api/requests/", scene.dispatcher).array()->size(), 2u);
+}
+
+std::vector<std::string> titlesOf(const HttpResult& list) {
+  EXPECT_EQ(list.status, 200) << list.body;
+  std::vector<std::string> titles;
+  if (list.status != 200) return titles;
+  for (std::size_t i = 0; i < list.array()->size(); ++i)
+    titles.push_back(list.array()->getObject(i)->getValue<std::string>("title"));
+  return titles;
+}
+
+TEST(RestFlow, RequestListsAreFilteredByStatusAndOrdered) {
+  Scene scene;  // "Boiler is broken", assigned to tom
+  scene.api.createRequest(scene.client, "Dripping tap");
+  scene.api.createRequest(scene.outsider_client, "No hot water");
+  const auto list = [&](const std::string& query, const std::string& token) {
+    return titlesOf(scene.api.http().get("/api/requests/" + query, token));
+  };
+  // The dispatcher's queue: what waits for a technician, oldest first.
+  EXPECT_EQ(list("?status=pending&order=created_at", scene.dispatcher),
+            (std::vector<std::string>{"Dripping tap", "No hot water"}));
+  EXPECT_EQ(list("?status=pending,assigned", scene.dispatcher),
+            (std::vector<std::string>{"No hot water", "Dripping tap", "Boiler is broken"}));
+  EXPECT_EQ(list("?status=assigned", scene.dispatcher),
+            (std::vector<std::string>{"Boiler is broken"}));
+  EXPECT_EQ(list("?status=completed", scene.dispatcher), std::vector<std::string>{});
+  // Within what each may see.
+  EXPECT_EQ(list("?status=pending", scene.client), (std::vector<std::string>{"Dripping tap"}));
+  EXPECT_EQ(list("?status=pending", scene.technician), std::vector<std::string>{});
+  for (const char* bad : {"?status=finished", "?status=", "?status=pending,,", "?order=title"}) {
+    const auto refused =
+        scene.api.http().get(std::string("/api/requests/") + bad, scene.dispatcher);
+    EXPECT_EQ(refused.status, 400) << bad;
+    EXPECT_EQ(refused.code(), "invalid") << bad;
+  }
+}
+
+TEST(RestFlow, TheDispatchersDirectoryShowsOpenJobsAndWhoIsConnected) {
+  Scene scene;  // tom has the scene's job; ted has none
+  const auto technicians = [&] {
+    std::map<std::string, Poco::JSON::Object::Ptr> by_name;
+    const auto answer = scene.api.http().get("/api/users/?role=technician", scene.dispatcher);
+    EXPECT_EQ(answer.status, 200) << answer.body;
+    for (std::size_t i = 0; answer.status == 200 && i < answer.array()->size(); ++i) {
+      const auto user = answer.array()->getObject(i);
+      EXPECT_EQ(user->getValue<std::string>("role"), "technician");
+      by_name[user->getValue<std::string>("username")] = user;
+    }
+    return by_name;
+  };
+  auto now = technicians();
+  ASSERT_EQ(now.size(), 2u);
+  EXPECT_EQ(now["tom"]->getValue<std::int64_t>("open_requests"), 1);
+  EXPECT_EQ(now["ted"]->getValue<std::int64_t>("open_requests"), 0);
+  EXPECT_FALSE(now["tom"]->getValue<bool>("online"));
+  EXPECT_FALSE(now["tom"]->getValue<bool>("disabled"));
+
+  {
+    WsClient tom(scene.server.port(), "/ws/?token=" + scene.technician);
+    ASSERT_EQ(tom.status(), 101);
+    EXPECT_TRUE(technicians()["tom"]->getValue<bool>("online"));
+    EXPECT_FALSE(technicians()["ted"]->getValue<bool>("online"));
+  }
+  const std::string status = "/api/requests/" + std::to_string(scene.request_id) + "/status/";
+  ASSERT_EQ(scene.api.http().post(status, R"({"status":"completed"})", scene.technician).status,
+            200);
+  EXPECT_EQ(technicians()["tom"]->getValue<std::int64_t>("open_requests"), 0);
+  // Every account without a role; a role that does not exist is refused.
+  EXPECT_EQ(scene.api.http().get("/api/users/", scene.dispatcher).array()->size(), 5u);
+  EXPECT_EQ(scene.api.http().get("/api/users/?role=boss", scene.dispatcher).status, 400);
 }
 
 TEST(RestFlow, ReassignmentHandsTheConversationOver) {

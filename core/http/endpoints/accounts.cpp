@@ -1,8 +1,13 @@
+#include <map>
+
+#include <Poco/JSON/Array.h>
+
 #include "domain/errors.hpp"
 #include "domain/views.hpp"
 #include "http/client_address.hpp"
 #include "http/endpoints/endpoints.hpp"
 #include "http/json_input.hpp"
+#include "ws/hub.hpp"
 
 namespace fieldlink::endpoints {
 namespace {
@@ -26,6 +31,32 @@ ApiResponse registerAccount(Services& s, ApiRequest& r) {
   s.abuse.registration(clientOf(s, r));
   const User user = s.accounts.registerClient(accountFrom(*r.jsonBody()));
   return ApiResponse::json(201, views::user(user));
+}
+
+// The dispatcher's directory: whom to assign a job to, with each one's open jobs and
+// whether they are connected now (on any node).
+ApiResponse listUsers(Services& s, ApiRequest& r) {
+  if (r.caller().role != Role::Dispatcher) throw Forbidden("Only dispatchers list accounts.");
+  std::optional<Role> role;
+  if (const auto name = r.query("role")) {
+    role = parseRole(*name);
+    if (!role) throw InvalidInput("role", "One of client, technician, dispatcher.");
+  }
+  std::map<std::int64_t, std::int64_t> open_requests;
+  for (const auto& request : s.requests.list(
+           r.caller(), {RequestStatus::Assigned, RequestStatus::EnRoute, RequestStatus::OnSite}))
+    if (request.technician_id) ++open_requests[request.technician_id->value];
+  Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
+  for (const User& user : s.accounts.listUsers(role)) {
+    Poco::JSON::Object::Ptr row = views::user(user);
+    row->set("disabled", user.disabled);
+    row->set("online", s.hub != nullptr && s.hub->online(user.id.value));
+    const auto open = open_requests.find(user.id.value);
+    row->set("open_requests",
+             static_cast<Poco::Int64>(open == open_requests.end() ? 0 : open->second));
+    out->add(row);
+  }
+  return ApiResponse::json(200, out);
 }
 
 ApiResponse createUser(Services& s, ApiRequest& r) {

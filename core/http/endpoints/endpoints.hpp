@@ -8,6 +8,7 @@ namespace fieldlink::endpoints {
 
 ApiResponse registerAccount(Services& s, ApiRequest& r);
 ApiResponse createUser(Services& s, ApiRequest& r);
+ApiResponse listUsers(Services& s, ApiRequest& r);
 ApiResponse me(Services& s, ApiRequest& r);
 ApiResponse obtainToken(Services& s, ApiRequest& r);
 ApiResponse refreshToken(Services& s, ApiRequest& r);

@@ -1,4 +1,5 @@
 #include <Poco/JSON/Array.h>
+#include <Poco/StringTokenizer.h>
 
 #include "domain/errors.hpp"
 #include "domain/views.hpp"
@@ -21,9 +22,40 @@ ApiResponse createRequest(Services& s, ApiRequest& r) {
   return ApiResponse::json(201, views::request(s.requests.create(r.caller(), input)));
 }
 
+namespace {
+
+// ?status=pending,assigned: any of these (each one a known status).
+std::vector<RequestStatus> statusesOf(const ApiRequest& r) {
+  std::vector<RequestStatus> statuses;
+  const auto text = r.query("status");
+  if (!text) return statuses;
+  Poco::StringTokenizer names(*text, ",", Poco::StringTokenizer::TOK_TRIM);
+  for (const auto& name : names) {
+    const auto status = parseRequestStatus(name);
+    if (!status)
+      throw InvalidInput("status",
+                         "One or more of pending, assigned, en_route, on_site, completed, "
+                         "cancelled, separated by commas.");
+    statuses.push_back(*status);
+  }
+  if (statuses.empty()) throw InvalidInput("status", "Name at least one status.");
+  return statuses;
+}
+
+// ?order=created_at (oldest first) or -created_at (newest first, the default).
+bool oldestFirst(const ApiRequest& r) {
+  const auto order = r.query("order").value_or("-created_at");
+  if (order == "created_at") return true;
+  if (order == "-created_at") return false;
+  throw InvalidInput("order", "created_at (oldest first) or -created_at (newest first).");
+}
+
+}  // namespace
+
 ApiResponse listRequests(Services& s, ApiRequest& r) {
   Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
-  for (const auto& request : s.requests.list(r.caller())) out->add(views::request(request));
+  for (const auto& request : s.requests.list(r.caller(), statusesOf(r), oldestFirst(r)))
+    out->add(views::request(request));
   return ApiResponse::json(200, out);
 }
 

@@ -9,6 +9,7 @@
 
 #include "domain/errors.hpp"
 #include "store/message_rows.hpp"
+#include "store/request_list_sql.hpp"
 
 namespace fieldlink::mysql {
 namespace {
@@ -221,13 +222,12 @@ std::optional<ServiceRequest> MysqlSession::findRequest(RequestId id) {
 }
 
 std::vector<ServiceRequest> MysqlSession::listRequests(const RequestFilter& filter) {
-  const Value client = filter.client_id ? Value(filter.client_id->value) : Value();
-  const Value technician = filter.technician_id ? Value(filter.technician_id->value) : Value();
-  return select<ServiceRequest>(
-      std::string(kRequestColumns) +
-          "WHERE (? IS NULL OR client_id = ?) AND (? IS NULL OR technician_id = ?) "
-          "ORDER BY id DESC",
-      {client, client, technician, technician}, requestFrom);
+  const RequestListSql query = requestListSql(filter);
+  std::vector<Value> values;
+  for (const auto& value : query.values)
+    std::visit([&](const auto& v) { values.emplace_back(v); }, value);
+  return select<ServiceRequest>(std::string(kRequestColumns) + query.where_and_order, values,
+                                requestFrom);
 }
 
 std::optional<Conversation> MysqlSession::findConversation(ConversationId id) {

@@ -12,6 +12,7 @@
 
 #include "domain/errors.hpp"
 #include "store/message_rows.hpp"
+#include "store/request_list_sql.hpp"
 
 namespace fieldlink::sqlite {
 namespace {
@@ -213,14 +214,15 @@ std::optional<ServiceRequest> SqliteSession::findRequest(RequestId id) {
 }
 
 std::vector<ServiceRequest> SqliteSession::listRequests(const RequestFilter& filter) {
+  const RequestListSql query = requestListSql(filter);
   Statement st(db_);
-  st << kRequestColumns
-     << "WHERE (? IS NULL OR client_id = ?) AND (? IS NULL OR technician_id = ?) "
-        "ORDER BY id DESC";
-  const NullableInt client = filter.client_id ? nullableId(filter.client_id->value) : NullableInt();
-  const NullableInt technician =
-      filter.technician_id ? nullableId(filter.technician_id->value) : NullableInt();
-  st, bind(client), bind(client), bind(technician), bind(technician);
+  st << kRequestColumns << query.where_and_order;
+  for (const auto& value : query.values) {
+    if (const auto* id = std::get_if<std::int64_t>(&value))
+      st, bind(static_cast<Poco::Int64>(*id));
+    else
+      st, bind(std::get<std::string>(value));
+  }
   return mapRows<ServiceRequest>(st, requestFrom);
 }
 
