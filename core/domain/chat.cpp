@@ -25,6 +25,24 @@ std::vector<ConversationSummary> Chat::conversationsOf(const User& caller) {
   return store_.read([&](StoreSession& s) { return s.conversationsOf(caller.id); });
 }
 
+std::vector<std::pair<TimePoint, std::int64_t>> Chat::messagesPerHour(const User& caller,
+                                                                      int hours) {
+  constexpr std::int64_t kHourMs = 3600 * 1000;
+  const std::int64_t now_ms = toEpochMs(nowMs());
+  const std::int64_t first_hour = now_ms - now_ms % kHourMs - (hours - 1) * kHourMs;
+  const auto counted = store_.read(
+      [&](StoreSession& s) { return s.messagesPerHour(caller.id, fromEpochMs(first_hour)); });
+  std::vector<std::pair<TimePoint, std::int64_t>> series;
+  auto next = counted.begin();
+  for (int i = 0; i < hours; ++i) {
+    const TimePoint hour = fromEpochMs(first_hour + i * kHourMs);
+    std::int64_t count = 0;
+    if (next != counted.end() && next->first == hour) count = (next++)->second;
+    series.emplace_back(hour, count);
+  }
+  return series;
+}
+
 Conversation Chat::conversation(const User& caller, ConversationId id) {
   return store_.read([&](StoreSession& s) { return requireParticipant(s, caller, id); });
 }

@@ -45,6 +45,10 @@ class Chat final : public MessagePoster {
       : store_(store), plugins_(plugins), bus_(bus), attachments_(attachments) {}
 
   std::vector<ConversationSummary> conversationsOf(const User& caller);
+  // Messages people wrote in the caller's conversations, per hour, for the last `hours`
+  // hours up to now (the current hour last, hours without messages as 0): each hour's start
+  // and its count.
+  std::vector<std::pair<TimePoint, std::int64_t>> messagesPerHour(const User& caller, int hours);
   // NotFound unless the caller takes part in it.
   Conversation conversation(const User& caller, ConversationId id);
   // The same with its participants' accounts (names and phones, for the people in it).

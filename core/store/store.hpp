@@ -97,6 +97,11 @@ class StoreSession {
   virtual std::int64_t unreferencedBytesOf(UserId owner) = 0;
   // Whether any attachment row still names these bytes.
   virtual bool blobInUse(const std::string& sha256) = 0;
+  // Messages people wrote (system messages left out) in the conversations `participant`
+  // takes part in, from `since` on, counted per hour: (the hour's start, count), oldest
+  // first, hours without messages left out.
+  virtual std::vector<std::pair<TimePoint, std::int64_t>> messagesPerHour(UserId participant,
+                                                                          TimePoint since) = 0;
   virtual Notification insertNotification(const Notification& notification) = 0;
   // The user's newest first, at most `limit`.
   virtual std::vector<Notification> notificationsOf(UserId user, bool unread_only, int limit) = 0;

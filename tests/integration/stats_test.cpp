@@ -98,6 +98,28 @@ TEST(Stats, FiguresOfAScriptedConversationAndTheirRebuildAfterARestart) {
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ(rows->getObject(0)->getValue<std::int64_t>("request_id"), s.request_id);
   EXPECT_EQ(rows->getObject(0)->getValue<std::int64_t>("unread_messages"), 6);
+  EXPECT_FALSE(overview->has("messages_per_hour"));
+  // With ?hours=24 the console's chart: one point per hour up to now, oldest first, counting
+  // the five messages people wrote (the system message is not theirs).
+  const auto charted = s.api.http().get("/api/chat/dashboard/?hours=24", s.dispatcher);
+  ASSERT_EQ(charted.status, 200) << charted.body;
+  const auto series = charted.object()->getArray("messages_per_hour");
+  ASSERT_TRUE(series);
+  ASSERT_EQ(series->size(), 24u);
+  std::int64_t charted_messages = 0;
+  for (std::size_t i = 0; i < series->size(); ++i) {
+    charted_messages += series->getObject(i)->getValue<std::int64_t>("messages");
+    if (i > 0) {
+      EXPECT_LT(series->getObject(i - 1)->getValue<std::string>("hour"),
+                series->getObject(i)->getValue<std::string>("hour"));
+    }
+  }
+  EXPECT_EQ(charted_messages, 5);
+  for (const char* hours : {"0", "169", "day"})
+    EXPECT_EQ(
+        s.api.http().get(std::string("/api/chat/dashboard/?hours=") + hours, s.dispatcher).status,
+        400)
+        << hours;
 
   // The figures live in the plugins' memory: a restart rebuilds them from the store.
   figures = s.stats(s.client);

@@ -2,6 +2,7 @@
 
 #include "domain/errors.hpp"
 #include "http/endpoints/endpoints.hpp"
+#include "util/clock.hpp"
 
 namespace fieldlink::endpoints {
 
@@ -44,6 +45,17 @@ ApiResponse dashboard(Services& s, ApiRequest& r) {
   Poco::JSON::Object::Ptr out = s.plugins.stats(all);
   out->set("conversation_count", static_cast<Poco::Int64>(all.conversation_ids.size()));
   out->set("conversations", rows);
+  // ?hours=24: the messages of those conversations per hour, for the console's chart.
+  if (const auto hours = r.queryInt("hours", 1, 24 * 7)) {
+    Poco::JSON::Array::Ptr series = new Poco::JSON::Array;
+    for (const auto& [hour, count] : s.chat.messagesPerHour(r.caller(), static_cast<int>(*hours))) {
+      Poco::JSON::Object::Ptr point = new Poco::JSON::Object;
+      point->set("hour", formatRfc3339(hour));
+      point->set("messages", static_cast<Poco::Int64>(count));
+      series->add(point);
+    }
+    out->set("messages_per_hour", series);
+  }
   return ApiResponse::json(200, out);
 }
 

@@ -137,6 +137,7 @@ const std::vector<Migration>& migrations() {
              CONSTRAINT refresh_tokens_user_fk FOREIGN KEY (user_id) REFERENCES users (id)))"}},
       {6,
        {"ALTER TABLE attachments ADD KEY attachments_owner_unreferenced (owner_id, message_id)"}},
+      {7, {"ALTER TABLE messages ADD KEY messages_created_at (created_at)"}},
   };
   return all;
 }

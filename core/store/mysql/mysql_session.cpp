@@ -9,7 +9,7 @@
 
 #include "domain/errors.hpp"
 #include "store/message_rows.hpp"
-#include "store/request_list_sql.hpp"
+#include "store/shared_sql.hpp"
 
 namespace fieldlink::mysql {
 namespace {
@@ -477,6 +477,14 @@ std::int64_t MysqlSession::unreferencedBytesOf(UserId owner) {
 
 bool MysqlSession::blobInUse(const std::string& sha256) {
   return count("SELECT COUNT(*) FROM attachments WHERE sha256 = ?", {sha256}) > 0;
+}
+
+std::vector<std::pair<TimePoint, std::int64_t>> MysqlSession::messagesPerHour(UserId participant,
+                                                                              TimePoint since) {
+  return select<std::pair<TimePoint, std::int64_t>>(
+      kMessagesPerHourSql, {participant.value, toEpochMs(since)}, [](sql::ResultSet& rs) {
+        return std::pair{fromEpochMs(rs.getInt64(1)), rs.getInt64(2)};
+      });
 }
 
 Notification MysqlSession::insertNotification(const Notification& n) {

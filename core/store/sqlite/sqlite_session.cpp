@@ -12,7 +12,7 @@
 
 #include "domain/errors.hpp"
 #include "store/message_rows.hpp"
-#include "store/request_list_sql.hpp"
+#include "store/shared_sql.hpp"
 
 namespace fieldlink::sqlite {
 namespace {
@@ -499,6 +499,16 @@ bool SqliteSession::blobInUse(const std::string& sha256) {
   int count = 0;
   db_ << "SELECT COUNT(*) FROM attachments WHERE sha256 = ?", bind(sha256), into(count), now;
   return count > 0;
+}
+
+std::vector<std::pair<TimePoint, std::int64_t>> SqliteSession::messagesPerHour(UserId participant,
+                                                                               TimePoint since) {
+  Statement st(db_);
+  st << kMessagesPerHourSql, bind(static_cast<Poco::Int64>(participant.value)),
+      bind(static_cast<Poco::Int64>(toEpochMs(since)));
+  return mapRows<std::pair<TimePoint, std::int64_t>>(st, [](const Row& row) {
+    return std::pair{fromEpochMs(row.int64(0)), row.int64(1)};
+  });
 }
 
 Notification SqliteSession::insertNotification(const Notification& n) {

@@ -53,6 +53,8 @@ class SqliteSession final : public StoreSession {
   bool deleteUnreferencedAttachment(std::int64_t id) override;
   std::int64_t unreferencedBytesOf(UserId owner) override;
   bool blobInUse(const std::string& sha256) override;
+  std::vector<std::pair<TimePoint, std::int64_t>> messagesPerHour(UserId participant,
+                                                                  TimePoint since) override;
   Notification insertNotification(const Notification& notification) override;
   std::vector<Notification> notificationsOf(UserId user, bool unread_only, int limit) override;
   bool markNotificationRead(std::int64_t id, UserId user, TimePoint at) override;

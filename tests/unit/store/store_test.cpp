@@ -178,6 +178,34 @@ TEST_P(StoreTest, RefreshTokensAreSpentOnceRevokedByFamilyAndForgottenWhenExpire
   EXPECT_TRUE(store->read([](StoreSession& s) { return s.findRefreshToken("a2"); }));
 }
 
+TEST_P(StoreTest, MessagesAreCountedPerHourInTheParticipantsConversations) {
+  const auto c = addConversation();
+  const UserId client = users[0], technician = users[1];
+  const auto other = addConversation();  // someone else's: never counted for `client`
+  const TimePoint hour = fromEpochMs(1'900'000'800'000 - 1'900'000'800'000 % 3'600'000);
+  const auto at = [&](ConversationId in, std::optional<UserId> sender, const char* type,
+                      TimePoint when) {
+    store->write([&](StoreSession& s) {
+      return s.insertMessage({in, sender, type, text("x"), "", {}, std::nullopt, when});
+    });
+  };
+  at(c, client, "text", hour - std::chrono::minutes(1));  // the hour before `since`
+  at(c, client, "text", hour);
+  at(c, technician, "text", hour + std::chrono::minutes(59));
+  at(c, std::nullopt, "system", hour + std::chrono::minutes(5));  // not written by people
+  at(c, technician, "location", hour + std::chrono::hours(2));
+  at(other, users[0], "text", hour + std::chrono::minutes(10));
+  const auto counted =
+      store->read([&](StoreSession& s) { return s.messagesPerHour(client, hour); });
+  EXPECT_EQ(counted, (std::vector<std::pair<TimePoint, std::int64_t>>{
+                         {hour, 2}, {hour + std::chrono::hours(2), 1}}));
+  EXPECT_TRUE(store
+                  ->read([&](StoreSession& s) {
+                    return s.messagesPerHour(client, hour + std::chrono::hours(3));
+                  })
+                  .empty());
+}
+
 TEST_P(StoreTest, MessagesRoundTripWithContentAndClientId) {
   const auto c = addConversation();
   const Message sent = append(c, users[0], "héllo ✓", "c-1");

@@ -1,4 +1,4 @@
-#include "store/request_list_sql.hpp"
+#include "store/shared_sql.hpp"
 
 namespace fieldlink {
 
