@@ -41,6 +41,8 @@ Runtime::Runtime(const Settings& settings, const Poco::Util::AbstractConfigurati
       chat_(std::make_unique<Chat>(*store_, *plugins_, bus_, *attachments_)),
       requests_(std::make_unique<ServiceRequests>(*store_, *chat_)),
       tracker_(std::make_unique<Tracker>(*requests_, bus_, settings.tracking)),
+      tracking_links_(
+          std::make_unique<TrackingLinks>(*store_, *requests_, *tracker_, settings.tracking_links)),
       notifications_(std::make_unique<Notifications>(*store_, bus_, *plugins_)),
       abuse_(settings.abuse),
       services_(std::make_unique<Services>(
@@ -54,6 +56,7 @@ Runtime::Runtime(const Settings& settings, const Poco::Util::AbstractConfigurati
   services_->map_tiles = &settings_.map_tiles;
   services_->position_stale_after = settings_.position_stale_after;
   services_->ice_servers = &settings_.ice_servers;
+  services_->tracking_links = tracking_links_.get();
   counting_subscription_ = bus_.subscribe([this](const sdk::Event& event, const Routing& r) {
     if (event.type == nameOf(EventKind::MessageCreated) && !r.remote)
       metrics_.messages_received.add();
@@ -73,6 +76,7 @@ Runtime::~Runtime() {
   // Writes still queued complete (and call back into chat) before anything else goes.
   store_->write([](StoreSession&) {});
   notifications_.reset();
+  tracking_links_.reset();
   tracker_.reset();
   requests_.reset();
   chat_.reset();

@@ -20,6 +20,7 @@
 #include "plugins/plugin_store_reader.hpp"
 #include "store/store.hpp"
 #include "tracking/tracker.hpp"
+#include "tracking/tracking_links.hpp"
 #include "ws/access_watch.hpp"
 #include "ws/hub.hpp"
 
@@ -61,6 +62,7 @@ class Runtime {
   std::unique_ptr<Chat> chat_;
   std::unique_ptr<ServiceRequests> requests_;
   std::unique_ptr<Tracker> tracker_;
+  std::unique_ptr<TrackingLinks> tracking_links_;
   std::unique_ptr<Notifications> notifications_;
   std::unique_ptr<ws::Hub> hub_;
   std::unique_ptr<ws::AccessWatch> access_watch_;  // closes the sockets of disabled users

@@ -134,6 +134,13 @@ const std::vector<SettingKey>& settingKeys() {
       {"tracking.publish_min_eta_change_s", "15", "ETA change that is worth a frame"},
       {"tracking.arriving_soon_seconds", "300", "notify the client once the ETA falls to this"},
       {"tracking.geofence_m", "150", "notify 'arrived' within this distance of the job"},
+      {"tracking.link_ttl", "86400",
+       "seconds a tracking link works (it also ends with the request), up to 30 days"},
+      {"tracking.public_requests_per_minute", "60",
+       "tracking-link looks per client address and minute (0: no limit)"},
+      {"server.public_url", "",
+       "the server's address as users reach it (https://chat.example.com), for links it makes; "
+       "empty: links are relative (/t/...)"},
       {"metrics.allow", "127.0.0.1,::1",
        "addresses or networks (such as 10.0.0.0/8) allowed to read /metrics"},
       {"metrics.token", "",
@@ -252,6 +259,11 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
   s.abuse.login_failures_per_address = intIn(c, "auth.login_failures_per_address", 0, 1000000);
   s.abuse.login_window = std::chrono::seconds(intIn(c, "auth.login_window", 1, 7 * 86400));
   s.abuse.registrations_per_address = intIn(c, "auth.registrations_per_address", 0, 1000000);
+  s.abuse.public_tracking_per_minute = intIn(c, "tracking.public_requests_per_minute", 0, 1000000);
+  s.tracking_links.ttl = std::chrono::seconds(intIn(c, "tracking.link_ttl", 1, 30 * 86400));
+  s.tracking_links.public_url = c.getString("server.public_url", "");
+  while (!s.tracking_links.public_url.empty() && s.tracking_links.public_url.back() == '/')
+    s.tracking_links.public_url.pop_back();
   s.abuse.registration_window =
       std::chrono::seconds(intIn(c, "auth.registration_window", 1, 7 * 86400));
   s.tls.certificate_file = c.getString("tls.certificate");

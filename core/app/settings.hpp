@@ -16,6 +16,7 @@
 #include "metrics/monitoring_access.hpp"
 #include "store/mysql/mysql_target.hpp"
 #include "tls/server_tls.hpp"
+#include "tracking/tracking_links.hpp"
 #include "tracking/trail.hpp"
 #include "util/network_list.hpp"
 #include "web/map_tiles.hpp"
@@ -84,6 +85,7 @@ struct Settings {
   int attachments_uploads_per_hour = 0;
   std::int64_t attachments_min_free_bytes = 0;
   tracking::TrackingSettings tracking;
+  TrackingLinkSettings tracking_links;
   metrics::MonitoringAccess monitoring;
 
   // Throws Poco::InvalidArgumentException naming the key at fault.

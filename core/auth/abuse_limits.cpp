@@ -9,7 +9,8 @@ AbuseLimits::AbuseLimits(const AbuseLimitSettings& settings)
     : settings_(settings),
       account_failures_(settings.login_failures_per_account, settings.login_window),
       address_failures_(settings.login_failures_per_address, settings.login_window),
-      registrations_(settings.registrations_per_address, settings.registration_window) {}
+      registrations_(settings.registrations_per_address, settings.registration_window),
+      public_tracking_(settings.public_tracking_per_minute, std::chrono::seconds(60)) {}
 
 void AbuseLimits::login(const std::string& username, const std::string& address,
                         const std::function<void()>& attempt) {
@@ -36,15 +37,31 @@ void AbuseLimits::login(const std::string& username, const std::string& address,
   account_failures_.forget(account);
 }
 
-void AbuseLimits::registration(const std::string& address) {
-  if (settings_.registrations_per_address <= 0) return;
+namespace {
+
+// Counts one attempt of `address` against `limiter` (limit 0: none), or refuses it with 429
+// when the window is full; `what` names the attempts for the client.
+void countOrRefuse(AttemptLimiter& limiter, int limit, const std::string& address,
+                   const std::string& what) {
+  if (limit <= 0) return;
   const auto now = AttemptLimiter::Clock::now();
-  const auto wait = registrations_.waitFor(address, now);
+  const auto wait = limiter.waitFor(address, now);
   if (wait.count() > 0)
-    throw TooManyRequests("Too many registrations from this address. Try again in " +
+    throw TooManyRequests("Too many " + what + " from this address. Try again in " +
                               std::to_string(wait.count()) + " seconds.",
                           wait);
-  registrations_.record(address, now);
+  limiter.record(address, now);
+}
+
+}  // namespace
+
+void AbuseLimits::registration(const std::string& address) {
+  countOrRefuse(registrations_, settings_.registrations_per_address, address, "registrations");
+}
+
+void AbuseLimits::publicTracking(const std::string& address) {
+  countOrRefuse(public_tracking_, settings_.public_tracking_per_minute, address,
+                "looks at tracking links");
 }
 
 }  // namespace fieldlink

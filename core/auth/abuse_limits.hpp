@@ -14,6 +14,7 @@ struct AbuseLimitSettings {
   std::chrono::seconds login_window{900};
   int registrations_per_address = 20;
   std::chrono::seconds registration_window{3600};
+  int public_tracking_per_minute = 60;  // tracking links opened per address; 0: no limit
 };
 
 // Brute-force and sign-up flood limits. Refusals throw TooManyRequests (429, Retry-After)
@@ -29,12 +30,16 @@ class AbuseLimits {
              const std::function<void()>& attempt);
   // Counts one registration from `address`, accepted or not.
   void registration(const std::string& address);
+  // Counts one look through a tracking link from `address`: links need no account, so
+  // guessing them is held back per address.
+  void publicTracking(const std::string& address);
 
  private:
   AbuseLimitSettings settings_;
   AttemptLimiter account_failures_;
   AttemptLimiter address_failures_;
   AttemptLimiter registrations_;
+  AttemptLimiter public_tracking_;
 };
 
 }  // namespace fieldlink

@@ -52,6 +52,17 @@ struct RefreshTokenRecord {
   bool revoked = false;
 };
 
+// A link that shows one request's tracking without an account. Only the token's SHA-256 is
+// kept: the database never holds a working link.
+struct TrackingLinkRecord {
+  std::string token_hash;  // hex
+  RequestId request_id;
+  UserId created_by;
+  TimePoint created_at;
+  TimePoint expires_at;
+  bool revoked = false;
+};
+
 struct NewUser {
   std::string username;
   std::string display_name;

@@ -37,7 +37,7 @@ std::optional<std::map<std::string, std::string>> CorsPolicy::preflight(
     const std::string& origin) const {
   if (!allows(origin)) return std::nullopt;
   auto headers = headersFor(origin);
-  headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS";
+  headers["Access-Control-Allow-Methods"] = "GET, POST, DELETE, OPTIONS";
   headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type, Range, X-Request-Id";
   headers["Access-Control-Max-Age"] = "600";
   return headers;

@@ -32,6 +32,8 @@ const std::vector<RouteEntry>& routeTable() {
       {"GET", "/api/requests/{id}/", A::Authenticated, e::getRequest},
       {"POST", "/api/requests/{id}/assign/", A::Authenticated, e::assignRequest},
       {"POST", "/api/requests/{id}/status/", A::Authenticated, e::changeRequestStatus},
+      {"POST", "/api/requests/{id}/tracking_link/", A::Authenticated, e::createTrackingLink},
+      {"DELETE", "/api/requests/{id}/tracking_link/", A::Authenticated, e::revokeTrackingLinks},
       // Chat.
       {"GET", "/api/chat/conversations/", A::Authenticated, e::listConversations},
       {"GET", "/api/chat/conversations/{id}/", A::Authenticated, e::getConversation},
@@ -49,6 +51,7 @@ const std::vector<RouteEntry>& routeTable() {
       // Tracking, notifications, plugins.
       {"POST", "/api/tracking/{id}/position/", A::Authenticated, e::postPosition},
       {"GET", "/api/tracking/{id}/", A::Authenticated, e::getTracking},
+      {"GET", "/api/public/tracking/{token}/", A::Public, e::publicTracking},
       {"GET", "/api/notifications/", A::Authenticated, e::listNotifications},
       {"POST", "/api/notifications/{id}/read/", A::Authenticated, e::readNotification},
       {"GET", "/api/plugins/", A::Authenticated, e::listPlugins},

@@ -26,6 +26,7 @@ namespace fieldlink {
 class WebAssets;
 class MapTiles;
 class IceServers;
+class TrackingLinks;
 
 // What the HTTP endpoints work with. Owned by the application; outlives the server.
 struct Services {
@@ -50,6 +51,7 @@ struct Services {
   std::chrono::seconds position_stale_after{120};  // the page greys an older position
   const IceServers* ice_servers = nullptr;         // null: calls get no STUN or TURN servers
   ws::Hub* hub = nullptr;                          // null: WebSocket paths answer 404
+  TrackingLinks* tracking_links = nullptr;
 };
 
 }  // namespace fieldlink

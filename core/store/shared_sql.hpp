@@ -18,6 +18,9 @@ struct RequestListSql {
 };
 RequestListSql requestListSql(const RequestFilter& filter);
 
+inline constexpr const char* kTrackingLinkColumns =
+    "token_hash, request_id, created_by, created_at, expires_at, revoked";
+
 // Messages per hour (StoreSession::messagesPerHour), the same SQL on every backend: binds
 // the participant's id, then the first instant in epoch milliseconds; answers each hour's
 // start in epoch milliseconds and its count.

@@ -119,6 +119,11 @@ class StoreSession {
   virtual bool refreshFamilyUsedSince(const std::string& family, const std::string& except,
                                       TimePoint since) = 0;
   virtual void revokeRefreshFamily(const std::string& family) = 0;
+  // Tracking links. Inserting one also deletes those expired before its creation.
+  virtual void insertTrackingLink(const TrackingLinkRecord& link) = 0;
+  virtual std::optional<TrackingLinkRecord> findTrackingLink(const std::string& token_hash) = 0;
+  // Revokes every link of the request; how many were not revoked yet.
+  virtual int revokeTrackingLinks(RequestId request) = 0;
 };
 
 // The persistence boundary. Implementations: SqliteStore (embedded default).

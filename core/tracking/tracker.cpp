@@ -104,6 +104,46 @@ Poco::JSON::Object::Ptr Tracker::view(const User& caller, RequestId id) {
   return describe(request, it == tracks_.end() ? nullptr : &it->second, true);
 }
 
+Poco::JSON::Object::Ptr Tracker::publicView(const ServiceRequest& request,
+                                            const std::string& technician_first_name) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+  o->set("status", toString(request.status));
+  o->set("destination",
+         request.location ? Poco::Dynamic::Var(point(*request.location)) : Poco::Dynamic::Var());
+  Poco::Dynamic::Var technician;
+  EstimateFields estimate;
+  std::lock_guard<std::mutex> lock(mutex_);
+  const auto it = tracks_.find(request.id.value);
+  // Before the technician sets off, and once they are there, where they are is theirs.
+  if (request.status == RequestStatus::EnRoute && it != tracks_.end() &&
+      !it->second.trail.points().empty()) {
+    const tracking::TrackPoint& last = it->second.trail.points().back();
+    auto where = point(last.position);
+    where->set("display_name", technician_first_name);
+    where->set("recorded_at", formatRfc3339(last.recorded_at));
+    technician = where;
+    estimate = estimateFields(request, it->second);
+  }
+  o->set("technician", technician);
+  o->set("distance_m", estimate.distance);
+  o->set("eta_seconds", estimate.eta);
+  o->set("eta_at", estimate.eta_at);
+  return o;
+}
+
+Tracker::EstimateFields Tracker::estimateFields(const ServiceRequest& request, const Track& track) {
+  EstimateFields out;
+  if (!request.location) return out;
+  const tracking::TrackPoint& last = track.trail.points().back();
+  const auto e = *track.trail.estimateTo(*request.location);
+  out.distance = std::round(e.distance_m);
+  out.eta = static_cast<Poco::Int64>(std::lround(e.eta_seconds));
+  out.speed = std::round(e.speed_mps * 10) / 10;
+  out.eta_at = formatRfc3339(last.recorded_at +
+                             std::chrono::milliseconds(std::llround(e.eta_seconds * 1000)));
+  return out;
+}
+
 Poco::JSON::Object::Ptr Tracker::describe(const ServiceRequest& request, const Track* track,
                                           bool with_trail) const {
   Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
@@ -111,7 +151,8 @@ Poco::JSON::Object::Ptr Tracker::describe(const ServiceRequest& request, const T
   o->set("active", tracked(request.status));
   o->set("destination",
          request.location ? Poco::Dynamic::Var(point(*request.location)) : Poco::Dynamic::Var());
-  Poco::Dynamic::Var technician, distance, eta, eta_at, speed;
+  Poco::Dynamic::Var technician;
+  EstimateFields estimate;
   Poco::JSON::Array::Ptr trail = new Poco::JSON::Array;
   int ignored = 0;
   if (track && !track->trail.points().empty()) {
@@ -128,20 +169,13 @@ Poco::JSON::Object::Ptr Tracker::describe(const ServiceRequest& request, const T
       trail->add(pair);
     }
     ignored = track->trail.ignored();
-    if (request.location) {
-      const auto e = *track->trail.estimateTo(*request.location);
-      distance = std::round(e.distance_m);
-      eta = static_cast<Poco::Int64>(std::lround(e.eta_seconds));
-      speed = std::round(e.speed_mps * 10) / 10;
-      eta_at = formatRfc3339(last.recorded_at +
-                             std::chrono::milliseconds(std::llround(e.eta_seconds * 1000)));
-    }
+    estimate = estimateFields(request, *track);
   }
   o->set("technician", technician);
-  o->set("distance_m", distance);
-  o->set("eta_seconds", eta);
-  o->set("eta_at", eta_at);
-  o->set("speed_mps", speed);
+  o->set("distance_m", estimate.distance);
+  o->set("eta_seconds", estimate.eta);
+  o->set("eta_at", estimate.eta_at);
+  o->set("speed_mps", estimate.speed);
   if (with_trail) o->set("trail", trail);
   o->set("ignored_positions", ignored);
   return o;

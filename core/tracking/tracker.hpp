@@ -26,6 +26,11 @@ class Tracker {
   void post(const User& caller, RequestId id, const tracking::TrackPoint& point);
   // The latest position, destination, distance and ETA (nulls while unknown).
   Poco::JSON::Object::Ptr view(const User& caller, RequestId id);
+  // What a tracking link shows, to anyone holding it: the status, the destination, and only
+  // while the technician is on the way their first name, position, distance and ETA. No
+  // ids, no phone numbers, no trail.
+  Poco::JSON::Object::Ptr publicView(const ServiceRequest& request,
+                                     const std::string& technician_first_name);
 
  private:
   struct Track {
@@ -39,6 +44,12 @@ class Tracker {
   };
   void tellMilestones(const ServiceRequest& request, Track& track,
                       const std::optional<tracking::Estimate>& estimate);
+  // Distance, ETA, its time and the speed to the request's destination from the track's
+  // last fix (nulls without a destination). The track has at least one point.
+  struct EstimateFields {
+    Poco::Dynamic::Var distance, eta, eta_at, speed;
+  };
+  static EstimateFields estimateFields(const ServiceRequest& request, const Track& track);
   // The trail goes to GET only: frames stay small.
   Poco::JSON::Object::Ptr describe(const ServiceRequest& request, const Track* track,
                                    bool with_trail) const;

@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -51,7 +53,7 @@ std::string positionBody(const Fix& f, std::int64_t start_ms) {
 
 // A scene whose request has a destination, with tracking frames not throttled by time.
 struct TrackingScene : Scene {
-  TrackingScene() : Scene(options()) {
+  explicit TrackingScene(const std::map<std::string, std::string>& env = {}) : Scene(options(env)) {
     request_with_destination =
         api.http()
             .post("/api/requests/", R"({"title":"Leak","latitude":48.8566,"longitude":2.3522})",
@@ -60,8 +62,9 @@ struct TrackingScene : Scene {
             ->getValue<std::int64_t>("id");
     api.assign(dispatcher, request_with_destination, technician_id);
   }
-  static ServerProcess::Options options() {
+  static ServerProcess::Options options(const std::map<std::string, std::string>& env) {
     ServerProcess::Options o;
+    o.env = env;
     o.env["FIELDLINK_TRACKING_PUBLISH_INTERVAL_MS"] = "0";
     o.env["FIELDLINK_WS_MESSAGE_BURST"] = "200";  // bursts of positions in one test
     return o;
@@ -253,6 +256,123 @@ TEST(Tracking, StopsWhenTheRequestIsCompleted) {
   const auto view = s.api.http().get(s.path(), s.client).object();
   EXPECT_FALSE(view->getValue<bool>("active"));
   EXPECT_TRUE(view->isNull("technician"));
+}
+
+// A tracking link, opened without an account.
+struct LinkedScene : TrackingScene {
+  explicit LinkedScene(const std::map<std::string, std::string>& env) : TrackingScene(env) {}
+  std::string linkPath() const {
+    return "/api/requests/" + std::to_string(request_with_destination) + "/tracking_link/";
+  }
+  HttpResult look(const std::string& token) const {
+    return api.http().get("/api/public/tracking/" + token + "/");
+  }
+  void setStatus(const char* status) const {
+    ASSERT_EQ(api.http()
+                  .post("/api/requests/" + std::to_string(request_with_destination) + "/status/",
+                        std::string("{\"status\":\"") + status + "\"}", technician)
+                  .status,
+              200);
+  }
+};
+
+std::set<std::string> keysOf(const Poco::JSON::Object::Ptr& o) {
+  std::set<std::string> keys;
+  for (const auto& [key, value] : *o) keys.insert(key);
+  return keys;
+}
+
+TEST(TrackingLinks, ALinkShowsTheTechnicianOnlyOnTheWayAndNothingElse) {
+  LinkedScene s(std::map<std::string, std::string>{
+      {"FIELDLINK_SERVER_PUBLIC_URL", "https://chat.example.com/"}});
+  const auto made = s.api.http().post(s.linkPath(), "", s.client);
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string token = made.object()->getValue<std::string>("token");
+  EXPECT_EQ(token.size(), 32u);
+  EXPECT_EQ(made.object()->getValue<std::string>("url"), "https://chat.example.com/t/" + token);
+  EXPECT_TRUE(made.object()->has("expires_at"));
+
+  // Assigned, with a position shared: where the technician is stays theirs. (Ten minutes
+  // before the next one, so that the jump between them is a drive, not a bad fix.)
+  const auto ten_minutes_ago = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count() -
+                               600'000;
+  ASSERT_EQ(s.api.http()
+                .post(s.path("position/"), positionBody({0, 48.80, 2.30, 10}, ten_minutes_ago),
+                      s.technician)
+                .status,
+            202);
+  auto seen = s.look(token);
+  ASSERT_EQ(seen.status, 200) << seen.body;
+  EXPECT_EQ(seen.object()->getValue<std::string>("status"), "assigned");
+  EXPECT_TRUE(seen.object()->isNull("technician"));
+  EXPECT_DOUBLE_EQ(seen.object()->getObject("destination")->getValue<double>("latitude"), 48.8566);
+
+  // On the way: a first name, a position, distance and ETA. No ids, phones or trail.
+  s.setStatus("en_route");
+  ASSERT_EQ(s.api.http()
+                .post(s.path("position/"), R"({"latitude":48.81,"longitude":2.31})", s.technician)
+                .status,
+            202);
+  seen = s.look(token);
+  ASSERT_EQ(seen.status, 200) << seen.body;
+  EXPECT_EQ(keysOf(seen.object()), (std::set<std::string>{"status", "technician", "destination",
+                                                          "distance_m", "eta_seconds", "eta_at"}));
+  const auto technician = seen.object()->getObject("technician");
+  ASSERT_TRUE(technician);
+  EXPECT_EQ(keysOf(technician),
+            (std::set<std::string>{"display_name", "latitude", "longitude", "recorded_at"}));
+  const auto tom = s.api.http().get("/api/users/me/", s.technician).object();
+  const auto name = tom->getValue<std::string>("display_name");
+  EXPECT_EQ(technician->getValue<std::string>("display_name"), name.substr(0, name.find(' ')));
+  EXPECT_DOUBLE_EQ(technician->getValue<double>("latitude"), 48.81);
+  EXPECT_GT(seen.object()->getValue<double>("distance_m"), 0);
+  EXPECT_GT(seen.object()->getValue<std::int64_t>("eta_seconds"), 0);
+
+  // On site: hidden again.
+  s.setStatus("on_site");
+  EXPECT_TRUE(s.look(token).object()->isNull("technician"));
+
+  // Revoked: the same 404 as a token that never was, or is not even one.
+  ASSERT_EQ(s.api.http()
+                .request("DELETE", s.linkPath(), "", {{"Authorization", "Bearer " + s.client}})
+                .status,
+            204);
+  const auto revoked = s.look(token);
+  EXPECT_EQ(revoked.status, 404);
+  for (const std::string& other : {std::string(32, 'a'), std::string("not-a-token")}) {
+    const auto unknown = s.look(other);
+    EXPECT_EQ(unknown.status, 404) << other;
+    EXPECT_EQ(unknown.body, revoked.body) << other;
+  }
+
+  // A request that ends takes its links with it, and takes no new one.
+  const auto again = s.api.http().post(s.linkPath(), "", s.dispatcher);
+  ASSERT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(s.look(again.object()->getValue<std::string>("token")).status, 200);
+  s.setStatus("completed");
+  EXPECT_EQ(s.look(again.object()->getValue<std::string>("token")).status, 404);
+  const auto late = s.api.http().post(s.linkPath(), "", s.client);
+  EXPECT_EQ(late.status, 409);
+  EXPECT_EQ(late.code(), "tracking_stopped");
+}
+
+TEST(TrackingLinks, LinksExpireAndLooksAreLimitedPerAddress) {
+  LinkedScene s(
+      std::map<std::string, std::string>{{"FIELDLINK_TRACKING_LINK_TTL", "1"},
+                                         {"FIELDLINK_TRACKING_PUBLIC_REQUESTS_PER_MINUTE", "3"}});
+  const auto made = s.api.http().post(s.linkPath(), "", s.client);
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string token = made.object()->getValue<std::string>("token");
+  EXPECT_EQ(s.look(token).status, 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_EQ(s.look(token).status, 404);  // expired
+  EXPECT_EQ(s.look(std::string(32, 'b')).status, 404);
+  // Three looks a minute from one address, whatever they find: guessing is held back.
+  const auto limited = s.look(token);
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_TRUE(limited.headers.count("Retry-After"));
 }
 
 }  // namespace

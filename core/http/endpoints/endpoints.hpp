@@ -35,6 +35,9 @@ ApiResponse dashboard(Services& s, ApiRequest& r);
 ApiResponse metricsText(Services& s, ApiRequest& r);
 ApiResponse ready(Services& s, ApiRequest& r);
 ApiResponse getTracking(Services& s, ApiRequest& r);
+ApiResponse createTrackingLink(Services& s, ApiRequest& r);
+ApiResponse revokeTrackingLinks(Services& s, ApiRequest& r);
+ApiResponse publicTracking(Services& s, ApiRequest& r);
 ApiResponse listNotifications(Services& s, ApiRequest& r);
 ApiResponse readNotification(Services& s, ApiRequest& r);
 

@@ -138,6 +138,18 @@ const std::vector<Migration>& migrations() {
       {6,
        {"ALTER TABLE attachments ADD KEY attachments_owner_unreferenced (owner_id, message_id)"}},
       {7, {"ALTER TABLE messages ADD KEY messages_created_at (created_at)"}},
+      {8, {R"(CREATE TABLE tracking_links (
+             token_hash CHAR(64) CHARACTER SET ascii NOT NULL PRIMARY KEY,
+             request_id BIGINT NOT NULL,
+             created_by BIGINT NOT NULL,
+             created_at BIGINT NOT NULL,
+             expires_at BIGINT NOT NULL,
+             revoked TINYINT NOT NULL DEFAULT 0,
+             KEY tracking_links_request (request_id),
+             KEY tracking_links_expires_at (expires_at),
+             CONSTRAINT tracking_links_request_fk FOREIGN KEY (request_id)
+               REFERENCES service_requests (id),
+             CONSTRAINT tracking_links_creator_fk FOREIGN KEY (created_by) REFERENCES users (id)))"}},
   };
   return all;
 }

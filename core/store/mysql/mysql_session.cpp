@@ -568,4 +568,33 @@ void MysqlSession::revokeRefreshFamily(const std::string& family) {
   update("UPDATE refresh_tokens SET revoked = 1 WHERE family = ?", {family});
 }
 
+void MysqlSession::insertTrackingLink(const TrackingLinkRecord& link) {
+  update("DELETE FROM tracking_links WHERE expires_at < ?", {toEpochMs(link.created_at)});
+  update(
+      "INSERT INTO tracking_links (token_hash, request_id, created_by, created_at, expires_at) "
+      "VALUES (?, ?, ?, ?, ?)",
+      {link.token_hash, link.request_id.value, link.created_by.value, toEpochMs(link.created_at),
+       toEpochMs(link.expires_at)});
+}
+
+std::optional<TrackingLinkRecord> MysqlSession::findTrackingLink(const std::string& token_hash) {
+  return firstOf(select<TrackingLinkRecord>(
+      std::string("SELECT ") + kTrackingLinkColumns + " FROM tracking_links WHERE token_hash = ?",
+      {token_hash}, [](sql::ResultSet& rs) {
+        TrackingLinkRecord link;
+        link.token_hash = text(rs, 1);
+        link.request_id = RequestId(rs.getInt64(2));
+        link.created_by = UserId(rs.getInt64(3));
+        link.created_at = time(rs, 4);
+        link.expires_at = time(rs, 5);
+        link.revoked = rs.getInt64(6) != 0;
+        return link;
+      }));
+}
+
+int MysqlSession::revokeTrackingLinks(RequestId request) {
+  return update("UPDATE tracking_links SET revoked = 1 WHERE request_id = ? AND revoked = 0",
+                {request.value});
+}
+
 }  // namespace fieldlink::mysql

@@ -87,6 +87,9 @@ class MysqlSession final : public StoreSession {
   bool refreshFamilyUsedSince(const std::string& family, const std::string& except,
                               TimePoint since) override;
   void revokeRefreshFamily(const std::string& family) override;
+  void insertTrackingLink(const TrackingLinkRecord& link) override;
+  std::optional<TrackingLinkRecord> findTrackingLink(const std::string& token_hash) override;
+  int revokeTrackingLinks(RequestId request) override;
 
   // A bound parameter: NULL, an integer, a real or a text.
   using Value = std::variant<std::monostate, std::int64_t, double, std::string>;

@@ -127,6 +127,16 @@ const std::vector<Migration>& migrations() {
        {// Messages per hour over a recent window (the dashboard's series): a range of this
         // index, not a scan of all history.
         "CREATE INDEX messages_created_at ON messages (created_at)"}},
+      {8,
+       {R"(CREATE TABLE tracking_links (
+             token_hash TEXT PRIMARY KEY,
+             request_id INTEGER NOT NULL REFERENCES service_requests (id),
+             created_by INTEGER NOT NULL REFERENCES users (id),
+             created_at INTEGER NOT NULL,
+             expires_at INTEGER NOT NULL,
+             revoked INTEGER NOT NULL DEFAULT 0))",
+        "CREATE INDEX tracking_links_request ON tracking_links (request_id)",
+        "CREATE INDEX tracking_links_expires_at ON tracking_links (expires_at)"}},
   };
   return all;
 }

@@ -603,4 +603,37 @@ void SqliteSession::revokeRefreshFamily(const std::string& family) {
       Poco::Data::Keywords::now;
 }
 
+void SqliteSession::insertTrackingLink(const TrackingLinkRecord& link) {
+  db_ << "DELETE FROM tracking_links WHERE expires_at < ?",
+      bind(static_cast<Poco::Int64>(toEpochMs(link.created_at))), Poco::Data::Keywords::now;
+  db_ << "INSERT INTO tracking_links (token_hash, request_id, created_by, created_at, expires_at) "
+         "VALUES (?, ?, ?, ?, ?)",
+      bind(link.token_hash), bind(static_cast<Poco::Int64>(link.request_id.value)),
+      bind(static_cast<Poco::Int64>(link.created_by.value)),
+      bind(static_cast<Poco::Int64>(toEpochMs(link.created_at))),
+      bind(static_cast<Poco::Int64>(toEpochMs(link.expires_at))), Poco::Data::Keywords::now;
+}
+
+std::optional<TrackingLinkRecord> SqliteSession::findTrackingLink(const std::string& token_hash) {
+  Statement st(db_);
+  st << "SELECT " << kTrackingLinkColumns << " FROM tracking_links WHERE token_hash = ?",
+      bind(token_hash);
+  return firstOf(mapRows<TrackingLinkRecord>(st, [](const Row& row) {
+    TrackingLinkRecord link;
+    link.token_hash = row.text(0);
+    link.request_id = RequestId(row.int64(1));
+    link.created_by = UserId(row.int64(2));
+    link.created_at = fromEpochMs(row.int64(3));
+    link.expires_at = fromEpochMs(row.int64(4));
+    link.revoked = row.int64(5) != 0;
+    return link;
+  }));
+}
+
+int SqliteSession::revokeTrackingLinks(RequestId request) {
+  db_ << "UPDATE tracking_links SET revoked = 1 WHERE request_id = ? AND revoked = 0",
+      bind(static_cast<Poco::Int64>(request.value)), Poco::Data::Keywords::now;
+  return sqlite3_changes(prepared_.db());
+}
+
 }  // namespace fieldlink::sqlite

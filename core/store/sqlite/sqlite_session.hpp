@@ -64,6 +64,9 @@ class SqliteSession final : public StoreSession {
   bool refreshFamilyUsedSince(const std::string& family, const std::string& except,
                               TimePoint since) override;
   void revokeRefreshFamily(const std::string& family) override;
+  void insertTrackingLink(const TrackingLinkRecord& link) override;
+  std::optional<TrackingLinkRecord> findTrackingLink(const std::string& token_hash) override;
+  int revokeTrackingLinks(RequestId request) override;
 
  private:
   std::int64_t lastInsertId();
