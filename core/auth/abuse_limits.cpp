@@ -16,11 +16,12 @@ void AbuseLimits::login(const std::string& username, const std::string& address,
                         const std::function<void()>& attempt) {
   const auto now = AttemptLimiter::Clock::now();
   // Counted by the key the account is found by: "Alice" and " alice" must not get counts of
-  // their own. A name that can be no account's counts apart (it can never sign in).
-  const std::string account = accountNameKey(username).value_or(username);
+  // their own. A name that can be no account's is counted by address only: it can never
+  // sign in, and giving each such spelling an entry would let a client grow the map.
+  const std::optional<std::string> account = accountNameKey(username);
   std::chrono::seconds wait{0};
-  if (settings_.login_failures_per_account > 0)
-    wait = std::max(wait, account_failures_.waitFor(account, now));
+  if (account && settings_.login_failures_per_account > 0)
+    wait = std::max(wait, account_failures_.waitFor(*account, now));
   if (settings_.login_failures_per_address > 0)
     wait = std::max(wait, address_failures_.waitFor(address, now));
   // The same answer whether the account exists or not, so the limit tells nothing about it.
@@ -30,11 +31,11 @@ void AbuseLimits::login(const std::string& username, const std::string& address,
   try {
     attempt();
   } catch (const Unauthorized&) {
-    account_failures_.record(account, now);
+    if (account) account_failures_.record(*account, now);
     address_failures_.record(address, now);
     throw;
   }
-  account_failures_.forget(account);
+  if (account) account_failures_.forget(*account);
 }
 
 namespace {

@@ -32,18 +32,18 @@ std::string firstNameOf(const std::string& display_name) {
 
 }  // namespace
 
-ServiceRequest TrackingLinks::requireLinkable(const User& caller, RequestId id) {
+ServiceRequest TrackingLinks::requireSharer(const User& caller, RequestId id) {
   const ServiceRequest request = requests_.get(caller, id);  // NotFound for outsiders
   if (caller.role == Role::Technician)
     throw Forbidden("The request's client or a dispatcher shares its tracking.");
-  if (isFinal(request.status))
-    throw Conflict("Tracking ended with the request (" + toString(request.status) + ").",
-                   "tracking_stopped");
   return request;
 }
 
 TrackingLinks::Created TrackingLinks::create(const User& caller, RequestId id) {
-  const ServiceRequest request = requireLinkable(caller, id);
+  const ServiceRequest request = requireSharer(caller, id);
+  if (isFinal(request.status))
+    throw Conflict("Tracking ended with the request (" + toString(request.status) + ").",
+                   "tracking_stopped");
   TrackingLinkRecord link;
   const std::string token = randomId();
   link.token_hash = hashOf(token);
@@ -56,9 +56,7 @@ TrackingLinks::Created TrackingLinks::create(const User& caller, RequestId id) {
 }
 
 void TrackingLinks::revoke(const User& caller, RequestId id) {
-  const ServiceRequest request = requests_.get(caller, id);
-  if (caller.role == Role::Technician)
-    throw Forbidden("The request's client or a dispatcher shares its tracking.");
+  const ServiceRequest request = requireSharer(caller, id);
   store_.write([&](StoreSession& s) { return s.revokeTrackingLinks(request.id); });
 }
 

@@ -34,14 +34,17 @@ class TrackingLinks {
   // NotFound unless the caller sees the request; Forbidden for its technician;
   // Conflict(tracking_stopped) once it is completed or cancelled.
   Created create(const User& caller, RequestId id);
-  // Revokes every link of the request; the same checks as create().
+  // Revokes every link of the request (an ended one's too): NotFound unless the caller sees
+  // it, Forbidden for its technician.
   void revoke(const User& caller, RequestId id);
   // The public view a token opens. NotFound, the same for every reason: unknown, expired,
   // revoked, or the request ended.
   Poco::JSON::Object::Ptr open(const std::string& token);
 
  private:
-  ServiceRequest requireLinkable(const User& caller, RequestId id);
+  // The request, if the caller may share it: NotFound unless they see it, Forbidden for its
+  // technician (where they are is theirs to keep, not to hand out).
+  ServiceRequest requireSharer(const User& caller, RequestId id);
 
   Store& store_;
   ServiceRequests& requests_;

@@ -245,6 +245,8 @@ TEST(RestFlow, RequestListsAreFilteredByStatusAndOrdered) {
   EXPECT_EQ(list("?status=assigned", scene.dispatcher),
             (std::vector<std::string>{"Boiler is broken"}));
   EXPECT_EQ(list("?status=completed", scene.dispatcher), std::vector<std::string>{});
+  EXPECT_EQ(list("?status=assigned,assigned,assigned", scene.dispatcher),
+            (std::vector<std::string>{"Boiler is broken"}));
   // Within what each may see.
   EXPECT_EQ(list("?status=pending", scene.client), (std::vector<std::string>{"Dripping tap"}));
   EXPECT_EQ(list("?status=pending", scene.technician), std::vector<std::string>{});

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <Poco/JSON/Array.h>
 #include <Poco/StringTokenizer.h>
 
@@ -36,7 +38,9 @@ std::vector<RequestStatus> statusesOf(const ApiRequest& r) {
       throw InvalidInput("status",
                          "One or more of pending, assigned, en_route, on_site, completed, "
                          "cancelled, separated by commas.");
-    statuses.push_back(*status);
+    // Six statuses at most, however often the query repeats them.
+    if (std::find(statuses.begin(), statuses.end(), *status) == statuses.end())
+      statuses.push_back(*status);
   }
   if (statuses.empty()) throw InvalidInput("status", "Name at least one status.");
   return statuses;
