@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -38,7 +39,6 @@ std::map<std::string, std::string> ServerProcess::baseEnvironment() {
 ServerProcess::ServerProcess(Options options) : dir_(std::make_unique<TempDir>()) {
   data_dir_ = options.data_dir.empty() ? dir_->file("data") : options.data_dir;
   log_path_ = dir_->file("server.log");
-  port_ = freeLoopbackPort();
   auto env = baseEnvironment();
   env["FIELDLINK_PLUGINS_DIR"] = options.plugins_dir;
   if (options.plugins_enabled) env["FIELDLINK_PLUGINS_ENABLED"] = *options.plugins_enabled;
@@ -63,9 +63,12 @@ ServerProcess::ServerProcess(Options options) : dir_(std::make_unique<TempDir>()
       throw std::runtime_error("--create-user failed: " + output);
   }
   // The shell only redirects output to the log file (appending, so a restart keeps what
-  // was logged before); exec leaves fieldlinkd as the child.
+  // was logged before); exec leaves fieldlinkd as the child. The first start binds port 0
+  // and the port is read from what the server prints: a port probed here and bound later
+  // could be taken meanwhile by a test running beside this one, whose server would then
+  // answer this test's requests.
   launch_args_ = {"-c", "exec \"$0\" \"$@\" >>\"$FL_TEST_LOG\" 2>&1", FIELDLINK_SERVER_BIN,
-                  "--port=" + std::to_string(port_), "--data-dir=" + data_dir_};
+                  "--port=0", "--data-dir=" + data_dir_};
   launch_args_.insert(launch_args_.end(), options.extra_args.begin(), options.extra_args.end());
   env["FL_TEST_LOG"] = log_path_;
   launch_env_ = env;
@@ -83,6 +86,7 @@ int ServerProcess::command(const std::vector<std::string>& args, std::string& ou
 }
 
 void ServerProcess::launch() {
+  log_offset_ = logSize();
   Poco::Process::Env process_env(launch_env_.begin(), launch_env_.end());
   process_ = std::make_unique<Poco::ProcessHandle>(Poco::Process::launch(
       "/bin/sh", launch_args_, dir_->path(), nullptr, nullptr, nullptr, process_env));
@@ -92,6 +96,8 @@ void ServerProcess::launch() {
 
 void ServerProcess::restart() {
   stop();
+  // Again on the port the clients know.
+  launch_args_[3] = "--port=" + std::to_string(port_);
   launch();
 }
 
@@ -123,6 +129,24 @@ void ServerProcess::signal(int signal_number) {
 
 bool ServerProcess::running() const { return !stopped_ && Poco::Process::isRunning(*process_); }
 
+std::uint64_t ServerProcess::logSize() const {
+  std::ifstream in(log_path_, std::ios::binary | std::ios::ate);
+  return in ? static_cast<std::uint64_t>(in.tellg()) : 0;
+}
+
+int ServerProcess::announcedPort() const {
+  // "fieldlinkd listening on http://127.0.0.1:PORT/", printed once the socket is bound.
+  static const std::string kAnnouncement = "fieldlinkd listening on ";
+  const std::string all = log();
+  const std::string text = all.substr(std::min<std::uint64_t>(log_offset_, all.size()));
+  const auto at = text.find(kAnnouncement);
+  if (at == std::string::npos) return 0;
+  const auto end = text.find('/', text.find("://", at) + 3);
+  const auto colon = text.rfind(':', end);
+  if (end == std::string::npos || colon == std::string::npos || colon < at) return 0;
+  return std::stoi(text.substr(colon + 1, end - colon - 1));
+}
+
 std::string ServerProcess::log() const {
   std::ifstream in(log_path_);
   std::stringstream text;
@@ -138,6 +162,11 @@ void ServerProcess::waitUntilReady() {
       stopped_ = true;
       throw std::runtime_error("fieldlinkd exited during start (" + std::to_string(code) + "):\n" +
                                log());
+    }
+    if (port_ == 0) port_ = announcedPort();
+    if (port_ == 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      continue;
     }
     try {
       const auto over = sessionTo(port_, tls_client_);

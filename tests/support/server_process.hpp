@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -15,7 +16,7 @@
 
 namespace fieldlink::testing {
 
-// A real fieldlinkd on a free loopback port, with its own data folder and log file. Test
+// A real fieldlinkd on a loopback port of its own, with its own data folder and log file. Test
 // settings: a real secret, PBKDF2 at 1000 iterations (hashing speed is not under test here).
 class ServerProcess {
  public:
@@ -70,12 +71,17 @@ class ServerProcess {
  private:
   void launch();
   void waitUntilReady();
+  std::uint64_t logSize() const;
+  // The port the server said it listens on, in what it logged since the last launch; 0
+  // until it says so.
+  int announcedPort() const;
 
   std::unique_ptr<ScratchDatabase> database_;  // on a MySQL run: this server's database
   std::unique_ptr<TempDir> dir_;
   std::string data_dir_;
   std::string log_path_;
-  int port_ = 0;
+  int port_ = 0;  // 0 until the first start has bound one
+  std::uint64_t log_offset_ = 0;
   Poco::Net::Context::Ptr tls_client_;
   std::vector<std::string> launch_args_;
   std::map<std::string, std::string> launch_env_;
