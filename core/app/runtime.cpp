@@ -43,7 +43,8 @@ Runtime::Runtime(const Settings& settings, const Poco::Util::AbstractConfigurati
       tracker_(std::make_unique<Tracker>(*requests_, bus_, settings.tracking)),
       tracking_links_(
           std::make_unique<TrackingLinks>(*store_, *requests_, *tracker_, settings.tracking_links)),
-      notifications_(std::make_unique<Notifications>(*store_, bus_, *plugins_)),
+      notifications_(
+          std::make_unique<Notifications>(*store_, bus_, *plugins_, tracking_links_.get())),
       abuse_(settings.abuse),
       services_(std::make_unique<Services>(
           Services{*store_, *accounts_, *requests_, *chat_, *plugins_, *attachments_, *tracker_,
@@ -71,6 +72,8 @@ Runtime::~Runtime() {
   metrics_.websocket_connections = nullptr;
   bridge_.reset();  // nothing more from the other nodes
   access_watch_.reset();
+  if (tracking_links_) tracking_links_->setRevocationListener(nullptr);
+  public_tracking_.reset();
   hub_.reset();  // closes the connections before the services they use go
   presence_.reset();
   // Writes still queued complete (and call back into chat) before anything else goes.
@@ -112,6 +115,12 @@ void Runtime::startHub() {
     bridge_ = std::make_unique<RedisBridge>(bus_, *settings_.redis, &metrics_.bus_events_rejected);
   }
   services_->hub = hub_.get();
+  public_tracking_ = std::make_unique<ws::PublicTrackingFeed>(
+      *tracking_links_, bus_, settings_.ws,
+      ws::PublicTrackingFeed::Limits{static_cast<std::size_t>(settings_.public_watchers_per_link)});
+  services_->public_tracking = public_tracking_.get();
+  tracking_links_->setRevocationListener(
+      [feed = public_tracking_.get()](RequestId request) { feed->linksRevoked(request); });
   access_watch_ =
       std::make_unique<ws::AccessWatch>(*store_, *hub_, settings_.ws.access_check_interval);
   ws::Hub* hub = hub_.get();

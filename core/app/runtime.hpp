@@ -23,6 +23,7 @@
 #include "tracking/tracking_links.hpp"
 #include "ws/access_watch.hpp"
 #include "ws/hub.hpp"
+#include "ws/public_tracking_feed.hpp"
 
 namespace fieldlink {
 
@@ -65,6 +66,7 @@ class Runtime {
   std::unique_ptr<TrackingLinks> tracking_links_;
   std::unique_ptr<Notifications> notifications_;
   std::unique_ptr<ws::Hub> hub_;
+  std::unique_ptr<ws::PublicTrackingFeed> public_tracking_;
   std::unique_ptr<ws::AccessWatch> access_watch_;  // closes the sockets of disabled users
   std::unique_ptr<WebAssets> web_;
   AbuseLimits abuse_;

@@ -137,7 +137,12 @@ const std::vector<SettingKey>& settingKeys() {
       {"tracking.link_ttl", "86400",
        "seconds a tracking link works (it also ends with the request), up to 30 days"},
       {"tracking.public_requests_per_minute", "60",
-       "tracking-link looks per client address and minute (0: no limit)"},
+       "tracking-link looks (page loads and live connections) per client address and minute "
+       "(0: no limit)"},
+      {"tracking.link_on_en_route", "true",
+       "make a tracking link for the client when the technician sets off (in their notice)"},
+      {"tracking.public_watchers_per_link", "20",
+       "live connections open on one tracking link at once (4429 beyond)"},
       {"server.public_url", "",
        "the server's address as users reach it (https://chat.example.com), for links it makes; "
        "empty: links are relative (/t/...)"},
@@ -262,6 +267,8 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
   s.abuse.public_tracking_per_minute = intIn(c, "tracking.public_requests_per_minute", 0, 1000000);
   s.tracking_links.ttl = std::chrono::seconds(intIn(c, "tracking.link_ttl", 1, 30 * 86400));
   s.tracking_links.public_url = c.getString("server.public_url", "");
+  s.tracking_links.on_en_route = c.getBool("tracking.link_on_en_route");
+  s.public_watchers_per_link = intIn(c, "tracking.public_watchers_per_link", 1, 100000);
   while (!s.tracking_links.public_url.empty() && s.tracking_links.public_url.back() == '/')
     s.tracking_links.public_url.pop_back();
   s.abuse.registration_window =

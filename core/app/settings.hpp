@@ -86,6 +86,7 @@ struct Settings {
   std::int64_t attachments_min_free_bytes = 0;
   tracking::TrackingSettings tracking;
   TrackingLinkSettings tracking_links;
+  int public_watchers_per_link = 20;
   metrics::MonitoringAccess monitoring;
 
   // Throws Poco::InvalidArgumentException naming the key at fault.

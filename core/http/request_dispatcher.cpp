@@ -2,6 +2,7 @@
 
 #include <Poco/URI.h>
 
+#include "http/client_address.hpp"
 #include "http/error_response.hpp"
 #include "ws/upgrade_handler.hpp"
 
@@ -20,11 +21,21 @@ Answer RequestDispatcher::answer(ReceivedRequest received, const Poco::Net::Sock
     // Left empty: the router answers it as not found.
   }
   if (services_.hub && ws::isWebSocketPath(path)) {
-    answer.upgrade = ws::UpgradeHandler(*services_.hub, services_.accounts, services_.store)
+    ws::UpgradeHandler::PublicTracking public_tracking{services_.public_tracking, &services_.abuse,
+                                                       ""};
+    if (public_tracking.feed && path.rfind("/ws/public/", 0) == 0)
+      public_tracking.client_address =
+          clientAddressOf(request, services_.trusted_proxies).toString();
+    answer.upgrade = ws::UpgradeHandler(*services_.hub, services_.accounts, services_.store,
+                                        std::move(public_tracking))
                          .handle(request, response);
     if (answer.upgrade) {
       ws::Hub& hub = *services_.hub;
-      answer.abandon = [&hub, connection = answer.upgrade] { hub.abandon(connection); };
+      // Whichever registered it forgets it; the other has nothing to forget.
+      answer.abandon = [&hub, feed = services_.public_tracking, connection = answer.upgrade] {
+        hub.abandon(connection);
+        if (feed) feed->onClosed(connection);
+      };
       answer.head = response.head();
       answer.keep_alive = false;
       return answer;

@@ -12,8 +12,11 @@ const std::vector<RouteEntry>& routeTable() {
       {"GET", "/", A::Public, e::webPage},
       {"GET", "/communication/{id}", A::Public, e::webPage},
       {"GET", "/communication/{id}/", A::Public, e::webPage},
+      {"GET", "/t/{token}", A::Public, e::webPage},  // a tracking link, no account
+      {"GET", "/t/{token}/", A::Public, e::webPage},
       {"GET", "/static/{name}", A::Public, e::webFile},
-      {"GET", "/api/web/settings/", A::Authenticated, e::webSettings},
+      // Public: the tracking link's page needs the map's tiles too.
+      {"GET", "/api/web/settings/", A::Public, e::webSettings},
       // Probes and monitoring.
       {"GET", "/healthz", A::Public, e::health},
       {"GET", "/readyz", A::Public, e::ready},

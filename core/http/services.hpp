@@ -19,7 +19,8 @@
 
 namespace fieldlink::ws {
 class Hub;
-}
+class PublicTrackingFeed;
+}  // namespace fieldlink::ws
 
 namespace fieldlink {
 
@@ -52,6 +53,7 @@ struct Services {
   const IceServers* ice_servers = nullptr;         // null: calls get no STUN or TURN servers
   ws::Hub* hub = nullptr;                          // null: WebSocket paths answer 404
   TrackingLinks* tracking_links = nullptr;
+  ws::PublicTrackingFeed* public_tracking = nullptr;  // null: no live feed for tracking links
 };
 
 }  // namespace fieldlink

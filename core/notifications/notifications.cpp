@@ -26,8 +26,9 @@ std::string minutes(double seconds) {
 
 }  // namespace
 
-Notifications::Notifications(Store& store, EventBus& bus, const PluginHost& plugins)
-    : store_(store), bus_(bus), plugins_(plugins) {
+Notifications::Notifications(Store& store, EventBus& bus, const PluginHost& plugins,
+                             TrackingLinks* links)
+    : store_(store), bus_(bus), plugins_(plugins), links_(links) {
   subscription_ =
       bus_.subscribe([this](const sdk::Event& e, const Routing& routing) { onEvent(e, routing); });
 }
@@ -60,11 +61,15 @@ void Notifications::fromMessage(const sdk::Event& event, const Routing& routing)
     if (what != "assigned" && what != "status_changed") return;
     const auto by = content->optValue<Poco::Int64>("by", 0);
     const std::string title = what == "assigned" ? "Technician assigned" : "Request updated";
+    const bool on_the_way =
+        links_ && links_->issuedOnEnRoute() &&
+        content->optValue<std::string>("status", "") == toString(RequestStatus::EnRoute);
     for (const std::int64_t user : routing.audience) {
       if (user == by) continue;
       auto data = dataWith({{"message_id", event.data->get("id")}});
       if (content->has("status")) data->set("status", content->get("status"));
-      drafts.push_back({user, what, title, content->optValue<std::string>("text", ""), data});
+      drafts.push_back(
+          {user, what, title, content->optValue<std::string>("text", ""), data, on_the_way});
     }
   } else {
     // A message for a client or technician who is not connected: they would not know
@@ -123,10 +128,11 @@ void Notifications::fromTracking(const sdk::Event& event, const Routing& routing
 void Notifications::deliver(std::vector<Draft> drafts, std::int64_t conversation) {
   auto stored = std::make_shared<std::vector<Notification>>();
   store_.writeAsync(
-      [drafts = std::move(drafts), stored, conversation](StoreSession& s) {
+      [this, drafts = std::move(drafts), stored, conversation](StoreSession& s) {
         stored->clear();
         const auto found = s.findConversation(ConversationId(conversation));
         for (const Draft& d : drafts) {
+          if (d.tracking_link && found) addTrackingLink(s, *found, d);
           Notification n;
           n.user_id = UserId(d.user);
           n.kind = d.kind;
@@ -154,6 +160,19 @@ void Notifications::deliver(std::vector<Draft> drafts, std::int64_t conversation
           plugins_.notify(outside);
         }
       });
+}
+
+void Notifications::addTrackingLink(StoreSession& s, const Conversation& conversation,
+                                    const Draft& draft) {
+  const Participant* who = conversation.participant(UserId(draft.user));
+  if (!who || who->role != Role::Client) return;
+  // Still on the way when this runs (the notice is written after the change is committed).
+  const auto request = s.findRequest(conversation.request_id);
+  if (!request || request->status != RequestStatus::EnRoute) return;
+  const auto link = links_->issue(s, *request);
+  Poco::JSON::Object::Ptr data = draft.data;  // shared with the draft: stored and sent as is
+  data->set("tracking_url", link.url);
+  data->set("tracking_expires_at", formatRfc3339(link.expires_at));
 }
 
 std::vector<Notification> Notifications::list(const User& caller, bool unread_only) {

@@ -44,28 +44,38 @@ TrackingLinks::Created TrackingLinks::create(const User& caller, RequestId id) {
   if (isFinal(request.status))
     throw Conflict("Tracking ended with the request (" + toString(request.status) + ").",
                    "tracking_stopped");
+  return store_.write([&](StoreSession& s) { return insert(s, request.id, caller.id); });
+}
+
+TrackingLinks::Created TrackingLinks::issue(StoreSession& session, const ServiceRequest& request) {
+  return insert(session, request.id, request.client_id);
+}
+
+TrackingLinks::Created TrackingLinks::insert(StoreSession& session, RequestId request, UserId by) {
   TrackingLinkRecord link;
   const std::string token = randomId();
   link.token_hash = hashOf(token);
-  link.request_id = request.id;
-  link.created_by = caller.id;
+  link.request_id = request;
+  link.created_by = by;
   link.created_at = nowMs();
   link.expires_at = link.created_at + settings_.ttl;
-  store_.write([&](StoreSession& s) { s.insertTrackingLink(link); });
+  session.insertTrackingLink(link);
   return {token, settings_.public_url + "/t/" + token, link.expires_at};
 }
 
 void TrackingLinks::revoke(const User& caller, RequestId id) {
   const ServiceRequest request = requireSharer(caller, id);
   store_.write([&](StoreSession& s) { return s.revokeTrackingLinks(request.id); });
+  if (revoked_) revoked_(request.id);
 }
 
-Poco::JSON::Object::Ptr TrackingLinks::open(const std::string& token) {
+TrackingLinks::Opened TrackingLinks::openLink(const std::string& token) {
   const NotFound unknown("This tracking link is unknown, expired or revoked.");
   if (!looksLikeAToken(token)) throw unknown;
   struct Found {
     ServiceRequest request;
     std::string technician_name;
+    TimePoint expires_at;
   };
   const auto found = store_.read([&](StoreSession& s) -> std::optional<Found> {
     const auto link = s.findTrackingLink(hashOf(token));
@@ -76,10 +86,11 @@ Poco::JSON::Object::Ptr TrackingLinks::open(const std::string& token) {
     if (request->technician_id)
       if (const auto technician = s.findUser(*request->technician_id))
         name = firstNameOf(technician->display_name);
-    return Found{std::move(*request), std::move(name)};
+    return Found{std::move(*request), std::move(name), link->expires_at};
   });
   if (!found) throw unknown;
-  return tracker_.publicView(found->request, found->technician_name);
+  return {found->request.id, found->request.conversation_id, found->expires_at,
+          tracker_.publicView(found->request, found->technician_name)};
 }
 
 }  // namespace fieldlink

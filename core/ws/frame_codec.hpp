@@ -29,6 +29,7 @@ constexpr std::uint16_t kTooBig = 1009;
 constexpr std::uint16_t kTryAgainLater = 1013;  // too slow a reader: reconnect and resume
 constexpr std::uint16_t kUnauthorized = 4401;
 constexpr std::uint16_t kForbidden = 4403;
+constexpr std::uint16_t kNotFound = 4404;  // a tracking link that does not open (any more)
 constexpr std::uint16_t kTooManyConnections = 4429;
 }  // namespace close_code
 

@@ -45,10 +45,7 @@ int refuseHttp(Poco::Net::HTTPServerResponse& response, Poco::Net::HTTPResponse:
   return status;
 }
 
-struct TokenChoice {
-  std::string token;
-  std::string protocol;  // the subprotocol to echo, if the token came that way
-};
+using TokenChoice = UpgradeHandler::TokenChoice;
 
 // ?token=, or the Sec-WebSocket-Protocol list: "fieldlink.bearer, <token>" (the protocol
 // echoed back is fieldlink.bearer) or the token alone.
@@ -94,13 +91,18 @@ int UpgradeHandler::upgrade(Poco::Net::HTTPServerRequest& request,
   using Status = Poco::Net::HTTPResponse::HTTPStatus;
   const std::string path = Poco::URI(request.getURI()).getPath();
   std::optional<ConversationId> scope;
+  std::optional<std::string> link_token;  // /ws/public/tracking/{token}/
   if (path != "/ws/") {
     Poco::StringTokenizer parts(path, "/", Poco::StringTokenizer::TOK_IGNORE_EMPTY);
     Poco::Int64 id = 0;
-    if (parts.count() != 3 || parts[1] != "chat" || path.back() != '/' ||
-        !Poco::NumberParser::tryParse64(parts[2], id) || id <= 0)
+    if (public_.feed && parts.count() == 4 && parts[1] == "public" && parts[2] == "tracking" &&
+        path.back() == '/')
+      link_token = parts[3];
+    else if (parts.count() != 3 || parts[1] != "chat" || path.back() != '/' ||
+             !Poco::NumberParser::tryParse64(parts[2], id) || id <= 0)
       return refuseHttp(response, Status::HTTP_NOT_FOUND, "not_found", "Not found.");
-    scope = ConversationId(id);
+    else
+      scope = ConversationId(id);
   }
   const std::string key = request.get("Sec-WebSocket-Key", "");
   if (request.getMethod() != "GET" || !headerHasToken(request, "Upgrade", "websocket") ||
@@ -112,12 +114,31 @@ int UpgradeHandler::upgrade(Poco::Net::HTTPServerRequest& request,
     return refuseHttp(response, Status::HTTP_UPGRADE_REQUIRED, "websocket_version",
                       "Only WebSocket version 13 is supported.");
   }
-  const TokenChoice token = findToken(request);
+  // A link's watcher has no account: no token is looked for, none is echoed.
+  const TokenChoice token = link_token ? TokenChoice{} : findToken(request);
+  connection = link_token ? publicWatcher(*link_token) : admitUser(token, scope, user_id);
 
+  // Compression is agreed before the 101 goes out: the client may compress its very next frame.
+  std::string extension;
+  if (!connection->closing() && hub_.settings().deflate_min_bytes > 0)
+    extension = acceptDeflateOffer(request.get("Sec-WebSocket-Extensions", ""));
+  if (!extension.empty()) connection->enableDeflate();
+
+  response.setStatusAndReason(Status::HTTP_SWITCHING_PROTOCOLS);
+  response.set("Upgrade", "websocket");
+  response.set("Connection", "Upgrade");
+  response.set("Sec-WebSocket-Accept", acceptKey(key));
+  if (!token.protocol.empty()) response.set("Sec-WebSocket-Protocol", token.protocol);
+  if (!extension.empty()) response.set("Sec-WebSocket-Extensions", extension);
+  // A refused upgrade is still a 101: the refusal is the WebSocket close code that follows.
+  return Status::HTTP_SWITCHING_PROTOCOLS;
+}
+
+std::shared_ptr<Connection> UpgradeHandler::admitUser(const TokenChoice& token,
+                                                      std::optional<ConversationId> scope,
+                                                      std::optional<std::int64_t>& user_id) {
   // Who is asking, decided before answering: a connection that will be served is registered
   // first, so nothing published between the 101 and the start of serving is lost.
-  std::uint16_t refusal = 0;
-  std::string refusal_reason;
   try {
     if (token.token.empty()) throw Unauthorized("No token.");
     User user = accounts_.authenticate(token.token);
@@ -129,33 +150,25 @@ int UpgradeHandler::upgrade(Poco::Net::HTTPServerRequest& request,
       for (const auto& summary : s.conversationsOf(user.id))
         conversations[summary.conversation.id.value] = participantIds(summary.conversation);
     });
-    if (scope && !conversations.count(scope->value)) {
-      refusal = close_code::kForbidden;
-      refusal_reason = "not a participant";
-    } else {
-      connection = hub_.admit(Identity{std::move(user), scope}, conversations, refusal);
-      if (!connection) refusal_reason = "too many connections for this user";
-    }
+    if (scope && !conversations.count(scope->value))
+      return hub_.refusal(close_code::kForbidden, "not a participant");
+    std::uint16_t refusal = 0;
+    if (auto connection = hub_.admit(Identity{std::move(user), scope}, conversations, refusal))
+      return connection;
+    return hub_.refusal(refusal, "too many connections for this user");
   } catch (const ApiError&) {
-    refusal = close_code::kUnauthorized;
-    refusal_reason = "not authenticated";
+    return hub_.refusal(close_code::kUnauthorized, "not authenticated");
   }
+}
 
-  // Compression is agreed before the 101 goes out: the client may compress its very next frame.
-  std::string extension;
-  if (connection && hub_.settings().deflate_min_bytes > 0)
-    extension = acceptDeflateOffer(request.get("Sec-WebSocket-Extensions", ""));
-  if (!extension.empty()) connection->enableDeflate();
-
-  response.setStatusAndReason(Status::HTTP_SWITCHING_PROTOCOLS);
-  response.set("Upgrade", "websocket");
-  response.set("Connection", "Upgrade");
-  response.set("Sec-WebSocket-Accept", acceptKey(key));
-  if (!token.protocol.empty()) response.set("Sec-WebSocket-Protocol", token.protocol);
-  if (!extension.empty()) response.set("Sec-WebSocket-Extensions", extension);
-  // A refused upgrade is still a 101: the refusal is the WebSocket close code that follows.
-  if (!connection) connection = hub_.refusal(refusal, refusal_reason);
-  return Status::HTTP_SWITCHING_PROTOCOLS;
+std::shared_ptr<Connection> UpgradeHandler::publicWatcher(const std::string& token) {
+  // No account: the token is the key, so every look counts against the client's address.
+  try {
+    if (public_.abuse) public_.abuse->publicTracking(public_.client_address);
+  } catch (const TooManyRequests&) {
+    return hub_.refusal(close_code::kTooManyConnections, "too many requests");
+  }
+  return public_.feed->admit(token);
 }
 
 }  // namespace fieldlink::ws

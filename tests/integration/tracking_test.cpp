@@ -264,6 +264,9 @@ struct LinkedScene : TrackingScene {
   std::string linkPath() const {
     return "/api/requests/" + std::to_string(request_with_destination) + "/tracking_link/";
   }
+  static std::string feedPath(const std::string& token) {
+    return "/ws/public/tracking/" + token + "/";
+  }
   HttpResult look(const std::string& token) const {
     return api.http().get("/api/public/tracking/" + token + "/");
   }
@@ -360,19 +363,115 @@ TEST(TrackingLinks, ALinkShowsTheTechnicianOnlyOnTheWayAndNothingElse) {
 
 TEST(TrackingLinks, LinksExpireAndLooksAreLimitedPerAddress) {
   LinkedScene s(
-      std::map<std::string, std::string>{{"FIELDLINK_TRACKING_LINK_TTL", "1"},
-                                         {"FIELDLINK_TRACKING_PUBLIC_REQUESTS_PER_MINUTE", "3"}});
+      std::map<std::string, std::string>{{"FIELDLINK_TRACKING_LINK_TTL", "2"},
+                                         {"FIELDLINK_TRACKING_PUBLIC_REQUESTS_PER_MINUTE", "4"}});
   const auto made = s.api.http().post(s.linkPath(), "", s.client);
   ASSERT_EQ(made.status, 201) << made.body;
   const std::string token = made.object()->getValue<std::string>("token");
   EXPECT_EQ(s.look(token).status, 200);
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  // A live watcher is closed when the link runs out, with nothing else happening.
+  WsClient watcher(s.server.port(), s.feedPath(token));
+  ASSERT_EQ(watcher.status(), 101);
+  ASSERT_TRUE(watcher.next());
+  EXPECT_EQ(watcher.awaitClose(10s), 4404);
   EXPECT_EQ(s.look(token).status, 404);  // expired
   EXPECT_EQ(s.look(std::string(32, 'b')).status, 404);
-  // Three looks a minute from one address, whatever they find: guessing is held back.
+  // Four looks a minute from one address, page loads and live connections alike, whatever
+  // they find: guessing is held back.
   const auto limited = s.look(token);
   EXPECT_EQ(limited.status, 429);
   EXPECT_TRUE(limited.headers.count("Retry-After"));
+  WsClient refused(s.server.port(), s.feedPath(token));
+  EXPECT_EQ(refused.awaitClose(), 4429);
+}
+
+TEST(TrackingLinks, AWatcherSeesEachChangeLiveUntilTheLinkIsRevoked) {
+  LinkedScene s(std::map<std::string, std::string>{});
+  const auto made = s.api.http().post(s.linkPath(), "", s.client);
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string token = made.object()->getValue<std::string>("token");
+  WsClient watcher(s.server.port(), s.feedPath(token));
+  ASSERT_EQ(watcher.status(), 101);
+  EXPECT_FALSE(watcher.responseHeaders().count("Sec-WebSocket-Protocol"));
+  // At once, what the public GET answers, as is.
+  const auto first = watcher.next();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->getValue<std::string>("status"), "assigned");
+  EXPECT_TRUE(first->isNull("technician"));
+  EXPECT_EQ(keysOf(first), keysOf(s.look(token).object()));
+
+  s.setStatus("en_route");
+  auto next = watcher.next();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->getValue<std::string>("status"), "en_route");
+  ASSERT_EQ(s.api.http()
+                .post(s.path("position/"), R"({"latitude":48.81,"longitude":2.31})", s.technician)
+                .status,
+            202);
+  next = watcher.next();
+  ASSERT_TRUE(next);
+  const auto technician = next->getObject("technician");
+  ASSERT_TRUE(technician);
+  EXPECT_DOUBLE_EQ(technician->getValue<double>("latitude"), 48.81);
+  EXPECT_EQ(keysOf(technician),
+            (std::set<std::string>{"display_name", "latitude", "longitude", "recorded_at"}));
+  EXPECT_GT(next->getValue<double>("distance_m"), 0);
+
+  // Revoked: the watcher is told at once, and the link opens no more.
+  ASSERT_EQ(s.api.http()
+                .request("DELETE", s.linkPath(), "", {{"Authorization", "Bearer " + s.client}})
+                .status,
+            204);
+  EXPECT_EQ(watcher.awaitClose(), 4404);
+  WsClient late(s.server.port(), s.feedPath(token));
+  ASSERT_EQ(late.status(), 101);
+  EXPECT_EQ(late.awaitClose(), 4404);
+  WsClient unknown(s.server.port(), s.feedPath(std::string(32, 'c')));
+  EXPECT_EQ(unknown.awaitClose(), 4404);
+}
+
+TEST(TrackingLinks, TheLiveFeedIsReadOnlyHasAWatcherLimitAndEndsWithTheRequest) {
+  LinkedScene s(
+      std::map<std::string, std::string>{{"FIELDLINK_TRACKING_PUBLIC_WATCHERS_PER_LINK", "2"},
+                                         {"FIELDLINK_TRACKING_LINK_ON_EN_ROUTE", "false"}});
+  const auto made = s.api.http().post(s.linkPath(), "", s.client);
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string token = made.object()->getValue<std::string>("token");
+  WsClient one(s.server.port(), s.feedPath(token));
+  WsClient two(s.server.port(), s.feedPath(token));
+  ASSERT_TRUE(one.next());
+  ASSERT_TRUE(two.next());
+  WsClient three(s.server.port(), s.feedPath(token));
+  EXPECT_EQ(three.awaitClose(), 4429);
+  // Nothing to say on it: a frame closes it (and frees its place).
+  two.sendText(R"({"type":"message","conversation_id":1,"message_type":"text"})");
+  EXPECT_EQ(two.awaitClose(), 1008);
+  WsClient again(s.server.port(), s.feedPath(token));
+  EXPECT_TRUE(again.next());
+
+  s.setStatus("en_route");
+  auto frame = one.next();
+  ASSERT_TRUE(frame);
+  EXPECT_EQ(frame->getValue<std::string>("status"), "en_route");
+  // Turned off: the client's notice of it carries no link.
+  bool noticed = false;
+  for (int i = 0; i < 100 && !noticed; ++i) {
+    const auto notices = s.api.http().get("/api/notifications/", s.client).array();
+    for (std::size_t n = 0; n < notices->size(); ++n) {
+      const auto data = notices->getObject(n)->getObject("data");
+      if (data->optValue<std::string>("status", "") != "en_route") continue;
+      noticed = true;
+      EXPECT_FALSE(data->has("tracking_url"));
+    }
+    if (!noticed) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(noticed);
+  s.setStatus("on_site");
+  frame = one.next();
+  ASSERT_TRUE(frame);
+  EXPECT_TRUE(frame->isNull("technician"));
+  s.setStatus("completed");
+  EXPECT_EQ(one.awaitClose(), 4404);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -86,13 +87,19 @@ class Receiver {
   Poco::Net::HTTPServer server_;
 };
 
-TEST(Webhook, DeliversSignedNotificationsAndRetriesAfterAFailure) {
-  Receiver receiver(1);
+// A server whose webhook plugin delivers to `receiver`.
+ServerProcess::Options deliveringTo(const Receiver& receiver) {
   ServerProcess::Options options;
   options.plugins_enabled = "text,webhook";
   options.env["FIELDLINK_PLUGINS_WEBHOOK_URLS"] =
       "http://127.0.0.1:" + std::to_string(receiver.port()) + "/hooks/fieldlink";
   options.env["FIELDLINK_PLUGINS_WEBHOOK_SECRET"] = kSecret;
+  return options;
+}
+
+TEST(Webhook, DeliversSignedNotificationsAndRetriesAfterAFailure) {
+  Receiver receiver(1);
+  auto options = deliveringTo(receiver);
   options.env["FIELDLINK_PLUGINS_WEBHOOK_INITIAL_BACKOFF_MS"] = "200";
   Scene s(options);  // the assignment notifies the client and the technician
 
@@ -116,6 +123,50 @@ TEST(Webhook, DeliversSignedNotificationsAndRetriesAfterAFailure) {
   EXPECT_EQ(users, (std::set<std::int64_t>{s.client_id, s.technician_id}));
   // The chat never waited on the receiver: the server answered throughout.
   EXPECT_EQ(s.api.sendText(s.client, s.conversation_id, "still here").status, 201);
+}
+
+// What an SMS gateway behind the webhook needs to text the customer a live map.
+TEST(Webhook, TheClientsOnTheWayNoticeCarriesATrackingLink) {
+  Receiver receiver(0);
+  auto options = deliveringTo(receiver);
+  options.env["FIELDLINK_SERVER_PUBLIC_URL"] = "https://chat.example.com";
+  Scene s(options);
+  receiver.await(2);  // the assignment's: the client's and the technician's
+  ASSERT_EQ(s.api.http()
+                .post("/api/requests/" + std::to_string(s.request_id) + "/status/",
+                      R"({"status":"en_route"})", s.technician)
+                .status,
+            200);
+  const auto before = receiver.received().size();
+  const auto got = receiver.await(before + 2);                 // the client's and the dispatcher's
+  std::map<std::int64_t, Poco::JSON::Object::Ptr> on_the_way;  // by user
+  for (const auto& r : got) {
+    const auto json = Poco::JSON::Parser().parse(r.body).extract<Poco::JSON::Object::Ptr>();
+    if (json->getValue<std::string>("kind") == "status_changed")
+      on_the_way[json->getValue<std::int64_t>("user_id")] = json->getObject("data");
+  }
+  ASSERT_EQ(on_the_way.size(), 2u) << s.server.log();
+  const auto client = on_the_way.at(s.client_id);
+  const std::string url = client->getValue<std::string>("tracking_url");
+  const std::string prefix = "https://chat.example.com/t/";
+  ASSERT_EQ(url.rfind(prefix, 0), 0u) << url;
+  EXPECT_TRUE(client->has("tracking_expires_at"));
+  const auto seen = s.api.http().get("/api/public/tracking/" + url.substr(prefix.size()) + "/");
+  ASSERT_EQ(seen.status, 200) << seen.body;
+  EXPECT_EQ(seen.object()->getValue<std::string>("status"), "en_route");
+  // The link is the customer's to pass on: nobody else's notice carries one.
+  for (const auto& [user, data] : on_the_way) {
+    if (user != s.client_id) {
+      EXPECT_FALSE(data->has("tracking_url")) << user;
+    }
+  }
+  // The client reads it in their notifications too.
+  const auto mine = s.api.http().get("/api/notifications/", s.client).array();
+  bool listed = false;
+  for (std::size_t i = 0; i < mine->size(); ++i)
+    listed |=
+        mine->getObject(i)->getObject("data")->optValue<std::string>("tracking_url", "") == url;
+  EXPECT_TRUE(listed);
 }
 
 TEST(Webhook, RefusesToStartWithoutUrlsOrWithAShortSecret) {
