@@ -101,6 +101,14 @@ ServiceRequest ServiceRequests::get(const User& caller, RequestId id) {
   return store_.read([&](StoreSession& s) { return requireVisible(s, caller, id); });
 }
 
+std::vector<std::int64_t> ServiceRequests::participantsOf(ConversationId conversation) {
+  std::vector<std::int64_t> ids;
+  for (const UserId id :
+       store_.read([&](StoreSession& s) { return s.participantIds(conversation); }))
+    ids.push_back(id.value);
+  return ids;
+}
+
 ServiceRequest ServiceRequests::assign(const User& caller, RequestId id, UserId technician_id) {
   if (caller.role != Role::Dispatcher) {
     get(caller, id);  // not visible: 404 before 403

@@ -30,6 +30,8 @@ class ServiceRequests {
                                    const std::vector<RequestStatus>& statuses = {},
                                    bool oldest_first = false);
   ServiceRequest get(const User& caller, RequestId id);
+  // Who takes part in a request's conversation (client, technician, dispatchers).
+  std::vector<std::int64_t> participantsOf(ConversationId conversation);
   // Dispatchers only. Creates the conversation on first assignment; assigning another
   // technician later hands the conversation over to them.
   ServiceRequest assign(const User& caller, RequestId id, UserId technician);

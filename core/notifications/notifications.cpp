@@ -125,12 +125,24 @@ void Notifications::fromTracking(const sdk::Event& event, const Routing& routing
   deliver(std::move(drafts), event.conversation_id);
 }
 
-void Notifications::deliver(std::vector<Draft> drafts, std::int64_t conversation) {
+void Notifications::requestOpened(const ServiceRequest& request) {
+  std::vector<Draft> drafts;
+  for (const User& dispatcher :
+       store_.read([](StoreSession& s) { return s.listUsers(Role::Dispatcher); }))
+    if (!dispatcher.disabled)
+      drafts.push_back({dispatcher.id.value, "new_request", "New request", request.title,
+                        dataWith({{"request_id", static_cast<Poco::Int64>(request.id.value)}})});
+  if (!drafts.empty()) deliver(std::move(drafts), 0, request.id);
+}
+
+void Notifications::deliver(std::vector<Draft> drafts, std::int64_t conversation,
+                            std::optional<RequestId> request) {
   auto stored = std::make_shared<std::vector<Notification>>();
   store_.writeAsync(
-      [this, drafts = std::move(drafts), stored, conversation](StoreSession& s) {
+      [this, drafts = std::move(drafts), stored, conversation, request](StoreSession& s) {
         stored->clear();
-        const auto found = s.findConversation(ConversationId(conversation));
+        const auto found =
+            conversation ? s.findConversation(ConversationId(conversation)) : std::nullopt;
         for (const Draft& d : drafts) {
           if (d.tracking_link && found) addTrackingLink(s, *found, d);
           Notification n;
@@ -139,8 +151,8 @@ void Notifications::deliver(std::vector<Draft> drafts, std::int64_t conversation
           n.title = d.title;
           n.body = d.body;
           n.data_json = json(d.data);
-          n.conversation_id = ConversationId(conversation);
-          if (found) n.request_id = found->request_id;
+          if (conversation) n.conversation_id = ConversationId(conversation);
+          n.request_id = found ? std::optional<RequestId>(found->request_id) : request;
           n.created_at = nowMs();
           stored->push_back(s.insertNotification(n));
         }

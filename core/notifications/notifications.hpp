@@ -14,7 +14,8 @@
 namespace fieldlink {
 
 // Turns what happens into notifications for the people concerned, stores them, and
-// publishes each as a `notification` event to its user. Listens on the bus for:
+// publishes each as a `notification` event to its user. Told of new requests; listens on
+// the bus for:
 // system messages (assignment, status changes), messages to participants with no open
 // connection, and the tracker's `tracking.arriving_soon` and `tracking.arrived`. When the
 // technician sets off, the client's notice carries a tracking link made for them (if
@@ -29,6 +30,10 @@ class Notifications {
 
   // Who has an open connection (the hub knows); until set, nobody does.
   void setPresence(std::function<bool(std::int64_t user)> online);
+
+  // A client opened a request: every dispatcher is told (`new_request`), live on their
+  // console and through notifier plugins.
+  void requestOpened(const ServiceRequest& request);
 
   std::vector<Notification> list(const User& caller, bool unread_only);
   // NotFound unless it is the caller's.
@@ -45,7 +50,9 @@ class Notifications {
   void fromMessage(const sdk::Event& event, const Routing& routing);
   void fromTracking(const sdk::Event& event, const Routing& routing);
   // Stores them without blocking the caller (a bus handler), then publishes each.
-  void deliver(std::vector<Draft> drafts, std::int64_t conversation);
+  // `conversation` 0: about a request that has none yet (`request`).
+  void deliver(std::vector<Draft> drafts, std::int64_t conversation,
+               std::optional<RequestId> request = std::nullopt);
   // In the notice's transaction: a tracking link for the request's client, in the draft's data.
   void addTrackingLink(StoreSession& s, const Conversation& conversation, const Draft& draft);
 

@@ -30,29 +30,33 @@ void Tracker::post(const User& caller, RequestId id, const tracking::TrackPoint&
   const ServiceRequest request = requests_.get(caller, id);  // NotFound for outsiders
   if (!request.technician_id || *request.technician_id != caller.id)
     throw Forbidden("Only the technician assigned to this request shares positions.");
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (!tracked(request.status)) {
-    tracks_.erase(id.value);
-    throw Conflict("Tracking ended with the request (" + toString(request.status) + ").",
-                   "tracking_stopped");
-  }
-  Track& track = tracks_.try_emplace(id.value, settings_).first->second;
-  if (track.trail.add(position) != tracking::Trail::Outcome::Accepted) return;
-  std::optional<tracking::Estimate> estimate;
-  if (request.location) estimate = track.trail.estimateTo(*request.location);
-  tellMilestones(request, track, estimate);
-  const TimePoint now = nowMs();
-  if (!worthPublishing(track, estimate, now) || !request.conversation_id) return;
-  track.published_at = now;
-  track.published = estimate;
   sdk::Event event;
-  event.type = eventType(EventKind::Tracking);
-  event.conversation_id = request.conversation_id->value;
-  event.user_id = caller.id.value;
-  event.data = describe(request, &track, false);
-  event.at = now;
-  std::vector<std::int64_t> audience{request.client_id.value, caller.id.value};
-  bus_.publish(event, Routing{audience, 0});
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!tracked(request.status)) {
+      tracks_.erase(id.value);
+      throw Conflict("Tracking ended with the request (" + toString(request.status) + ").",
+                     "tracking_stopped");
+    }
+    Track& track = tracks_.try_emplace(id.value, settings_).first->second;
+    if (track.trail.add(position) != tracking::Trail::Outcome::Accepted) return;
+    std::optional<tracking::Estimate> estimate;
+    if (request.location) estimate = track.trail.estimateTo(*request.location);
+    tellMilestones(request, track, estimate);
+    const TimePoint now = nowMs();
+    if (!worthPublishing(track, estimate, now) || !request.conversation_id) return;
+    track.published_at = now;
+    track.published = estimate;
+    event.type = eventType(EventKind::Tracking);
+    event.conversation_id = request.conversation_id->value;
+    event.user_id = caller.id.value;
+    event.data = describe(request, &track, false);
+    event.at = now;
+  }
+  // Everyone in the conversation, dispatchers too (their console's map). Read once the lock
+  // is let go: other positions do not wait on the store. (Frames are worth publishing only
+  // every tracking.publish_interval_ms, so this read is as rare.)
+  bus_.publish(event, Routing{requests_.participantsOf(*request.conversation_id), 0});
 }
 
 void Tracker::tellMilestones(const ServiceRequest& request, Track& track,

@@ -13,7 +13,8 @@
 namespace fieldlink {
 
 // Live positions of the technician assigned to each request, the distance and ETA they give,
-// and `tracking` events to the request's participants when those change enough. Kept in
+// and `tracking` events to the request's participants (dispatchers in its conversation
+// included) when those change enough. Kept in
 // memory: a restart starts every trail afresh.
 class Tracker {
  public:

@@ -97,5 +97,26 @@ TEST(Notifications, ArePushedOnTheUsersWebSocketAndCanBeMarkedRead) {
   EXPECT_EQ(s.api.http().get("/api/notifications/?unread=2", s.client).status, 400);
 }
 
+// The dispatcher's console learns of a new request live, and a notifier can page them.
+TEST(Notifications, EveryDispatcherIsToldOfANewRequest) {
+  Scene s;
+  s.api.createUser(s.dispatcher, "dora", "dispatcher");
+  const std::string dora = s.api.login("dora");
+  WsClient console(s.server.port(), "/ws/?token=" + dora);
+  ASSERT_EQ(console.status(), 101);
+  const auto made = s.api.createRequest(s.client, "Radiator cold");
+  const auto pushed = console.nextOfType("notification");
+  ASSERT_TRUE(pushed);
+  const auto notice = pushed->getObject("notification");
+  EXPECT_EQ(notice->getValue<std::string>("kind"), "new_request");
+  EXPECT_EQ(notice->getValue<std::string>("body"), "Radiator cold");
+  EXPECT_EQ(notice->getValue<std::int64_t>("request_id"), made->getValue<std::int64_t>("id"));
+  EXPECT_TRUE(notice->isNull("conversation_id"));
+  // Both dispatchers (boss was told of the scene's request too), nobody else.
+  EXPECT_EQ(notificationsOf(s, s.dispatcher, "new_request", 2).size(), 2u);
+  EXPECT_TRUE(notificationsOf(s, s.client, "new_request").empty());
+  EXPECT_TRUE(notificationsOf(s, s.technician, "new_request").empty());
+}
+
 }  // namespace
 }  // namespace fieldlink::testing

@@ -79,6 +79,9 @@ TEST(Tracking, ASimulatedDriveBringsDistanceAndEtaDownAndIgnoresABadFix) {
   TrackingScene s;
   WsClient client_ws(s.server.port(), "/ws/?token=" + s.client);
   ASSERT_EQ(client_ws.status(), 101);
+  // The dispatcher who assigned it follows it on the console's map.
+  WsClient dispatcher_ws(s.server.port(), "/ws/?token=" + s.dispatcher);
+  ASSERT_EQ(dispatcher_ws.status(), 101);
   const auto fixes = loadTrack("drive_north.csv");
   ASSERT_GT(fixes.size(), 20u);
   const std::int64_t start_ms = Poco::Timestamp().epochMicroseconds() / 1000 - 20 * 60 * 1000;
@@ -139,12 +142,14 @@ TEST(Tracking, ASimulatedDriveBringsDistanceAndEtaDownAndIgnoresABadFix) {
   EXPECT_EQ(kinds(s.client, "arriving_soon"), 1);
   EXPECT_EQ(kinds(s.client, "arrived"), 1);
 
-  // The client heard about it live.
-  const auto frames = client_ws.collect("tracking", 3);
-  ASSERT_GE(frames.size(), 3u);
-  EXPECT_EQ(frames.back()->getValue<std::int64_t>("request_id"), s.request_with_destination);
-  EXPECT_TRUE(frames.back()->has("eta_seconds"));
-  EXPECT_FALSE(frames.back()->has("trail"));
+  // The client and the dispatcher heard about it live; an outsider did not.
+  for (WsClient* ws : {&client_ws, &dispatcher_ws}) {
+    const auto frames = ws->collect("tracking", 3);
+    ASSERT_GE(frames.size(), 3u);
+    EXPECT_EQ(frames.back()->getValue<std::int64_t>("request_id"), s.request_with_destination);
+    EXPECT_TRUE(frames.back()->has("eta_seconds"));
+    EXPECT_FALSE(frames.back()->has("trail"));
+  }
 }
 
 TEST(Tracking, PhonesThatStayConnectedSendPositionsOverTheWebSocket) {

@@ -21,7 +21,9 @@ ApiResponse createRequest(Services& s, ApiRequest& r) {
   if (latitude.has_value() != longitude.has_value())
     throw InvalidInput(latitude ? "longitude" : "latitude", "Latitude and longitude go together.");
   if (latitude) input.location = GeoPoint{*latitude, *longitude};
-  return ApiResponse::json(201, views::request(s.requests.create(r.caller(), input)));
+  const ServiceRequest made = s.requests.create(r.caller(), input);
+  s.notifications.requestOpened(made);
+  return ApiResponse::json(201, views::request(made));
 }
 
 namespace {
