@@ -34,7 +34,7 @@ export function notifyIfHidden(title, body, tag, path) {
 }
 
 // What a message says in a notification: its text, or what it carries.
-function messageSummary(message) {
+export function messageSummary(message) {
   const c = message.content || {};
   switch (message.message_type) {
     case 'text': return c.text ?? '';
@@ -56,6 +56,7 @@ function eventText(n) {
     case 'arriving_soon':
       return t('notify_arriving_soon', { minutes: Math.max(1, Math.round((data.eta_seconds || 0) / 60)) });
     case 'arrived': return t('notify_arrived');
+    case 'new_request': return t('notify_new_request', { title: n.body });
     default: return n.body || n.title || '';
   }
 }
@@ -102,8 +103,9 @@ export class Alerts {
     } else if (frame.type === 'notification' && frame.notification.kind !== 'message') {
       const n = frame.notification;
       const request = n.conversation_id ? await this.requestOf(n.conversation_id) : undefined;
-      notifyIfHidden(request?.title || 'fieldlink', eventText(n), `event-${n.id}`,
-                     n.request_id ? `/communication/${n.request_id}` : '/');
+      // A new request has no conversation yet: it is on the console's queue.
+      const path = n.request_id && n.kind !== 'new_request' ? `/communication/${n.request_id}` : '/';
+      notifyIfHidden(request?.title || 'fieldlink', eventText(n), `event-${n.id}`, path);
     }
   }
 }

@@ -3,10 +3,12 @@
 import { api, ApiError, login, logout, session } from './api.js';
 import { Alerts, permissionBanner } from './alerts.js';
 import { ChatView } from './chat.js';
+import { ConsoleView } from './console.js';
 import { InfoView } from './info.js';
 import { TrackingView } from './tracking.js';
 import { h, setTitle } from './dom.js';
 import { LiveConversation } from './live.js';
+import { PublicTrackingView } from './public_tracking.js';
 import { currentLanguage, errorText, setLanguage, t } from './i18n.js';
 
 const view = document.getElementById('view');
@@ -152,12 +154,35 @@ function missingPageView() {
        h('p', {}, h('a', { href: '/', 'data-link': true }, t('page_missing_home'))));
 }
 
+// /t/{token}: a tracking link, for anyone holding it, signed in or not.
+async function publicTrackingView(token) {
+  const tracking = new PublicTrackingView(token);
+  show(tracking.element);
+  current = tracking;
+  await tracking.start();
+}
+
+// The dispatcher's home: the console (queue, board, map of the day).
+async function consoleView() {
+  const desk = new ConsoleView(me, settings);
+  show(permissionBanner(() => alerts?.start()), desk.element);
+  current = desk;
+  await desk.start();
+}
+
 async function route() {
   setTitle();  // each view names itself
   document.getElementById('lang').textContent = t('language');
   const logoutButton = document.getElementById('logout');
   logoutButton.textContent = t('logout');
   logoutButton.hidden = !session.signedIn;
+  const link = location.pathname.match(/^\/t\/([^/]+)\/?$/);
+  if (link) {
+    logoutButton.hidden = true;
+    document.getElementById('who').textContent = '';
+    await publicTrackingView(decodeURIComponent(link[1])).catch((error) => show(problem(error)));
+    return;
+  }
   if (!session.signedIn) {
     document.getElementById('who').textContent = '';
     loginView();
@@ -173,6 +198,7 @@ async function route() {
     }
     const match = location.pathname.match(/^\/communication\/(\d+)\/?$/);
     if (match) await communicationView(Number(match[1]));
+    else if (location.pathname === '/' && me.role === 'dispatcher') await consoleView();
     else if (location.pathname === '/') await requestsView();
     else missingPageView();
   } catch (error) {

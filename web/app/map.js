@@ -1,6 +1,6 @@
-// A job on a map: the job's place, the technician's position and trail, with zoom, pan and a
-// scale (Leaflet: Debian's libjs-leaflet, copied beside the page's files by the build). The
-// tiles come from the operator's tile server (web.map_tiles_url) when there is one; without
+// Jobs on a map: one job's place with the technician's position and trail, or the day's jobs
+// and technicians for the dispatcher; with zoom, pan and a scale (Leaflet: Debian's
+// libjs-leaflet, copied beside the page's files by the build). The tiles come from the operator's tile server (web.map_tiles_url) when there is one; without
 // one, or while none has loaded, the same markers lie on a plain background and a note says
 // why. A tile that fails leaves a hole, not a blank map.
 import { CircleMarker, Control, LatLngBounds, Map as LeafletMap, Polyline, TileLayer } from './leaflet.esm.js';
@@ -21,7 +21,9 @@ function asHtml(text) {
   return div.innerHTML;
 }
 
-export class JobMap {
+// The map every view shares: tiles (or the plain ground), zoom buttons, a metric scale, and
+// following what it shows until the reader zooms or drags it.
+class BaseMap {
   // tiles: the page's settings.map ({tiles_url, attribution}) or null
   constructor(tiles, label) {
     this.container = h('div', { class: 'map', role: 'region', 'aria-label': label });
@@ -32,10 +34,7 @@ export class JobMap {
     this.map.setView(kStartCentre, kStartZoom);
     new Control.Zoom({ zoomInTitle: t('zoom_in'), zoomOutTitle: t('zoom_out') }).addTo(this.map);
     new Control.Scale({ imperial: false }).addTo(this.map);
-    this.trail = new Polyline([], { className: 'trail', interactive: false }).addTo(this.map);
-    this.destination = null;
-    this.technician = null;
-    // The map follows the positions until the reader moves it themselves.
+    // The map follows what it shows until the reader moves it themselves.
     this.following = true;
     this.fitting = false;
     this.map.on('zoomstart dragstart', () => { if (!this.fitting) this.following = false; });
@@ -70,33 +69,28 @@ export class JobMap {
     this.note.hidden = !note;
   }
 
-  // destination: {latitude, longitude} | null; trail: [[lat, lon], ...] ending at the
-  // technician's last position; technician: whether there is one now; stale: whether it is old.
-  show({ destination, trail, technician, stale }) {
-    this.destination = this.place(this.destination, destination && [destination.latitude, destination.longitude],
-                                  'destination', 10);
-    this.trail.setLatLngs(trail);
-    const last = technician && trail.length ? trail[trail.length - 1] : null;
-    this.technician = this.place(this.technician, last, 'technician', 9);
-    this.technician?.getElement()?.classList.toggle('stale', Boolean(stale));
-    if (this.following) this.fit();
-  }
-
-  // Moves, adds or removes one marker.
-  place(marker, latLng, className, radius) {
+  // Moves, adds or removes one marker; `name`, if given, shows on hover and focus.
+  place(marker, latLng, className, radius, name) {
     if (!latLng) {
       marker?.remove();
       return null;
     }
-    if (marker) return marker.setLatLng(latLng);
-    return new CircleMarker(latLng, { className, radius, interactive: false }).addTo(this.map);
+    if (marker) {
+      if (name) marker.setTooltipContent(name);
+      return marker.setLatLng(latLng);
+    }
+    const made = new CircleMarker(latLng, { className, radius, interactive: Boolean(name) }).addTo(this.map);
+    if (name) made.bindTooltip(name);
+    return made;
   }
+
+  // What fit() keeps in view: [lat, lon] pairs or LatLngs.
+  points() { return []; }
 
   // Everything known in view.
   fit() {
     if (!this.container.clientWidth) return;  // not on screen: done once it is
-    const points = [...this.trail.getLatLngs()];
-    if (this.destination) points.push(this.destination.getLatLng());
+    const points = this.points();
     if (!points.length) return;
     this.fitting = true;
     try {
@@ -109,5 +103,66 @@ export class JobMap {
   stop() {
     this.resized.disconnect();
     this.map.remove();
+  }
+}
+
+// One job: its place, the technician's position and trail.
+export class JobMap extends BaseMap {
+  constructor(tiles, label) {
+    super(tiles, label);
+    this.trail = new Polyline([], { className: 'trail', interactive: false }).addTo(this.map);
+    this.destination = null;
+    this.technician = null;
+  }
+
+  // destination: {latitude, longitude} | null; trail: [[lat, lon], ...] ending at the
+  // technician's last position; technician: whether there is one now; stale: whether it is old.
+  show({ destination, trail, technician, stale }) {
+    this.destination = this.place(this.destination, destination && [destination.latitude, destination.longitude],
+                                  'destination', 10);
+    this.trail.setLatLngs(trail);
+    const last = technician && trail.length ? trail[trail.length - 1] : null;
+    this.technician = this.place(this.technician, last, 'technician', 9);
+    this.technician?.getElement()?.classList.toggle('stale', Boolean(stale));
+    if (this.following) this.fit();
+  }
+
+  points() {
+    const points = [...this.trail.getLatLngs()];
+    if (this.destination) points.push(this.destination.getLatLng());
+    return points;
+  }
+}
+
+// The day's work on one map, for the dispatcher: every open job, every technician who
+// shares a position.
+export class DayMap extends BaseMap {
+  constructor(tiles, label) {
+    super(tiles, label);
+    this.jobs = new Map();  // request id -> marker
+    this.technicians = new Map();  // technician id -> marker
+  }
+
+  // jobs: [{id, name, latitude, longitude}]; technicians: [{id, name, latitude, longitude, stale}]
+  show(jobs, technicians) {
+    this.jobs = this.replace(this.jobs, jobs, 'destination', 8);
+    this.technicians = this.replace(this.technicians, technicians, 'technician', 8);
+    for (const { id, stale } of technicians)
+      this.technicians.get(id)?.getElement()?.classList.toggle('stale', Boolean(stale));
+    if (this.following) this.fit();
+  }
+
+  replace(markers, items, className, radius) {
+    const kept = new Map();
+    for (const item of items) {
+      kept.set(item.id, this.place(markers.get(item.id), [item.latitude, item.longitude], className, radius, item.name));
+      markers.delete(item.id);
+    }
+    for (const gone of markers.values()) gone.remove();
+    return kept;
+  }
+
+  points() {
+    return [...this.jobs.values(), ...this.technicians.values()].map((m) => m.getLatLng());
   }
 }

@@ -34,8 +34,30 @@ export async function signIn(browser, url, username, password, viewport, options
   await page.getByLabel("Nom d'utilisateur").fill(username);
   await page.getByLabel('Mot de passe').fill(password);
   await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.getByRole('heading', { name: 'Mes demandes' }).waitFor();
+  // A dispatcher's home is the console; everyone else's, their requests.
+  await page.getByRole('heading', { name: /^(Mes demandes|Console du dispatcher)$/ }).waitFor();
   return { page, problems, context };
+}
+
+// An access token for the demo account, for calls a test makes outside the browser.
+export async function tokenFor(url, username, password) {
+  const response = await fetch(`${url}/api/token/`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }),
+  });
+  if (!response.ok) throw new Error(`sign-in as ${username}: ${response.status}`);
+  return (await response.json()).access;
+}
+
+// A REST call as the holder of `token`; returns the parsed answer (throws on an error status).
+export async function callApi(url, token, path, { method = 'GET', body } = {}) {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : null;
 }
 
 // A test file's fieldlinkd and browser, started before its tests and stopped after them.

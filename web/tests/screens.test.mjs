@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { artifacts, withServerAndBrowser } from './harness.mjs';
+import { artifacts, callApi, tokenFor, withServerAndBrowser } from './harness.mjs';
 
 const world = withServerAndBrowser();
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -58,6 +58,12 @@ for (const [size, viewport] of Object.entries(kSizes)) {
                                         ['dispatcher', 'dispatcher-demo']]) {
       const side = await world.signIn(username, password, viewport);
       await check(side, `${username}-requests`, size, findings);
+      if (username === 'dispatcher') {
+        for (const tab of ['Tableau', 'Carte du jour']) {
+          await side.page.getByRole('tab', { name: tab }).click();
+          await check(side, `console-${tab.split(' ')[0].toLowerCase()}`, size, findings);
+        }
+      }
       await world.openRequest(side);
       await check(side, `${username}-chat`, size, findings);
       for (const tab of ['Suivi', 'Infos']) {
@@ -77,6 +83,19 @@ for (const [size, viewport] of Object.entries(kSizes)) {
       assert.deepEqual(side.problems.filter((p) => !p.includes('status of 404')), []);
       await side.context.close();
     }
+    // A tracking link, opened by someone with no account, and once it no longer works.
+    const token = await tokenFor(world.server.url, 'client', 'client-demo');
+    const link = await callApi(world.server.url, token, '/api/requests/1/tracking_link/', { method: 'POST' });
+    const visitor = await world.browser.newContext({ viewport, locale: 'fr-FR' });
+    const page = await visitor.newPage();
+    await page.goto(`${world.server.url}${link.url}`);
+    await page.getByRole('heading', { name: 'Suivi de votre intervention' }).waitFor();
+    await page.locator('.map').waitFor();
+    await check({ page }, 'public-tracking', size, findings);
+    await callApi(world.server.url, token, '/api/requests/1/tracking_link/', { method: 'DELETE' });
+    await page.getByText('Ce lien de suivi a expiré.').waitFor();
+    await check({ page }, 'public-tracking-gone', size, findings);
+    await visitor.close();
     assert.deepEqual(findings, []);
   });
 }
