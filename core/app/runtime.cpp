@@ -124,7 +124,9 @@ void Runtime::startHub() {
   access_watch_ =
       std::make_unique<ws::AccessWatch>(*store_, *hub_, settings_.ws.access_check_interval);
   ws::Hub* hub = hub_.get();
-  metrics_.websocket_connections = [hub] { return hub->connectionCount(); };
+  metrics_.websocket_connections = [hub, feed = public_tracking_.get()] {
+    return hub->connectionCount() + feed->watcherCount();
+  };
   notifications_->setPresence([hub](std::int64_t user) { return hub->online(user); });
 }
 

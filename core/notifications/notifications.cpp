@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <Poco/Logger.h>
+
 #include "bus/names.hpp"
 #include "domain/errors.hpp"
 #include "domain/views.hpp"
@@ -125,14 +127,21 @@ void Notifications::fromTracking(const sdk::Event& event, const Routing& routing
   deliver(std::move(drafts), event.conversation_id);
 }
 
-void Notifications::requestOpened(const ServiceRequest& request) {
-  std::vector<Draft> drafts;
-  for (const User& dispatcher :
-       store_.read([](StoreSession& s) { return s.listUsers(Role::Dispatcher); }))
-    if (!dispatcher.disabled)
-      drafts.push_back({dispatcher.id.value, "new_request", "New request", request.title,
-                        dataWith({{"request_id", static_cast<Poco::Int64>(request.id.value)}})});
-  if (!drafts.empty()) deliver(std::move(drafts), 0, request.id);
+void Notifications::requestOpened(const ServiceRequest& request) noexcept {
+  // The request is stored: a notice that cannot be made must not turn its 201 into an error.
+  try {
+    std::vector<Draft> drafts;
+    for (const User& dispatcher :
+         store_.read([](StoreSession& s) { return s.listUsers(Role::Dispatcher); }))
+      if (!dispatcher.disabled)
+        drafts.push_back({dispatcher.id.value, "new_request", "New request", request.title,
+                          dataWith({{"request_id", static_cast<Poco::Int64>(request.id.value)}})});
+    if (!drafts.empty()) deliver(std::move(drafts), 0, request.id);
+  } catch (const std::exception& e) {
+    Poco::Logger::get("fieldlink.notifications")
+        .error("request %Ld opened, dispatchers not told: %s", request.id.value,
+               std::string(e.what()));
+  }
 }
 
 void Notifications::deliver(std::vector<Draft> drafts, std::int64_t conversation,

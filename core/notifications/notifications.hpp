@@ -33,7 +33,7 @@ class Notifications {
 
   // A client opened a request: every dispatcher is told (`new_request`), live on their
   // console and through notifier plugins.
-  void requestOpened(const ServiceRequest& request);
+  void requestOpened(const ServiceRequest& request) noexcept;
 
   std::vector<Notification> list(const User& caller, bool unread_only);
   // NotFound unless it is the caller's.

@@ -404,6 +404,7 @@ TEST(TrackingLinks, AWatcherSeesEachChangeLiveUntilTheLinkIsRevoked) {
   EXPECT_EQ(first->getValue<std::string>("status"), "assigned");
   EXPECT_TRUE(first->isNull("technician"));
   EXPECT_EQ(keysOf(first), keysOf(s.look(token).object()));
+  EXPECT_EQ(metricValue(s, "fieldlink_websocket_connections"), "1");  // counted like the others
 
   s.setStatus("en_route");
   auto next = watcher.next();
