@@ -1,5 +1,7 @@
 #include "support/scratch_database.hpp"
 
+#include <cppconn/resultset.h>
+#include <cppconn/resultset_metadata.h>
 #include <cppconn/statement.h>
 #include <unistd.h>
 
@@ -55,6 +57,20 @@ void ScratchDatabase::execute(const std::string& sql) const {
   auto connection = connectToServer(server_url_, name_);
   std::unique_ptr<sql::Statement> statement(connection->createStatement());
   statement->execute(sql);
+}
+
+std::vector<std::vector<std::string>> ScratchDatabase::query(const std::string& sql) const {
+  auto connection = connectToServer(server_url_, name_);
+  std::unique_ptr<sql::Statement> statement(connection->createStatement());
+  std::unique_ptr<sql::ResultSet> rows(statement->executeQuery(sql));
+  const unsigned columns = rows->getMetaData()->getColumnCount();
+  std::vector<std::vector<std::string>> out;
+  while (rows->next()) {
+    auto& row = out.emplace_back();
+    for (unsigned i = 1; i <= columns; ++i)
+      row.push_back(rows->isNull(i) ? "" : std::string(rows->getString(i)));
+  }
+  return out;
 }
 
 }  // namespace fieldlink::testing

@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace fieldlink::testing {
 
@@ -30,6 +31,8 @@ class ScratchDatabase {
   const std::string& name() const { return name_; }
   // Runs SQL on it (test set-up and inspection).
   void execute(const std::string& sql) const;
+  // A query's rows, every value as text ("" for NULL).
+  std::vector<std::vector<std::string>> query(const std::string& sql) const;
 
  private:
   std::string server_url_;

@@ -150,6 +150,11 @@ const std::vector<Migration>& migrations() {
              CONSTRAINT tracking_links_request_fk FOREIGN KEY (request_id)
                REFERENCES service_requests (id),
              CONSTRAINT tracking_links_creator_fk FOREIGN KEY (created_by) REFERENCES users (id)))"}},
+      // attachments.media was nullable here and NOT NULL on SQLite (tests/unit/store/
+      // schema_parity_test.cpp now holds the two schemas together). Every upload stores it.
+      {9,
+       {"UPDATE attachments SET media = '{}' WHERE media IS NULL",
+        "ALTER TABLE attachments MODIFY media TEXT NOT NULL"}},
   };
   return all;
 }

@@ -99,7 +99,7 @@ AttachmentRecord attachmentFrom(sql::ResultSet& rs) {
   a.name = text(rs, 6);
   a.created_at = time(rs, 7);
   a.message_type = text(rs, 8);
-  a.media_json = rs.isNull(9) ? "{}" : text(rs, 9);
+  a.media_json = text(rs, 9);
   if (auto message = optInt64(rs, 10)) a.message_id = MessageId(*message);
   if (auto conversation = optInt64(rs, 11)) a.conversation_id = ConversationId(*conversation);
   return a;

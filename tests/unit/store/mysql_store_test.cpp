@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "domain/errors.hpp"
+#include "store_fixture.hpp"
 #include "support/scratch_database.hpp"
 
 namespace fieldlink {
@@ -35,22 +36,7 @@ class MysqlStoreTest : public ::testing::Test {
 
   // A client and a technician in one conversation; returns its id.
   ConversationId conversation(Store& store) {
-    const User client = store.write([](StoreSession& s) {
-      return s.insertUser({"client", "client", Role::Client, "", "hash", nowMs()});
-    });
-    const User tech = store.write([](StoreSession& s) {
-      return s.insertUser({"tech", "tech", Role::Technician, "", "hash", nowMs()});
-    });
-    users = {client.id, tech.id};
-    return store.write([&](StoreSession& s) {
-      const auto request = s.insertRequest({client.id, "title", "", "", std::nullopt, nowMs()});
-      return s
-          .insertConversation(
-              request.id,
-              {{client.id, Role::Client, MessageId(0)}, {tech.id, Role::Technician, MessageId(0)}},
-              nowMs())
-          .id;
-    });
+    return conversationOfTwo(store, "client", "tech", users);
   }
 
   // Kills every connection to the test database but the one asking, as a server restart or

@@ -4,78 +4,10 @@
 #include <thread>
 
 #include "domain/errors.hpp"
-#include "store/mysql/mysql_store.hpp"
-#include "store/sqlite/sqlite_store.hpp"
-#include "support/scratch_database.hpp"
-#include "support/temp_dir.hpp"
+#include "store_fixture.hpp"
 
 namespace fieldlink {
 namespace {
-
-using testing::TempDir;
-
-Poco::JSON::Object::Ptr text(const std::string& t) {
-  Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
-  o->set("text", t);
-  return o;
-}
-
-// Every test runs on both stores: SQLite, and MySQL/MariaDB when the suite has a server
-// (scripts/test.sh starts one; without it the MySQL cases are skipped).
-class StoreTest : public ::testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-    if (GetParam() == "mysql") {
-      const auto server = testing::mysqlTestServer();
-      if (!server) GTEST_SKIP() << "no MySQL/MariaDB server (FIELDLINK_TEST_MYSQL)";
-      database = std::make_unique<testing::ScratchDatabase>(*server);
-    }
-    open();
-  }
-  void open() {
-    if (database)
-      store = std::make_unique<mysql::MysqlStore>(
-          mysql::MysqlStore::Options{mysql::parseMysqlUrl(database->url()), 64});
-    else
-      store = std::make_unique<sqlite::SqliteStore>(
-          sqlite::SqliteStore::Options{dir.file("db.sqlite"), 64});
-  }
-
-  User addUser(const std::string& name, Role role) {
-    return store->write([&](StoreSession& s) {
-      return s.insertUser({name, name, role, "", "hash", nowMs()});
-    });
-  }
-
-  // A client, a technician and their conversation.
-  ConversationId addConversation() {
-    const User client = addUser("client" + std::to_string(counter), Role::Client);
-    const User tech = addUser("tech" + std::to_string(counter++), Role::Technician);
-    users = {client.id, tech.id};
-    return store->write([&](StoreSession& s) {
-      const auto request = s.insertRequest({client.id, "title", "", "", std::nullopt, nowMs()});
-      return s
-          .insertConversation(
-              request.id,
-              {{client.id, Role::Client, MessageId(0)}, {tech.id, Role::Technician, MessageId(0)}},
-              nowMs())
-          .id;
-    });
-  }
-
-  Message append(ConversationId c, UserId sender, const std::string& body,
-                 std::optional<std::string> client_id = std::nullopt) {
-    return store->write([&](StoreSession& s) {
-      return s.insertMessage({c, sender, "text", text(body), "", {}, client_id, nowMs()});
-    });
-  }
-
-  TempDir dir;
-  std::unique_ptr<testing::ScratchDatabase> database;
-  std::unique_ptr<Store> store;
-  std::vector<UserId> users;
-  int counter = 0;
-};
 
 TEST_P(StoreTest, UsernamesAreUniqueIgnoringCase) {
   addUser("Alice", Role::Client);
