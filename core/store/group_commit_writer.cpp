@@ -108,10 +108,20 @@ void GroupCommitWriter::loop() {
   }
 }
 
-std::exception_ptr GroupCommitWriter::attemptBatch(std::deque<Job>& batch) {
+std::exception_ptr GroupCommitWriter::attemptBatch(std::deque<Job>& batch, bool isolated) {
   try {
     control_.begin();
     for (auto& job : batch) {
+      if (!isolated) {
+        try {
+          job.work(session_);
+        } catch (const TransactionAborted&) {
+          throw;
+        } catch (...) {
+          throw UnitFailed{};  // what it wrote cannot be undone alone: the batch goes again
+        }
+        continue;
+      }
       control_.savepoint();
       try {
         job.work(session_);
@@ -141,9 +151,22 @@ std::exception_ptr GroupCommitWriter::attemptBatch(std::deque<Job>& batch) {
 
 void GroupCommitWriter::runBatch(std::deque<Job>& batch) {
   std::exception_ptr batch_error;
+  bool isolated = control_.cheapSavepoints();
   for (int attempt = 1;; ++attempt) {
-    batch_error = attemptBatch(batch);
-    if (!batch_error || attempt == kAttemptsAfterAbort) break;
+    batch_error = attemptBatch(batch, isolated);
+    if (!batch_error) break;
+    try {
+      std::rethrow_exception(batch_error);
+    } catch (const UnitFailed&) {
+      // Rolled back whole, as if never run: now each unit alone, and the failing one fails
+      // by itself. Not an attempt lost to the database.
+      isolated = true;
+      --attempt;
+      for (auto& job : batch) job.error = nullptr;
+      continue;
+    } catch (...) {
+    }
+    if (attempt == kAttemptsAfterAbort) break;
     try {
       std::rethrow_exception(batch_error);
     } catch (const TransactionAborted& aborted) {

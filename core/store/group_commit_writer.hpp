@@ -17,6 +17,10 @@ namespace fieldlink {
 class TransactionControl {
  public:
   virtual ~TransactionControl() = default;
+  // False where a savepoint costs a round trip to a server: the writer then runs a batch
+  // without them, and only if a unit of work fails, rolls it all back and runs it again with
+  // a savepoint around each unit.
+  virtual bool cheapSavepoints() const { return true; }
   virtual void begin() = 0;
   virtual void savepoint() = 0;
   virtual void releaseSavepoint() = 0;
@@ -56,8 +60,11 @@ class GroupCommitWriter {
   };
   void loop();
   void runBatch(std::deque<Job>& batch);
-  // One try at the batch: null when committed, else what made the whole batch fail.
-  std::exception_ptr attemptBatch(std::deque<Job>& batch);
+  // One try at the batch: null when committed, else what made the whole batch fail. With
+  // `isolated` false, no savepoints: the first unit that fails fails the batch
+  // (UnitFailed), to be run again isolated.
+  std::exception_ptr attemptBatch(std::deque<Job>& batch, bool isolated);
+  struct UnitFailed {};
   static constexpr int kAttemptsAfterAbort = 5;
   void completionLoop();
 

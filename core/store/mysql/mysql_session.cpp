@@ -5,6 +5,7 @@
 #include <mysql_driver.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <limits>
 
 #include "domain/errors.hpp"
@@ -137,8 +138,19 @@ std::unique_ptr<sql::Connection> connectTo(const MysqlTarget& target, bool read_
   return connection;
 }
 
+bool supportsInsertReturning(const std::string& version) {
+  if (version.find("MariaDB") == std::string::npos) return false;  // MySQL has no RETURNING
+  int major = 0, minor = 0;
+  if (std::sscanf(version.c_str(), "%d.%d", &major, &minor) != 2) return false;
+  return major > 10 || (major == 10 && minor >= 5);
+}
+
 MysqlSession::MysqlSession(const MysqlTarget& target, bool read_only)
-    : target_(target), read_only_(read_only), connection_(connectTo(target, read_only)) {}
+    : target_(target), read_only_(read_only), connection_(connectTo(target, read_only)) {
+  std::unique_ptr<sql::Statement> statement(connection_->createStatement());
+  std::unique_ptr<sql::ResultSet> rs(statement->executeQuery("SELECT VERSION()"));
+  insert_returning_ = rs->next() && supportsInsertReturning(std::string(rs->getString(1)));
+}
 
 void MysqlSession::reconnect() {
   statements_.clear();
@@ -263,12 +275,17 @@ std::vector<UserId> MysqlSession::participantIds(ConversationId id) {
         "SELECT user_id FROM participants WHERE conversation_id = ? ORDER BY user_id", {id.value},
         toUser);
   // On the writer this is the membership check of an append: take the conversation's lock
-  // (see insertMessage) in the same round trip.
+  // (see insertMessage) in the same round trip, once per transaction.
+  if (const auto known = participants_.find(id.value); known != participants_.end())
+    return known->second;
   auto ids = select<UserId>(
       "SELECT p.user_id FROM conversations c JOIN participants p ON p.conversation_id = c.id "
       "WHERE c.id = ? ORDER BY p.user_id FOR UPDATE",
       {id.value}, toUser);
-  if (!ids.empty()) locked_conversations_.insert(id.value);
+  if (!ids.empty()) {
+    locked_conversations_.insert(id.value);
+    participants_[id.value] = ids;
+  }
   return ids;
 }
 
@@ -404,6 +421,11 @@ Conversation MysqlSession::insertConversation(RequestId request,
 
 void MysqlSession::replaceParticipant(ConversationId conversation, UserId old_user,
                                       const Participant& new_participant) {
+  // Not while another node's batch appends to it (it holds this lock, and reads the people
+  // once per batch).
+  if (locked_conversations_.insert(conversation.value).second)
+    count("SELECT id FROM conversations WHERE id = ? FOR UPDATE", {conversation.value});
+  participants_.erase(conversation.value);
   update("DELETE FROM participants WHERE conversation_id = ? AND user_id = ?",
          {conversation.value, old_user.value});
   update(
@@ -420,12 +442,19 @@ Message MysqlSession::insertMessage(const NewMessage& message) {
   // later find a smaller id appear in that conversation.
   if (locked_conversations_.insert(message.conversation_id.value).second)
     count("SELECT id FROM conversations WHERE id = ? FOR UPDATE", {message.conversation_id.value});
-  update(
+  static const std::string kInsert =
       "INSERT INTO messages (conversation_id, sender_id, message_type, content, attachments, "
-      "client_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      {message.conversation_id.value, message.sender_id ? Value(message.sender_id->value) : Value(),
-       message.message_type, contentColumn(message), attachmentsColumn(message.attachment_ids),
-       message.client_id ? Value(*message.client_id) : Value(), toEpochMs(message.created_at)});
+      "client_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+  const std::vector<Value> values{message.conversation_id.value,
+                                  message.sender_id ? Value(message.sender_id->value) : Value(),
+                                  message.message_type,
+                                  contentColumn(message),
+                                  attachmentsColumn(message.attachment_ids),
+                                  message.client_id ? Value(*message.client_id) : Value(),
+                                  toEpochMs(message.created_at)};
+  if (insert_returning_)
+    return storedMessage(message, MessageId(count(kInsert + " RETURNING id", values)));
+  update(kInsert, values);
   return storedMessage(message, MessageId(lastInsertId()));
 }
 

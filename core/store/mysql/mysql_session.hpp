@@ -34,7 +34,10 @@ class MysqlSession final : public StoreSession {
   // Drops the connection and opens a new one (the statement cache goes with it).
   void reconnect();
   // The transaction ended (commit or rollback): the row locks it held are gone.
-  void transactionEnded() { locked_conversations_.clear(); }
+  void transactionEnded() {
+    locked_conversations_.clear();
+    participants_.clear();
+  }
   // Set by the store when an error said the connection is gone.
   void markLost() { lost_ = true; }
   bool lost() const { return lost_; }
@@ -111,7 +114,17 @@ class MysqlSession final : public StoreSession {
   // Conversations whose row this transaction holds locked (InnoDB keeps row locks until the
   // transaction ends, through savepoint rollbacks): locked once, not once per message.
   std::set<std::int64_t> locked_conversations_;
+  // The people of the conversations this transaction locked, as read when it locked them:
+  // while the lock is held nobody else changes them (replaceParticipant takes it too), so
+  // the next append to one asks the server nothing.
+  std::unordered_map<std::int64_t, std::vector<UserId>> participants_;
+  // MariaDB 10.5 and later answer INSERT ... RETURNING: a new message's id in the insert's
+  // own round trip, not one more for LAST_INSERT_ID().
+  bool insert_returning_ = false;
 };
+
+// Whether a server of this VERSION() answers INSERT ... RETURNING (MariaDB 10.5 and later).
+bool supportsInsertReturning(const std::string& version);
 
 // Opens a connection with the store's settings: utf8mb4, READ COMMITTED, affected rows that
 // count matched rows (as SQLite's changes() does), timeouts from the target.

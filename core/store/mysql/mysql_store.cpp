@@ -31,6 +31,8 @@ class MysqlStore::Transactions final : public TransactionControl {
       guarded("begin", [&] { session_.execute("START TRANSACTION"); });
     }
   }
+  // Each costs a round trip: batches run without them unless a unit of work fails.
+  bool cheapSavepoints() const override { return false; }
   void savepoint() override {
     guarded("savepoint", [&] { session_.execute("SAVEPOINT unit"); });
   }

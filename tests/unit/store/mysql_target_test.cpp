@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "store/mysql/mysql_session.hpp"
+
 #include <Poco/Exception.h>
 
 namespace fieldlink::mysql {
@@ -28,6 +30,15 @@ TEST(MysqlTarget, RefusesUrlsThatNameNoDatabaseUserOrHost) {
        {"", "mysql://fl@127.0.0.1/", "mysql://fl@127.0.0.1", "mysql://127.0.0.1/fl",
         "postgres://fl@127.0.0.1/fl", "mysql://fl@127.0.0.1/a/b"})
     EXPECT_THROW(parseMysqlUrl(url), Poco::InvalidArgumentException) << url;
+}
+
+TEST(MysqlVersion, InsertReturningIsUsedOnMariaDb105AndLaterOnly) {
+  EXPECT_TRUE(supportsInsertReturning("10.11.6-MariaDB-0+deb12u1"));
+  EXPECT_TRUE(supportsInsertReturning("10.5.0-MariaDB"));
+  EXPECT_TRUE(supportsInsertReturning("11.4.2-MariaDB-ubu2404"));
+  EXPECT_FALSE(supportsInsertReturning("10.4.32-MariaDB"));
+  EXPECT_FALSE(supportsInsertReturning("8.0.36"));  // MySQL
+  EXPECT_FALSE(supportsInsertReturning("MariaDB"));
 }
 
 }  // namespace
