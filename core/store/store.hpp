@@ -79,7 +79,8 @@ class StoreSession {
                                           TimePoint created_at) = 0;
   virtual void replaceParticipant(ConversationId conversation, UserId old_user,
                                   const Participant& new_participant) = 0;
-  // Assigns the id. The caller has checked client_id uniqueness in the same transaction.
+  // Assigns the id. ClientIdTaken (store_errors.hpp) when the sender used message.client_id
+  // already: the statement fails alone, the transaction goes on.
   virtual Message insertMessage(const NewMessage& message) = 0;
   // Replaces a live message's content (a shared location's latest position).
   virtual void updateMessageContent(MessageId id, const std::string& content_json) = 0;

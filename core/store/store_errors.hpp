@@ -20,4 +20,11 @@ class TransactionAborted : public Unavailable {
   std::string why_;
 };
 
+// StoreSession::insertMessage: the sender used this client_id already (the schema's unique
+// key said so; the statement failed alone and the transaction goes on).
+class ClientIdTaken : public Conflict {
+ public:
+  ClientIdTaken() : Conflict("This client_id was already used by its sender.", "client_id_taken") {}
+};
+
 }  // namespace fieldlink

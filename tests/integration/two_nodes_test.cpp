@@ -188,6 +188,43 @@ TEST_F(TwoNodes, BurstsFromBothNodesArriveOnceInIdOrderEverywhere) {
   EXPECT_EQ(history.size(), static_cast<std::size_t>(2 * kEach + 1));  // and the assignment
 }
 
+// A phone that resends on another node before the first answer came back (a load balancer
+// moved it): both sends are stored once, and both answered with that message, never 409.
+TEST_F(TwoNodes, OneClientIdSentToBothNodesAtOnceIsStoredOnceAndAnsweredWithIt) {
+  const std::int64_t conversation = a->conversation_id;
+  WsClient on_a(a->server.port(), chatPath(conversation, a->client));
+  WsClient on_b(b->port(), chatPath(conversation, a->client));
+  ASSERT_EQ(on_b.status(), 101);
+  constexpr int kRounds = 30;
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string frame = messageFrame(conversation, "same " + std::to_string(round),
+                                           "same-" + std::to_string(round));
+    std::thread to_b([&] { on_b.sendJson(frame); });
+    on_a.sendJson(frame);
+    to_b.join();
+  }
+  // The acks, in order on each connection: the same message id from both nodes every round.
+  std::vector<std::int64_t> from_a, from_b;
+  using Side = std::pair<WsClient*, std::vector<std::int64_t>*>;
+  for (const auto& [ws, ids] : {Side{&on_a, &from_a}, Side{&on_b, &from_b}}) {
+    for (int round = 0; round < kRounds; ++round) {
+      const auto answer = ws->next(10s);
+      ASSERT_TRUE(answer);
+      // Presence and the other node's copy of the message may come between acks.
+      if (answer->getValue<std::string>("type") != "ack") {
+        ASSERT_NE(answer->getValue<std::string>("type"), "error") << round;
+        --round;
+        continue;
+      }
+      EXPECT_EQ(answer->getValue<std::string>("client_id"), "same-" + std::to_string(round));
+      ids->push_back(idOf(answer));
+    }
+  }
+  EXPECT_EQ(from_a, from_b);
+  const auto history = a->api.history(a->client, conversation);
+  EXPECT_EQ(history.size(), static_cast<std::size_t>(kRounds + 1));  // and the assignment
+}
+
 TEST_F(TwoNodes, ANodeKilledAndRestartedLosesNothingAndItsUsersGoOfflineMeanwhile) {
   const std::int64_t conversation = a->conversation_id;
   std::int64_t last_seen = 0;

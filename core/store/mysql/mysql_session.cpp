@@ -10,7 +10,9 @@
 
 #include "domain/errors.hpp"
 #include "store/message_rows.hpp"
+#include "store/mysql/mysql_errors.hpp"
 #include "store/shared_sql.hpp"
+#include "store/store_errors.hpp"
 
 namespace fieldlink::mysql {
 namespace {
@@ -452,9 +454,15 @@ Message MysqlSession::insertMessage(const NewMessage& message) {
                                   attachmentsColumn(message.attachment_ids),
                                   message.client_id ? Value(*message.client_id) : Value(),
                                   toEpochMs(message.created_at)};
-  if (insert_returning_)
-    return storedMessage(message, MessageId(count(kInsert + " RETURNING id", values)));
-  update(kInsert, values);
+  try {
+    if (insert_returning_)
+      return storedMessage(message, MessageId(count(kInsert + " RETURNING id", values)));
+    update(kInsert, values);
+  } catch (const sql::SQLException& e) {
+    // The only unique key a message has besides its id.
+    if (message.client_id && classify(e) == ErrorKind::Duplicate) throw ClientIdTaken();
+    throw;
+  }
   return storedMessage(message, MessageId(lastInsertId()));
 }
 

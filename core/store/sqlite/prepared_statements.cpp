@@ -8,7 +8,12 @@ namespace fieldlink::sqlite {
 namespace {
 
 [[noreturn]] void fail(sqlite3* db, int rc) {
-  if (rc == SQLITE_CONSTRAINT) throw Conflict(sqlite3_errmsg(db), "constraint");
+  if (rc == SQLITE_CONSTRAINT) {
+    // A unique key apart from the other constraints: what insertMessage needs to tell.
+    throw Conflict(sqlite3_errmsg(db), sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_UNIQUE
+                                           ? "unique"
+                                           : "constraint");
+  }
   throw std::runtime_error(std::string("sqlite: ") + sqlite3_errmsg(db));
 }
 

@@ -13,6 +13,7 @@
 #include "domain/errors.hpp"
 #include "store/message_rows.hpp"
 #include "store/shared_sql.hpp"
+#include "store/store_errors.hpp"
 
 namespace fieldlink::sqlite {
 namespace {
@@ -435,7 +436,13 @@ Message SqliteSession::insertMessage(const NewMessage& message) {
     else
       insert.bindNull(6);
     insert.bind(7, toEpochMs(message.created_at));
-    insert.step();
+    try {
+      insert.step();
+    } catch (const Conflict& e) {
+      // The only unique key a message has besides its id.
+      if (message.client_id && e.code() == "unique") throw ClientIdTaken();
+      throw;
+    }
   }
   return storedMessage(message, MessageId(lastInsertId()));
 }

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "domain/errors.hpp"
+#include "store/store_errors.hpp"
 #include "store_fixture.hpp"
 
 namespace fieldlink {
@@ -153,7 +154,7 @@ TEST_P(StoreTest, MessagesRoundTripWithContentAndClientId) {
 TEST_P(StoreTest, SameClientIdFromSameSenderIsRejectedByTheSchema) {
   const auto c = addConversation();
   append(c, users[0], "a", "dup");
-  EXPECT_ANY_THROW(append(c, users[0], "b", "dup"));
+  EXPECT_THROW(append(c, users[0], "b", "dup"), ClientIdTaken);
   EXPECT_NO_THROW(append(c, users[1], "b", "dup"));  // another sender may use the same key
 }
 
