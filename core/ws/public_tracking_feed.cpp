@@ -142,7 +142,14 @@ void PublicTrackingFeed::refresh(std::int64_t request_id) {
   for (const auto& token : tokens) {
     std::string frame;
     try {
-      frame = trackingFrame(links_.openLink(token).view);
+      const TrackingLinks::Opened opened = links_.openLink(token);
+      frame = trackingFrame(opened.view);
+      // A link made before the assignment learns its conversation here (at the latest when
+      // it is read again after recheck_every), and from then on hears its events.
+      if (opened.conversation_id) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        request_of_[opened.conversation_id->value] = request_id;
+      }
     } catch (const NotFound&) {
       // Left to onClosed to forget: closing tells it.
     } catch (const std::exception&) {

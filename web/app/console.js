@@ -105,6 +105,7 @@ export class ConsoleView {
   async start() {
     setTitle(0, t('console_title'));
     await this.refresh();
+    if (this.stopped) return;  // left before the first answer came
     this.feed = new LiveConversation(null, {
       onState: (state) => { if (state === 'online') this.refreshSoon(); },
       onFrame: (frame) => {
@@ -116,6 +117,7 @@ export class ConsoleView {
   }
 
   stop() {
+    this.stopped = true;
     this.feed?.close();
     clearTimeout(this.pending);
     clearInterval(this.ageTimer);

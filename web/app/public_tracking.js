@@ -37,6 +37,7 @@ export class PublicTrackingView {
     const [first, settings] = await Promise.all([
       publicGet(`/api/public/tracking/${encodeURIComponent(this.token)}/`),
       publicGet('/api/web/settings/')]);
+    if (this.closed) return;  // left before the answers came
     if (first.status === 404) return this.gone();
     if (first.status === 429) {
       this.status.textContent = t('public_too_many');
