@@ -54,8 +54,10 @@ std::shared_ptr<Connection> PublicTrackingFeed::admit(const std::string& token) 
     link.checked_at = SteadyClock::now();
     link.watchers.push_back(connection);
     token_of_[connection->id()] = token;
-    if (opened.conversation_id)
+    if (opened.conversation_id) {
       request_of_[opened.conversation_id->value] = opened.request_id.value;
+      watched_conversations_ = request_of_.size();
+    }
   }
   connection->sendText(trackingFrame(opened.view));
   return connection;
@@ -107,14 +109,15 @@ void PublicTrackingFeed::onClosed(const std::shared_ptr<Connection>& connection)
     if (watched.request_id == request) return;
   for (auto it = request_of_.begin(); it != request_of_.end();)
     it = it->second == request ? request_of_.erase(it) : std::next(it);
+  watched_conversations_ = request_of_.size();
 }
 
 void PublicTrackingFeed::onEvent(const sdk::Event& event, const Routing&) {
-  // New positions, and system messages: a status change, another technician.
+  // On the bus's thread, for every message: nothing more than a load while no link is
+  // watched, and no lock for events of a kind that never changes a view.
+  if (watched_conversations_.load(std::memory_order_relaxed) == 0) return;
   const bool tracking = event.type == nameOf(EventKind::Tracking);
-  const bool system_message = event.type == nameOf(EventKind::MessageCreated) && event.data &&
-                              event.data->optValue<std::string>("message_type", "") == "system";
-  if (!tracking && !system_message) return;
+  if (!tracking && event.type != nameOf(EventKind::MessageCreated)) return;
   std::int64_t request = 0;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -122,6 +125,10 @@ void PublicTrackingFeed::onEvent(const sdk::Event& event, const Routing&) {
     if (it == request_of_.end()) return;
     request = it->second;
   }
+  // New positions, and system messages: a status change, another technician.
+  if (!tracking &&
+      (!event.data || event.data->optValue<std::string>("message_type", "") != "system"))
+    return;
   refreshSoon(request);
 }
 
@@ -148,7 +155,11 @@ void PublicTrackingFeed::refresh(std::int64_t request_id) {
       // it is read again after recheck_every), and from then on hears its events.
       if (opened.conversation_id) {
         std::lock_guard<std::mutex> lock(mutex_);
-        request_of_[opened.conversation_id->value] = request_id;
+        // Unless its last watcher left meanwhile: nothing is kept for a link nobody watches.
+        if (links_by_token_.count(token)) {
+          request_of_[opened.conversation_id->value] = request_id;
+          watched_conversations_ = request_of_.size();
+        }
       }
     } catch (const NotFound&) {
       // Left to onClosed to forget: closing tells it.

@@ -71,6 +71,8 @@ class PublicTrackingFeed final : public ConnectionHandler {
   std::unordered_map<std::string, Link> links_by_token_;
   std::unordered_map<std::uint64_t, std::string> token_of_;    // by connection id
   std::unordered_map<std::int64_t, std::int64_t> request_of_;  // by conversation id
+  // request_of_'s size, read without the lock by every bus event.
+  std::atomic<std::size_t> watched_conversations_{0};
   // Apart from the hub's connection ids, so that logs never confuse the two.
   std::atomic<std::uint64_t> next_id_{std::uint64_t{1} << 62};
   WorkQueue work_{1, "fl-public-feed"};

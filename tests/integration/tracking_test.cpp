@@ -269,6 +269,12 @@ struct LinkedScene : TrackingScene {
   std::string linkPath() const {
     return "/api/requests/" + std::to_string(request_with_destination) + "/tracking_link/";
   }
+  // A new link's token, made by the request's client.
+  std::string makeLink() const {
+    const auto made = api.http().post(linkPath(), "", client);
+    EXPECT_EQ(made.status, 201) << made.body;
+    return made.status == 201 ? made.object()->getValue<std::string>("token") : "";
+  }
   static std::string feedPath(const std::string& token) {
     return "/ws/public/tracking/" + token + "/";
   }
@@ -370,9 +376,8 @@ TEST(TrackingLinks, LinksExpireAndLooksAreLimitedPerAddress) {
   LinkedScene s(
       std::map<std::string, std::string>{{"FIELDLINK_TRACKING_LINK_TTL", "2"},
                                          {"FIELDLINK_TRACKING_PUBLIC_REQUESTS_PER_MINUTE", "4"}});
-  const auto made = s.api.http().post(s.linkPath(), "", s.client);
-  ASSERT_EQ(made.status, 201) << made.body;
-  const std::string token = made.object()->getValue<std::string>("token");
+  const std::string token = s.makeLink();
+  ASSERT_FALSE(token.empty());
   EXPECT_EQ(s.look(token).status, 200);
   // A live watcher is closed when the link runs out, with nothing else happening.
   WsClient watcher(s.server.port(), s.feedPath(token));
@@ -392,9 +397,8 @@ TEST(TrackingLinks, LinksExpireAndLooksAreLimitedPerAddress) {
 
 TEST(TrackingLinks, AWatcherSeesEachChangeLiveUntilTheLinkIsRevoked) {
   LinkedScene s(std::map<std::string, std::string>{});
-  const auto made = s.api.http().post(s.linkPath(), "", s.client);
-  ASSERT_EQ(made.status, 201) << made.body;
-  const std::string token = made.object()->getValue<std::string>("token");
+  const std::string token = s.makeLink();
+  ASSERT_FALSE(token.empty());
   WsClient watcher(s.server.port(), s.feedPath(token));
   ASSERT_EQ(watcher.status(), 101);
   EXPECT_FALSE(watcher.responseHeaders().count("Sec-WebSocket-Protocol"));
@@ -440,9 +444,8 @@ TEST(TrackingLinks, TheLiveFeedIsReadOnlyHasAWatcherLimitAndEndsWithTheRequest) 
   LinkedScene s(
       std::map<std::string, std::string>{{"FIELDLINK_TRACKING_PUBLIC_WATCHERS_PER_LINK", "2"},
                                          {"FIELDLINK_TRACKING_LINK_ON_EN_ROUTE", "false"}});
-  const auto made = s.api.http().post(s.linkPath(), "", s.client);
-  ASSERT_EQ(made.status, 201) << made.body;
-  const std::string token = made.object()->getValue<std::string>("token");
+  const std::string token = s.makeLink();
+  ASSERT_FALSE(token.empty());
   WsClient one(s.server.port(), s.feedPath(token));
   WsClient two(s.server.port(), s.feedPath(token));
   ASSERT_TRUE(one.next());

@@ -12,6 +12,7 @@ import { LiveConversation } from './live.js';
 import { DayMap } from './map.js';
 import { messageSummary } from './alerts.js';
 import { systemText } from './media.js';
+import { positionAge, staleAfterMs } from './position_age.js';
 import { ago, decimal } from './when.js';
 
 const kOpen = ['pending', 'assigned', 'en_route', 'on_site'];
@@ -235,7 +236,7 @@ export class ConsoleView {
   }
 
   renderMap() {
-    const staleAfterMs = (this.settings?.position_stale_seconds ?? 120) * 1000;
+    const staleMs = staleAfterMs(this.settings);
     const jobs = (this.rows || []).filter((r) => r.request.latitude !== null && r.request.latitude !== undefined)
       .map(({ request }) => ({ id: request.id, name: request.title, latitude: request.latitude, longitude: request.longitude }));
     const technicians = new Map();  // one marker each, at their newest position
@@ -244,8 +245,7 @@ export class ConsoleView {
       const view = this.positions.get(row.request.id);
       if (!view?.technician || view.active === false) continue;
       const name = this.names.get(row.request.technician_id) ?? '';
-      const at = new Date(view.technician.recorded_at);
-      const stale = Date.now() - at.getTime() > staleAfterMs;
+      const { at, stale } = positionAge(view, staleMs);
       const known = technicians.get(row.request.technician_id);
       if (!known || known.at < at) {
         technicians.set(row.request.technician_id, { id: row.request.technician_id, name, stale, at,

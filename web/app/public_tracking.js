@@ -5,11 +5,11 @@
 import { h, setTitle } from './dom.js';
 import { t } from './i18n.js';
 import { JobMap } from './map.js';
-import { ago, clockTime, decimal } from './when.js';
+import { positionAge, showAge, staleAfterMs } from './position_age.js';
+import { clockTime, decimal } from './when.js';
 
 const kLinkGone = 4404;
 const kAgeEveryMs = 15000;
-const kDefaultStaleSeconds = 120;
 
 async function publicGet(path) {
   const response = await fetch(path);
@@ -47,7 +47,7 @@ export class PublicTrackingView {
       this.status.textContent = t('public_unavailable');
       return;
     }
-    this.staleAfterMs = (settings.body?.position_stale_seconds ?? kDefaultStaleSeconds) * 1000;
+    this.staleAfterMs = staleAfterMs(settings.body);
     this.map = new JobMap(settings.body?.map || null, t('public_title'));
     this.element.append(this.map.element,
                         h('p', { class: 'legend' }, h('span', { class: 'key destination' }), t('legend_job'),
@@ -92,8 +92,8 @@ export class PublicTrackingView {
   render() {
     const v = this.view;
     if (!v) return;
-    const at = v.technician?.recorded_at ? new Date(v.technician.recorded_at) : null;
-    const stale = Boolean(at) && Date.now() - at.getTime() > this.staleAfterMs;
+    const age = positionAge(v, this.staleAfterMs);
+    const { stale } = age;
     this.status.textContent = t(`public_status_${v.status}`);
     if (v.technician && v.eta_seconds !== null && v.eta_seconds !== undefined) {
       const minutes = Math.max(1, Math.round(v.eta_seconds / 60));
@@ -106,9 +106,7 @@ export class PublicTrackingView {
     } else {
       this.detail.textContent = '';
     }
-    this.age.textContent = at ? t(stale ? 'position_stale' : 'position_age', { ago: ago(at) }) : '';
-    this.age.classList.toggle('stale', stale);
-    this.age.hidden = !at;
+    showAge(this.age, age);
     this.map.container.setAttribute('aria-label', `${this.status.textContent} ${this.detail.textContent}`.trim());
     this.map.show({ destination: v.destination, trail: this.trail, technician: Boolean(v.technician), stale });
   }

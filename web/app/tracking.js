@@ -8,14 +8,14 @@ import { h } from './dom.js';
 import { LiveConversation } from './live.js';
 import { t } from './i18n.js';
 import { JobMap } from './map.js';
-import { ago, clockTime, decimal } from './when.js';
+import { positionAge, showAge, staleAfterMs } from './position_age.js';
+import { clockTime, decimal } from './when.js';
 
 const kPostEveryMs = 2000;  // the least time between two positions sent
 // Phones report little while standing still (and some browsers only on movement): asking
 // this often as well keeps the server's speed and ETA honest about a stopped technician.
 const kAskEveryMs = 5000;
 const kAgeEveryMs = 15000;  // "il y a 2 min" is said again this often
-const kDefaultStaleSeconds = 120;
 
 function kilometres(metres) {
   return `${decimal(metres / 1000, 2)} km`;
@@ -26,7 +26,7 @@ export class TrackingView {
   constructor(request, me, settings) {
     this.request = request;
     this.me = me;
-    this.staleAfterMs = (settings?.position_stale_seconds ?? kDefaultStaleSeconds) * 1000;
+    this.staleAfterMs = staleAfterMs(settings);
     this.trail = [];
     this.view = null;
     this.map = new JobMap(settings?.map || null, t('tracking'));
@@ -83,8 +83,8 @@ export class TrackingView {
 
   render() {
     const v = this.view;
-    const at = v?.technician?.recorded_at ? new Date(v.technician.recorded_at) : null;
-    const stale = Boolean(at) && Date.now() - at.getTime() > this.staleAfterMs;
+    const age = positionAge(v, this.staleAfterMs);
+    const { stale } = age;
     if (!v?.technician) {
       this.summary.textContent = v?.active === false ? t('tracking_over') : t('tracking_none');
     } else if (v.distance_m === null || v.distance_m === undefined) {
@@ -96,9 +96,7 @@ export class TrackingView {
         at: clockTime(new Date(v.eta_at)),
       });
     }
-    this.age.textContent = at ? t(stale ? 'position_stale' : 'position_age', { ago: ago(at) }) : '';
-    this.age.classList.toggle('stale', stale);
-    this.age.hidden = !at;
+    showAge(this.age, age);
     this.map.container.setAttribute('aria-label', this.summary.textContent);
     this.map.show({ destination: v?.destination, trail: this.trail, technician: Boolean(v?.technician), stale });
   }
