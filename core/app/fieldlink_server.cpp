@@ -384,6 +384,7 @@ int FieldlinkServer::serve(const Settings& settings) {
   front.backlog = settings.http_queue;
   front.reactor_threads = settings.ws.reactor_threads;
   front.handler_threads = settings.http_threads;
+  front.upload_threads = settings.http_upload_threads;
   front.max_connections = settings.max_connections;
   front.max_connections_per_address = settings.max_connections_per_address;
   front.limits.max_header_bytes = settings.max_header_bytes;

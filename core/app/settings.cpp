@@ -65,6 +65,9 @@ const std::vector<SettingKey>& settingKeys() {
       {"http.threads", "0",
        "threads running complete requests (0: twice the cores, at least 4); connections, "
        "idle or slow, never hold one"},
+      {"http.upload_threads", "0",
+       "threads answering uploads, whose files are checked (and audio and video decoded) "
+       "there, apart from every other request (0: one per core, at least 2)"},
       {"http.queue", "4096", "listen backlog: connections the kernel queues before accepting"},
       {"http.max_connections", "50000", "open connections in all, HTTP and WebSocket (503 beyond)"},
       {"http.max_connections_per_address", "1024",
@@ -246,6 +249,9 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
   s.http_threads = intIn(c, "http.threads", 0, 1024);
   if (s.http_threads == 0)
     s.http_threads = std::max(4, 2 * static_cast<int>(std::thread::hardware_concurrency()));
+  s.http_upload_threads = intIn(c, "http.upload_threads", 0, 256);
+  if (s.http_upload_threads == 0)
+    s.http_upload_threads = std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
   s.http_queue = intIn(c, "http.queue", 1, 1000000);
   s.max_connections = static_cast<std::size_t>(intIn(c, "http.max_connections", 1, 10000000));
   s.max_connections_per_address =

@@ -41,6 +41,7 @@ struct Settings {
   std::string http_address;
   int http_port = 8000;
   int http_threads = 8;
+  int http_upload_threads = 2;
   int http_queue = 4096;
   std::size_t max_connections = 50000;
   std::size_t max_connections_per_address = 1024;

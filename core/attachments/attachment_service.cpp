@@ -107,6 +107,20 @@ void AttachmentService::refuseUnaffordable(const User& uploader, std::int64_t si
              size);
 }
 
+void AttachmentService::screen(const std::string& message_type, const sdk::MediaInfo& known,
+                               std::int64_t size) const {
+  sdk::UploadDecision decision = plugins_.screenUpload(message_type, known, size);
+  // A sniffed "video/..." may hold sound only (a browser's voice recording in WebM): until
+  // its streams are known, "audio/..." is what it may turn out to be.
+  if (!decision.accepted() && known.container.empty() &&
+      known.content_type.rfind("video/", 0) == 0) {
+    sdk::MediaInfo as_sound = known;
+    as_sound.content_type = "audio/" + known.content_type.substr(6);
+    if (plugins_.screenUpload(message_type, as_sound, size).accepted()) return;
+  }
+  enforce(decision);
+}
+
 AttachmentRecord AttachmentService::accept(const User& uploader, const std::string& message_type,
                                            const std::string& received_path,
                                            const std::string& client_name) {
@@ -119,7 +133,8 @@ AttachmentRecord AttachmentService::accept(const User& uploader, const std::stri
   refuseUnaffordable(uploader, size);
   sdk::MediaInfo media;
   try {
-    media = probe_.probe(received_path);
+    media = probe_.probe(received_path,
+                         [&](const sdk::MediaInfo& known) { screen(message_type, known, size); });
     const sdk::UploadDecision decision = plugins_.reviewUpload(message_type, media, size);
     enforce(decision);
     if (decision.stripLocation() && media.has_location) {

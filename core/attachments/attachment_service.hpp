@@ -75,6 +75,10 @@ class AttachmentService {
   // 413), before anything reads the file.
   void refuseUnaffordable(const User& uploader, std::int64_t size);
   void checkQuota(std::int64_t unreferenced, std::int64_t size) const;
+  // The message type's word on what is known of an upload before it is decoded; throws the
+  // refusal.
+  void screen(const std::string& message_type, const sdk::MediaInfo& known,
+              std::int64_t size) const;
 
   Store& store_;
   const PluginHost& plugins_;

@@ -34,6 +34,8 @@ FrontDoor::FrontDoor(const FrontDoorSettings& settings, const RequestDispatcher&
     reactors_.push_back(std::make_unique<net::Reactor>("fl-reactor-" + std::to_string(i)));
   handlers_ = std::make_unique<WorkQueue>(settings_.handler_threads, "fl-http");
   context_.handlers = handlers_.get();
+  uploads_ = std::make_unique<WorkQueue>(settings_.upload_threads, "fl-upload");
+  context_.uploads = uploads_.get();
   listener_ = std::make_unique<net::Listener>(settings_.address, settings_.backlog);
   context_.server_address = listener_->address();
 }
@@ -44,6 +46,7 @@ void FrontDoor::start() {
 
 FrontDoor::~FrontDoor() {
   listener_.reset();
+  uploads_.reset();
   handlers_.reset();
   reactors_.clear();
 }

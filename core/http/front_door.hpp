@@ -21,6 +21,7 @@ struct FrontDoorSettings {
   int backlog = 4096;
   int reactor_threads = 2;
   int handler_threads = 8;
+  int upload_threads = 2;  // answer the upload paths (HttpContext::uploads)
   std::size_t max_connections = 50000;
   std::size_t max_connections_per_address = 1024;
   RequestLimits limits;
@@ -28,7 +29,8 @@ struct FrontDoorSettings {
 };
 
 // Where every client comes in: one accepting thread, the reactors that own every connection
-// (HTTP, and the WebSockets they become), and the handler threads that run complete requests.
+// (HTTP, and the WebSockets they become), and the handler threads that run complete requests
+// (uploads on threads of their own, since checking a file may take seconds of decoding).
 // No thread waits on a client: a connection that is idle or slow costs memory within the
 // configured limits, never a thread.
 class FrontDoor {
@@ -56,6 +58,7 @@ class FrontDoor {
   // (answers already made are handed to their reactors), then the reactors close the rest.
   std::vector<std::unique_ptr<net::Reactor>> reactors_;
   std::unique_ptr<WorkQueue> handlers_;
+  std::unique_ptr<WorkQueue> uploads_;
   std::unique_ptr<net::Listener> listener_;
 };
 

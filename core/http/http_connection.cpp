@@ -115,7 +115,8 @@ void HttpConnection::dispatch() {
   continue_sent_ = false;
   request_started_ = {};
   auto self = shared_from_this();
-  context_.handlers->post(id_, [self, request] {
+  WorkQueue* answering = request->upload && context_.uploads ? context_.uploads : context_.handlers;
+  answering->post(id_, [self, request] {
     Answer answer;
     try {
       answer = self->context_.dispatcher->answer(

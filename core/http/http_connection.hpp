@@ -18,12 +18,15 @@ namespace fieldlink {
 
 using SteadyClock = std::chrono::steady_clock;
 
-// What every HTTP connection shares: limits, the dispatcher and the handler threads.
+// What every HTTP connection shares: limits, the dispatcher and the threads that answer.
 struct HttpContext {
   RequestLimits limits;
   HttpTimeouts timeouts;
   const RequestDispatcher* dispatcher = nullptr;
   WorkQueue* handlers = nullptr;
+  // Where uploads are answered, checking their files (decoding included) on threads of their
+  // own: a burst of them never takes the threads every other request needs. Null: handlers.
+  WorkQueue* uploads = nullptr;
   metrics::Counter* deadline_closes = nullptr;
   Poco::Net::SocketAddress server_address;
   bool secure = false;

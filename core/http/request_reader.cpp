@@ -169,6 +169,8 @@ ReceivedRequest RequestReader::take() {
   request.target = std::string(message.target());
   request.version = message.version();
   request.keep_alive = message.keep_alive();
+  request.upload = isUpload(limits_, message.method(),
+                            std::string_view(message.target().data(), message.target().size()));
   for (const auto& field : message) {
     // The body is handed over complete and de-chunked: its length is known.
     if (field.name() == http::field::transfer_encoding ||

@@ -28,6 +28,7 @@ struct ReceivedRequest {
   int version = 11;  // 10 or 11
   std::vector<std::pair<std::string, std::string>> fields;
   bool keep_alive = true;
+  bool upload = false;                 // a POST to one of the upload paths
   std::shared_ptr<RequestSpool> body;  // null: no body
 };
 

@@ -115,8 +115,8 @@ void throwIfExpired(const DecodeBudget& budget) {
 // stops the step with AVERROR_EXIT.
 int interruptAtDeadline(void* budget) { return expired(*static_cast<const DecodeBudget*>(budget)); }
 
-std::unique_ptr<AVFormatContext, CloseInput> open(const std::string& path,
-                                                  const DecodeBudget& budget) {
+std::unique_ptr<AVFormatContext, CloseInput> openInput(const std::string& path,
+                                                       const DecodeBudget& budget) {
   AVFormatContext* context = avformat_alloc_context();
   if (!context) throw std::bad_alloc();
   context->format_whitelist = av_strdup(kFormatWhitelist);
@@ -128,12 +128,7 @@ std::unique_ptr<AVFormatContext, CloseInput> open(const std::string& path,
     throwIfExpired(budget);
     throw MediaInvalid("The file is not a readable audio or video container.");
   }
-  std::unique_ptr<AVFormatContext, CloseInput> owned(context);
-  if (avformat_find_stream_info(context, nullptr) < 0) {
-    throwIfExpired(budget);
-    throw MediaInvalid("The file's audio or video streams cannot be read.");
-  }
-  return owned;
+  return std::unique_ptr<AVFormatContext, CloseInput>(context);
 }
 
 bool isMedia(const AVStream& stream) {
@@ -143,8 +138,13 @@ bool isMedia(const AVStream& stream) {
          (type == AVMEDIA_TYPE_VIDEO && !(stream.disposition & AV_DISPOSITION_ATTACHED_PIC));
 }
 
-void describeStreams(const AVFormatContext& context, sdk::MediaInfo& info) {
+// Fills in what the streams' parameters say; false when no stream is audio or video.
+bool describeStreams(const AVFormatContext& context, sdk::MediaInfo& info) {
   info.container = context.iformat->name;
+  info.codecs.clear();
+  info.has_audio = info.has_video = false;
+  info.width.reset();
+  info.height.reset();
   for (unsigned i = 0; i < context.nb_streams; ++i) {
     const AVStream& stream = *context.streams[i];
     if (!isMedia(stream)) continue;
@@ -160,8 +160,7 @@ void describeStreams(const AVFormatContext& context, sdk::MediaInfo& info) {
       }
     }
   }
-  if (!info.has_audio && !info.has_video)
-    throw MediaInvalid("The file has no audio or video stream.");
+  return info.has_audio || info.has_video;
 }
 
 // Decodes the audio and the video key frames (damage shows there, not in the container) and
@@ -216,24 +215,51 @@ std::int64_t decodeAll(AVFormatContext& context, const DecodeBudget& budget) {
 
 }  // namespace
 
-void probeAudioVideo(const std::string& path, sdk::MediaInfo& info, const DecodeBudget& budget) {
+struct AvInput::State {
+  explicit State(DecodeBudget b) : budget(b) {}
+  DecodeBudget budget;  // the interrupt callback reads it: never moves
   ErrorCapture errors;
-  auto context = open(path, budget);
-  describeStreams(*context, info);
+  std::unique_ptr<AVFormatContext, CloseInput> context;
+};
+
+AvInput::AvInput(const std::string& path, DecodeBudget budget)
+    : state_(std::make_unique<State>(budget)), path_(path) {
+  state_->context = openInput(path, state_->budget);
+}
+
+AvInput::~AvInput() = default;
+
+void AvInput::declared(sdk::MediaInfo& info) {
+  const AVFormatContext& context = *state_->context;
+  describeStreams(context, info);
+  info.duration_ms.reset();
+  if (context.duration != AV_NOPTS_VALUE && context.duration > 0)
+    info.duration_ms = context.duration / 1000;
+}
+
+void AvInput::measure(sdk::MediaInfo& info) {
+  AVFormatContext& context = *state_->context;
+  const DecodeBudget& budget = state_->budget;
+  // What the header left open (a codec's parameters), from the first packets.
+  if (avformat_find_stream_info(&context, nullptr) < 0) {
+    throwIfExpired(budget);
+    throw MediaInvalid("The file's audio or video streams cannot be read.");
+  }
+  if (!describeStreams(context, info)) throw MediaInvalid("The file has no audio or video stream.");
   // Before decoding a frame of it: a frame's size is what its decoder allocates.
-  for (unsigned i = 0; budget.max_pixels > 0 && i < context->nb_streams; ++i) {
-    const AVCodecParameters& codec = *context->streams[i]->codecpar;
+  for (unsigned i = 0; budget.max_pixels > 0 && i < context.nb_streams; ++i) {
+    const AVCodecParameters& codec = *context.streams[i]->codecpar;
     if (codec.codec_type == AVMEDIA_TYPE_VIDEO &&
         std::int64_t{codec.width} * codec.height > budget.max_pixels)
       throw MediaTooCostly("The video's frames are larger than attachments.max_pixels allows.");
   }
-  if (!endsCleanly(path, info.container))
+  if (!endsCleanly(path_, info.container))
     throw MediaInvalid("The file is truncated: it stops before the end of its container.");
-  const std::int64_t measured = decodeAll(*context, budget);
-  errors.check();
+  const std::int64_t measured = decodeAll(context, budget);
+  state_->errors.check();
   if (measured <= 0) throw MediaInvalid("The file holds no audio or video data.");
-  if (context->duration != AV_NOPTS_VALUE && context->duration > 0) {
-    const std::int64_t declared = context->duration / 1000;
+  if (context.duration != AV_NOPTS_VALUE && context.duration > 0) {
+    const std::int64_t declared = context.duration / 1000;
     if (measured + kToleranceMs < static_cast<std::int64_t>(declared * kTruncatedBelow))
       throw MediaInvalid("The file is truncated: its data ends at " +
                          std::to_string(measured / 1000.0).substr(0, 5) + " s of the " +

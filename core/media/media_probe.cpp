@@ -17,6 +17,13 @@ int slots(int requested) {
   return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 }
 
+// libmagic names a WebM or MP4 "video/..." from its container alone; a file with sound only
+// (a browser's voice recording) is audio.
+void nameSoundOnly(sdk::MediaInfo& info) {
+  if (info.has_audio && !info.has_video && startsWith(info.content_type, "video/"))
+    info.content_type = "audio/" + info.content_type.substr(6);
+}
+
 }  // namespace
 
 MediaProbe::MediaProbe(int concurrent_decodes, metrics::Counter* decodes, ProbeBudget budget)
@@ -24,9 +31,10 @@ MediaProbe::MediaProbe(int concurrent_decodes, metrics::Counter* decodes, ProbeB
       decodes_(decodes),
       budget_(budget) {}
 
-sdk::MediaInfo MediaProbe::probe(const std::string& path) const {
+sdk::MediaInfo MediaProbe::probe(const std::string& path, const Screen& screen) const {
   sdk::MediaInfo info;
   info.content_type = sniffer_.contentType(path);
+  if (screen) screen(info);
   if (startsWith(info.content_type, "image/")) {
     probeImage(path, info);
     // Nothing here decodes the pixels, but the browsers that show it will.
@@ -35,21 +43,25 @@ sdk::MediaInfo MediaProbe::probe(const std::string& path) const {
       throw MediaTooCostly("The image has more pixels than attachments.max_pixels allows.");
   } else if (startsWith(info.content_type, "audio/") || startsWith(info.content_type, "video/")) {
     decode_slots_.wait();
-    if (decodes_) decodes_->add();
     try {
       // The clock starts once the file has its turn: waiting is not decoding.
-      probeAudioVideo(
-          path, info,
+      media::AvInput input(
+          path,
           DecodeBudget{std::chrono::steady_clock::now() + budget_.decode_time, budget_.max_pixels});
+      input.declared(info);
+      nameSoundOnly(info);
+      if (budget_.max_pixels > 0 && info.width && info.height &&
+          std::int64_t{*info.width} * *info.height > budget_.max_pixels)
+        throw MediaTooCostly("The video's frames are larger than attachments.max_pixels allows.");
+      if (screen && (info.has_audio || info.has_video)) screen(info);
+      if (decodes_) decodes_->add();
+      input.measure(info);
     } catch (...) {
       decode_slots_.set();
       throw;
     }
     decode_slots_.set();
-    // libmagic names a WebM or MP4 "video/..." from its container alone; a file with
-    // sound only (a browser's voice recording) is audio.
-    if (!info.has_video && startsWith(info.content_type, "video/"))
-      info.content_type = "audio/" + info.content_type.substr(6);
+    nameSoundOnly(info);
   }
   return info;
 }

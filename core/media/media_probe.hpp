@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include <Poco/Semaphore.h>
@@ -25,14 +26,21 @@ class MediaProbe {
  public:
   // At most `concurrent_decodes` audio/video files are decoded at once (0: one per core);
   // more uploads wait their turn rather than share the CPU between them all.
-  // `decodes` (optional) counts the audio and video files decoded.
+  // `decodes` (optional) counts the audio and video files decoded (not those refused from
+  // their header).
   explicit MediaProbe(int concurrent_decodes = 0, metrics::Counter* decodes = nullptr,
                       ProbeBudget budget = ProbeBudget());
 
-  // Sniffs the type; for images, audio and video also reads what their libraries can tell.
-  // Throws MediaInvalid when a file of a known kind cannot be read as that kind, and
-  // MediaTooCostly when checking it would exceed the budget.
-  sdk::MediaInfo probe(const std::string& path) const;
+  // Told what is known of a file before anything decodes it: its sniffed type alone, then
+  // for audio and video what the container's header declares (sdk::UploadScreen). Throws to
+  // refuse the file there.
+  using Screen = std::function<void(const sdk::MediaInfo& known)>;
+
+  // Sniffs the type; for images, audio and video also reads what their libraries can tell,
+  // asking `screen` (may be empty) before each costlier step. Throws MediaInvalid when a file
+  // of a known kind cannot be read as that kind, and MediaTooCostly when checking it would
+  // exceed the budget.
+  sdk::MediaInfo probe(const std::string& path, const Screen& screen = {}) const;
 
  private:
   ContentSniffer sniffer_;

@@ -258,6 +258,20 @@ sdk::UploadDecision PluginHost::reviewUpload(const std::string& type, const sdk:
   throw PluginFailure("The " + type + " plugin failed to handle this upload.");
 }
 
+sdk::UploadDecision PluginHost::screenUpload(const std::string& type, const sdk::MediaInfo& known,
+                                             std::int64_t size) const {
+  const auto plugin = messageTypeOrThrow(type);
+  const sdk::UploadPolicy& policy = uploadPolicyOf(*plugin);
+  try {
+    // An interface the SDK added beside UploadPolicy: plugins built before it lack it.
+    const auto* screen = dynamic_cast<const sdk::UploadScreen*>(&policy);
+    return screen ? screen->screen(known, size) : sdk::UploadDecision::accept();
+  } catch (...) {
+    plugin->recordEscape("screen()");
+  }
+  throw PluginFailure("The " + type + " plugin failed to handle this upload.");
+}
+
 std::string PluginHost::summary(const std::string& type, const Poco::JSON::Object& content) const {
   const auto plugin = messageTypeNamed(type);
   if (!plugin) return "";

@@ -57,6 +57,10 @@ class PluginHost {
   std::int64_t uploadLimit(const std::string& type) const;
   sdk::UploadDecision reviewUpload(const std::string& type, const sdk::MediaInfo& media,
                                    std::int64_t size) const;
+  // The type's word on what is known of an upload before it is decoded (sdk::UploadScreen):
+  // accept when the type's policy does not screen. Throws as reviewUpload().
+  sdk::UploadDecision screenUpload(const std::string& type, const sdk::MediaInfo& known,
+                                   std::int64_t size) const;
 
   // Every loaded stats plugin's keys for the scope, in one object. A plugin that throws adds
   // nothing (and is counted), so its keys are absent as if it were disabled.

@@ -12,7 +12,8 @@ namespace fieldlink::media_rules {
 
 class MediaMessageType : public sdk::Plugin,
                          public sdk::MessageTypePlugin,
-                         public sdk::UploadPolicy {
+                         public sdk::UploadPolicy,
+                         public sdk::UploadScreen {
  public:
   // `kind` names the type for clients ("voice message").
   MediaMessageType(std::string name, std::string kind, LimitDefaults defaults)
@@ -25,6 +26,10 @@ class MediaMessageType : public sdk::Plugin,
 
   // The limits, then reviewMedia().
   sdk::UploadDecision review(const sdk::MediaInfo& media, std::int64_t size) const override;
+  // The limits alone, on what is known before decoding.
+  sdk::UploadDecision screen(const sdk::MediaInfo& known, std::int64_t size) const override {
+    return checkLimits(limits_, known, size, kind_);
+  }
   // {attachment_id, content_type} plus describe(); refuses content without an attachment.
   sdk::ValidationResult validate(const Poco::JSON::Object& content,
                                  const sdk::MessageContext& context) const override;

@@ -47,7 +47,10 @@ Poco::Dynamic::Var requiredObject(const Poco::JSON::Object& frame, const std::st
 class VideoPlugin final : public media_rules::MediaMessageType, public sdk::FrameHandler {
  public:
   VideoPlugin()
-      : MediaMessageType("video", "video clip", {100 << 20, "video/mp4,video/webm", 180}) {}
+      : MediaMessageType("video", "video clip",
+                         {100 << 20, "video/mp4,video/webm", 180,
+                          // What phones and browsers record: the picture, then the sound.
+                          "h264,hevc,vp8,vp9,av1,aac,opus,vorbis,mp3"}) {}
 
   sdk::StartResult start(sdk::HostContext& host) override {
     const auto started = MediaMessageType::start(host);

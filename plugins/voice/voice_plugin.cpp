@@ -8,22 +8,28 @@ namespace {
 
 using namespace fieldlink;
 
-// The codec each container must carry: Ogg and WebM voice notes are Opus.
+// The codecs each container may carry (of those allowed_codecs lets through): what
+// browsers record and play in it.
 bool codecFits(const sdk::MediaInfo& media) {
-  static const std::map<std::string, std::string> expected = {
-      {"audio/ogg", "opus"}, {"audio/webm", "opus"}, {"audio/mp4", "aac"}, {"audio/mpeg", "mp3"}};
+  static const std::multimap<std::string, std::string> expected = {
+      {"audio/ogg", "opus"},    {"audio/ogg", "vorbis"}, {"audio/webm", "opus"},
+      {"audio/webm", "vorbis"}, {"audio/mp4", "aac"},    {"audio/mpeg", "mp3"}};
   if (media.codecs.size() != 1) return false;
   const std::string& codec = media.codecs.front();
   if (media.content_type == "audio/wav") return codec.rfind("pcm_", 0) == 0;
-  const auto it = expected.find(media.content_type);
-  return it == expected.end() || it->second == codec;
+  const auto [first, last] = expected.equal_range(media.content_type);
+  if (first == last) return true;
+  for (auto it = first; it != last; ++it)
+    if (it->second == codec) return true;
+  return false;
 }
 
 class VoicePlugin final : public media_rules::MediaMessageType {
  public:
   VoicePlugin()
       : MediaMessageType("voice", "voice message",
-                         {20 << 20, "audio/ogg,audio/webm,audio/mp4,audio/mpeg,audio/wav", 300}) {}
+                         {20 << 20, "audio/ogg,audio/webm,audio/mp4,audio/mpeg,audio/wav", 300,
+                          "opus,vorbis,aac,mp3,pcm_*"}) {}
 
   std::string summary(const Poco::JSON::Object& content) const override {
     return "Voice message (" +

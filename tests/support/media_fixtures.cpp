@@ -69,11 +69,12 @@ int runShell(const std::string& command, std::string& output) {
 
 namespace {
 
-const char* const kFixtureNames[] = {"voice.wav",     "voice.ogg",  "voice.webm",     "voice.m4a",
-                                     "voice.mp3",     "clip.mp4",   "clip.webm",      "photo.png",
-                                     "photo_gps.jpg", "photo.heic", "photo_gps.heic", "notes.txt"};
+const char* const kFixtureNames[] = {"voice.wav",      "voice.ogg", "voice.webm",    "voice.m4a",
+                                     "voice.mp3",      "clip.mp4",  "clip.webm",     "clip.mkv",
+                                     "clip_mpeg4.mp4", "photo.png", "photo_gps.jpg", "photo.heic",
+                                     "photo_gps.heic", "notes.txt"};
 // Bumped whenever the set above changes, so an older set in a build tree is not used.
-const char* const kFixtureVersion = "v2";
+const char* const kFixtureVersion = "v3";
 
 }  // namespace
 
@@ -107,6 +108,9 @@ void MediaFixtures::generate(const std::string& dir) {
       "-f lavfi -i testsrc=size=320x240:rate=25:duration=" + std::to_string(kClipMs / 1000) + " ";
   mustRun(ffmpeg + pattern + "-pix_fmt yuv420p -c:v libx264 " + at("clip.mp4"));
   mustRun(ffmpeg + pattern + "-c:v libvpx " + at("clip.webm"));
+  mustRun(ffmpeg + pattern + "-pix_fmt yuv420p -c:v libx264 " + at("clip.mkv"));
+  // MPEG-4 Part 2: a codec no message type takes.
+  mustRun(ffmpeg + pattern + "-c:v mpeg4 " + at("clip_mpeg4.mp4"));
   mustRun(ffmpeg + "-f lavfi -i testsrc=size=64x48 -frames:v 1 " + at("photo.png"));
   mustRun(ffmpeg + "-f lavfi -i testsrc=size=64x48 -frames:v 1 " + at("photo_gps.jpg"));
   mustRun(

@@ -16,7 +16,8 @@ class MediaFixtures {
   MediaFixtures();  // generates what is missing; throws if a tool fails
 
   // By name: "voice.wav", "voice.ogg", "voice.webm", "voice.m4a", "voice.mp3",
-  // "clip.mp4", "clip.webm", "photo.png", "photo_gps.jpg", "photo.heic" (640x480),
+  // "clip.mp4", "clip.webm", "clip.mkv" (H.264 in Matroska), "clip_mpeg4.mp4" (MPEG-4 Part 2),
+  // "photo.png", "photo_gps.jpg", "photo.heic" (640x480),
   // "photo_gps.heic", "notes.txt".
   const std::string& path(const std::string& name) const;
   std::string bytes(const std::string& name) const;

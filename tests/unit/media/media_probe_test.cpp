@@ -54,9 +54,42 @@ TEST(MediaProbe, ADecodePastItsBudgetIsStopped) {
   ProbeBudget none;
   none.decode_time = std::chrono::milliseconds(0);
   EXPECT_THROW(MediaProbe(1, &decodes, none).probe(path), MediaTooCostly);
-  EXPECT_EQ(decodes.value(), 1u);
+  EXPECT_EQ(decodes.value(), 0u) << "stopped while its header was read";
   EXPECT_EQ(*MediaProbe(1, &decodes).probe(path).duration_ms, 2000);
-  EXPECT_EQ(decodes.value(), 2u);
+  EXPECT_EQ(decodes.value(), 1u);
+}
+
+// What the screen is shown before anything decodes: the sniffed type alone, then what the
+// header says (nothing measured); a refusal there stops the probe before the decode.
+TEST(MediaProbe, TheScreenSeesTheSniffedTypeThenTheHeaderBeforeAnyDecode) {
+  TempDir dir;
+  const std::string path = writeFile(dir, "a", makeWav(2000));
+  metrics::Counter decodes;
+  std::vector<sdk::MediaInfo> seen;
+  struct Refused {};
+  EXPECT_THROW(MediaProbe(1, &decodes)
+                   .probe(path,
+                          [&](const sdk::MediaInfo& known) {
+                            seen.push_back(known);
+                            if (!known.container.empty()) throw Refused{};
+                          }),
+               Refused);
+  EXPECT_EQ(decodes.value(), 0u);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].content_type, "audio/wav");
+  EXPECT_TRUE(seen[0].codecs.empty());
+  EXPECT_EQ(seen[1].container, "wav");
+  EXPECT_EQ(seen[1].codecs, std::vector<std::string>{"pcm_s16le"});
+  EXPECT_TRUE(seen[1].has_audio);
+  EXPECT_FALSE(seen[1].duration_ms) << "WAV states no length in what the header read gives";
+
+  seen.clear();
+  const auto info = MediaProbe(1, &decodes).probe(path, [&](const sdk::MediaInfo& known) {
+    seen.push_back(known);
+  });
+  EXPECT_EQ(seen.size(), 2u);
+  EXPECT_EQ(decodes.value(), 1u);
+  EXPECT_EQ(*info.duration_ms, 2000);
 }
 
 TEST(MediaProbe, AnImageThatIsNotOneIsInvalid) {

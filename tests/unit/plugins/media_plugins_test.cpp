@@ -39,10 +39,39 @@ TEST(MediaPlugins, VoiceChecksTypeCodecAndDuration) {
   ASSERT_NE(policy, nullptr);
   using V = UploadDecision::Verdict;
   EXPECT_EQ(policy->review(audio("audio/ogg", "opus", 5000), 1000).verdict(), V::Accept);
-  EXPECT_EQ(policy->review(audio("audio/ogg", "vorbis", 5000), 1000).verdict(), V::Unsupported);
+  EXPECT_EQ(policy->review(audio("audio/ogg", "vorbis", 5000), 1000).verdict(), V::Accept);
+  EXPECT_EQ(policy->review(audio("audio/ogg", "aac", 5000), 1000).verdict(), V::Unsupported)
+      << "AAC is allowed, but not in Ogg";
+  EXPECT_EQ(policy->review(audio("audio/mp4", "alac", 5000), 1000).verdict(), V::Unsupported);
+  EXPECT_EQ(policy->review(audio("audio/wav", "pcm_f32le", 1000), 1000).verdict(), V::Accept);
   EXPECT_EQ(policy->review(audio("audio/ogg", "opus", 61000), 1000).verdict(), V::TooLarge);
   EXPECT_EQ(policy->review(audio("image/png", "png", 1000), 1000).verdict(), V::Unsupported);
   EXPECT_EQ(policy->review(audio("audio/wav", "pcm_s16le", 1000), 30 << 20).verdict(), V::TooLarge);
+}
+
+// Before decoding, the limits judge only what is known: the sniffed type alone, then the
+// header's codecs and declared duration; allowed_codecs is the operator's to narrow.
+TEST(MediaPlugins, MediaTypesScreenWhatIsKnownBeforeDecoding) {
+  LoadedPlugin voice("voice");
+  testkit::FakeHost host;
+  host.set("max_duration_seconds", "60");
+  host.set("allowed_codecs", "opus");
+  ASSERT_TRUE(voice.plugin->start(host).error.empty());
+  const auto* screen = dynamic_cast<const UploadScreen*>(voice.plugin->message_type()->uploads());
+  ASSERT_NE(screen, nullptr);
+  using V = UploadDecision::Verdict;
+  MediaInfo sniffed;
+  sniffed.content_type = "audio/ogg";
+  EXPECT_EQ(screen->screen(sniffed, 1000).verdict(), V::Accept) << "nothing else known yet";
+  sniffed.content_type = "video/x-matroska";
+  EXPECT_EQ(screen->screen(sniffed, 1000).verdict(), V::Unsupported);
+  MediaInfo declared = audio("audio/ogg", "opus", 5000);
+  EXPECT_EQ(screen->screen(declared, 1000).verdict(), V::Accept);
+  declared.duration_ms.reset();
+  EXPECT_EQ(screen->screen(declared, 1000).verdict(), V::Accept) << "no length declared";
+  EXPECT_EQ(screen->screen(audio("audio/ogg", "opus", 61000), 1000).verdict(), V::TooLarge);
+  EXPECT_EQ(screen->screen(audio("audio/mp4", "aac", 1000), 1000).verdict(), V::Unsupported)
+      << "aac left out of allowed_codecs";
 }
 
 TEST(MediaPlugins, VoiceContentComesFromTheAttachmentNotTheClient) {
@@ -91,6 +120,13 @@ TEST(MediaPlugins, VideoNeedsPictures) {
             UploadDecision::Verdict::Unsupported);
   sound_only.has_video = true;
   EXPECT_TRUE(video.plugin->message_type()->uploads()->review(sound_only, 100).accepted());
+  // The picture's codec too: what phones and browsers record, not every codec libav has.
+  MediaInfo clip = sound_only;
+  clip.codecs = {"h264", "aac"};
+  EXPECT_TRUE(video.plugin->message_type()->uploads()->review(clip, 100).accepted());
+  clip.codecs = {"mpeg4", "aac"};
+  EXPECT_EQ(video.plugin->message_type()->uploads()->review(clip, 100).verdict(),
+            UploadDecision::Verdict::Unsupported);
 }
 
 }  // namespace

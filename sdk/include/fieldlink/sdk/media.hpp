@@ -67,7 +67,8 @@ class UploadDecision {
 };
 
 // Implemented by message types that carry a file (file, voice, video). The host streams
-// the upload to disk (never more than maxBytes()), probes it, then asks review(); it
+// the upload to disk (never more than maxBytes()), screens it (UploadScreen, below, when the
+// policy has one), probes it, then asks review(); it
 // answers 413, 415 or 400 with the reason when the verdict is not Accept.
 // Both are called concurrently from HTTP threads: thread-safe, no blocking.
 class UploadPolicy {
@@ -75,6 +76,23 @@ class UploadPolicy {
   virtual ~UploadPolicy() = default;
   virtual std::int64_t maxBytes() const = 0;
   virtual UploadDecision review(const MediaInfo& media, std::int64_t size) const = 0;
+};
+
+// Optional, beside UploadPolicy (the same object implements both; the host finds it with
+// dynamic_cast, so a plugin without it loads as before): the policy's word on an upload
+// before anything decodes it, so that a file it could never accept costs no decoding.
+// The host asks screen() first with the sniffed type alone (`container` empty; a sniffed
+// "video/..." may still turn out to be sound only, so it asks again with "audio/..." before
+// refusing), then, for audio and video, with what the container's header declares:
+// container, codecs, stream kinds, dimensions, and as `duration_ms` the duration the header
+// states (unset when it states none). Nothing in either has been decoded or measured.
+// Any verdict but accept refuses the upload at once; accept lets it go on to the decode and
+// review(), which has the last word. Judge only what is set: a field not known yet is not a
+// reason to refuse. Same threading rules as UploadPolicy.
+class UploadScreen {
+ public:
+  virtual ~UploadScreen() = default;
+  virtual UploadDecision screen(const MediaInfo& known, std::int64_t size) const = 0;
 };
 
 }  // namespace fieldlink::sdk
