@@ -22,8 +22,16 @@ Conversation requireParticipant(StoreSession& s, const User& caller, Conversatio
 
 }  // namespace
 
-std::vector<ConversationSummary> Chat::conversationsOf(const User& caller) {
-  return store_.read([&](StoreSession& s) { return s.conversationsOf(caller.id); });
+ConversationListPage Chat::conversationsOf(const User& caller, const ConversationListQuery& query) {
+  return store_.read([&](StoreSession& s) { return s.conversationsOf(caller.id, query); });
+}
+
+std::vector<ConversationId> Chat::conversationIdsOf(const User& caller) {
+  std::vector<ConversationId> ids;
+  for (const auto& conversation :
+       store_.read([&](StoreSession& s) { return s.conversationPeopleOf(caller.id); }))
+    ids.push_back(conversation.id);
+  return ids;
 }
 
 std::vector<std::pair<TimePoint, std::int64_t>> Chat::messagesPerHour(const User& caller,

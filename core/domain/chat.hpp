@@ -44,7 +44,10 @@ class Chat final : public MessagePoster {
   Chat(Store& store, const PluginHost& plugins, EventBus& bus, AttachmentService& attachments)
       : store_(store), plugins_(plugins), bus_(bus), attachments_(attachments) {}
 
-  std::vector<ConversationSummary> conversationsOf(const User& caller);
+  // One page of the caller's conversations, most recently active first.
+  ConversationListPage conversationsOf(const User& caller, const ConversationListQuery& query);
+  // The ids of every conversation the caller takes part in, ascending.
+  std::vector<ConversationId> conversationIdsOf(const User& caller);
   // Messages people wrote in the caller's conversations, per hour, for the last `hours`
   // hours up to now (the current hour last, hours without messages as 0): each hour's start
   // and its count.

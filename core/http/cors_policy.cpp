@@ -29,7 +29,7 @@ CorsPolicy::CorsPolicy(const std::string& origins) {
 std::map<std::string, std::string> CorsPolicy::headersFor(const std::string& origin) const {
   if (!allows(origin)) return {{"Vary", "Origin"}};
   return {{"Access-Control-Allow-Origin", origin},
-          {"Access-Control-Expose-Headers", "Retry-After, X-Request-Id, Content-Range"},
+          {"Access-Control-Expose-Headers", "Retry-After, X-Request-Id, Content-Range, Link"},
           {"Vary", "Origin"}};
 }
 

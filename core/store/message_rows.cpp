@@ -66,16 +66,33 @@ Message storedMessage(const NewMessage& message, MessageId id) {
   return stored;
 }
 
-std::vector<ConversationSummary> summariesOf(StoreSession& session,
-                                             const std::vector<ConversationHead>& heads) {
-  std::vector<ConversationSummary> out;
-  out.reserve(heads.size());
-  for (const auto& head : heads) {
-    auto conversation = session.findConversation(head.id);
+ConversationListPage conversationPage(StoreSession& session, UserId user,
+                                      std::vector<ConversationRow> rows, int limit) {
+  ConversationListPage page;
+  if (rows.size() > static_cast<std::size_t>(limit)) {
+    rows.resize(static_cast<std::size_t>(limit));
+    page.next = ConversationCursor{rows.back().last_message_id, rows.back().id};
+  }
+  page.results.reserve(rows.size());
+  for (const auto& row : rows) {
+    auto conversation = session.findConversation(row.id);
     if (!conversation) continue;
-    ConversationSummary summary{std::move(*conversation), head.unread, std::nullopt};
-    if (head.last_id) summary.last_message = session.findMessage(MessageId(*head.last_id));
-    out.push_back(std::move(summary));
+    ConversationSummary summary{std::move(*conversation), session.unreadCount(row.id, user),
+                                std::nullopt};
+    if (row.last_message_id != 0)
+      summary.last_message = session.findMessage(MessageId(row.last_message_id));
+    page.results.push_back(std::move(summary));
+  }
+  return page;
+}
+
+std::vector<ConversationPeople> groupPeople(
+    const std::vector<std::pair<std::int64_t, std::int64_t>>& rows) {
+  std::vector<ConversationPeople> out;
+  for (const auto& [conversation, user] : rows) {
+    if (out.empty() || out.back().id.value != conversation)
+      out.push_back(ConversationPeople{ConversationId(conversation), {}});
+    out.back().people.push_back(UserId(user));
   }
   return out;
 }

@@ -17,14 +17,17 @@ std::vector<std::int64_t> parseAttachmentsColumn(const std::string& text);
 // The message as stored under `id`, from what was inserted.
 Message storedMessage(const NewMessage& message, MessageId id);
 
-// One row of a user's conversation list, as both stores' query gives it.
-struct ConversationHead {
+// One row of a user's conversation list, as conversationListSql answers it.
+struct ConversationRow {
   ConversationId id;
-  std::int64_t unread;
-  std::optional<std::int64_t> last_id;
+  std::int64_t last_message_id = 0;
 };
-// The list itself: each conversation with its participants and last message.
-std::vector<ConversationSummary> summariesOf(StoreSession& session,
-                                             const std::vector<ConversationHead>& heads);
+// The page those rows make (they are one more than `limit` when more follow): each
+// conversation with its people, its unread count for `user` and its last message.
+ConversationListPage conversationPage(StoreSession& session, UserId user,
+                                      std::vector<ConversationRow> rows, int limit);
+// (conversation id, user id) rows, ordered by conversation, grouped into conversations.
+std::vector<ConversationPeople> groupPeople(
+    const std::vector<std::pair<std::int64_t, std::int64_t>>& rows);
 
 }  // namespace fieldlink

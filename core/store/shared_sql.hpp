@@ -10,13 +10,32 @@
 // SQL that every store backend runs as it is, written once.
 namespace fieldlink {
 
+using SqlValues = std::vector<std::variant<std::int64_t, std::string>>;
+
 // The WHERE and ORDER BY of a list of service requests: the same SQL on every backend, with
 // the values to bind to its placeholders, in order.
 struct RequestListSql {
   std::string where_and_order;
-  std::vector<std::variant<std::int64_t, std::string>> values;
+  SqlValues values;
 };
 RequestListSql requestListSql(const RequestFilter& filter);
+
+// One page of a user's conversation list (StoreSession::conversationsOf), as the ids and
+// last message ids of its rows plus one more row when more follow: a join of the user's
+// participant rows with their conversations, sorted on conversations.last_message_id, with
+// nothing computed per conversation before the page is chosen.
+struct ConversationListSql {
+  std::string sql;  // answers (conversation id, last message id) per row
+  SqlValues values;
+};
+ConversationListSql conversationListSql(UserId user, const ConversationListQuery& query);
+
+// Every conversation of a user with its people (StoreSession::conversationPeopleOf): binds
+// the user's id; answers (conversation id, user id) rows by conversation, then user.
+inline constexpr const char* kConversationPeopleSql =
+    "SELECT p.conversation_id, q.user_id FROM participants p "
+    "JOIN participants q ON q.conversation_id = p.conversation_id "
+    "WHERE p.user_id = ? ORDER BY p.conversation_id, q.user_id";
 
 inline constexpr const char* kTrackingLinkColumns =
     "token_hash, request_id, created_by, created_at, expires_at, revoked";

@@ -33,6 +33,31 @@ struct MessagePage {
   bool has_more = false;
 };
 
+// A row's place in a user's conversation list, whose order is the id of the conversation's
+// last message (0 without one), then the conversation's id, both descending: a page goes on
+// strictly after the cursor of the row that ended the one before.
+struct ConversationCursor {
+  std::int64_t last_message_id = 0;
+  ConversationId id;
+};
+
+struct ConversationListQuery {
+  std::vector<RequestStatus> statuses;  // of the conversation's request, any; empty: all
+  std::optional<ConversationCursor> after;
+  int limit = 50;
+};
+
+struct ConversationListPage {
+  std::vector<ConversationSummary> results;  // most recently active first
+  std::optional<ConversationCursor> next;    // set when more rows follow
+};
+
+// A conversation and who takes part in it (user ids, ascending).
+struct ConversationPeople {
+  ConversationId id;
+  std::vector<UserId> people;
+};
+
 // One connection's view of the store. Reads work everywhere; writes only inside
 // Store::write(), where they are part of one transaction.
 class StoreSession {
@@ -55,8 +80,12 @@ class StoreSession {
   virtual std::vector<ConversationId> conversationIds(ConversationId after, int limit) = 0;
   // Whether the user takes part in any conversation (who may have call credentials).
   virtual bool takesPartInAny(UserId user) = 0;
-  // The user's conversations, most recently active first.
-  virtual std::vector<ConversationSummary> conversationsOf(UserId user) = 0;
+  // One page of the user's conversations, most recently active first: the cost of a page
+  // does not grow with how many the user has.
+  virtual ConversationListPage conversationsOf(UserId user, const ConversationListQuery& query) = 0;
+  // Every conversation the user takes part in with its people, in one query, by id: what a
+  // WebSocket needs to route presence and check membership, and no more.
+  virtual std::vector<ConversationPeople> conversationPeopleOf(UserId user) = 0;
   virtual std::optional<Message> findMessage(MessageId id) = 0;
   virtual std::optional<Message> findMessageByClientId(UserId sender,
                                                        const std::string& client_id) = 0;
@@ -127,7 +156,8 @@ class StoreSession {
   virtual int revokeTrackingLinks(RequestId request) = 0;
 };
 
-// The persistence boundary. Implementations: SqliteStore (embedded default).
+// The persistence boundary. Implementations: SqliteStore (the embedded default) and
+// MysqlStore (MySQL/MariaDB, shared by several nodes).
 class Store {
  public:
   virtual ~Store() = default;

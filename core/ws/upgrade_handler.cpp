@@ -146,10 +146,11 @@ std::shared_ptr<Connection> UpgradeHandler::admitUser(const TokenChoice& token,
     // The user's conversations and who is in each: for presence and to check membership
     // without asking the database on every frame.
     std::map<std::int64_t, std::vector<std::int64_t>> conversations;
-    store_.read([&](StoreSession& s) {
-      for (const auto& summary : s.conversationsOf(user.id))
-        conversations[summary.conversation.id.value] = participantIds(summary.conversation);
-    });
+    for (const auto& conversation :
+         store_.read([&](StoreSession& s) { return s.conversationPeopleOf(user.id); })) {
+      auto& people = conversations[conversation.id.value];
+      for (const UserId person : conversation.people) people.push_back(person.value);
+    }
     if (scope && !conversations.count(scope->value))
       return hub_.refusal(close_code::kForbidden, "not a participant");
     std::uint16_t refusal = 0;

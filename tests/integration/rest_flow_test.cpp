@@ -258,6 +258,65 @@ TEST(RestFlow, RequestListsAreFilteredByStatusAndOrdered) {
   }
 }
 
+// A conversation list comes a page at a time, most recently active first: the body is the
+// plain list it always was, and a Link header names the next page until the last. The
+// dashboard's rows are paged the same way, its totals still over every conversation.
+TEST(RestFlow, ConversationListsComeInPagesWithALinkToTheNext) {
+  Scene scene;  // one conversation already
+  std::vector<std::int64_t> newest_first{scene.conversation_id};
+  for (int i = 0; i < 4; ++i) {
+    const auto request = scene.api.createRequest(scene.client, "Job " + std::to_string(i));
+    newest_first.insert(
+        newest_first.begin(),
+        scene.api
+            .assign(scene.dispatcher, request->getValue<std::int64_t>("id"), scene.technician_id)
+            ->getValue<std::int64_t>("conversation_id"));
+  }
+  const auto& http = scene.api.http();
+  const auto follow = [&](std::string path, std::size_t per_page) {
+    std::vector<std::int64_t> ids;
+    for (int pages = 0; pages < 10; ++pages) {
+      const auto page = http.get(path, scene.technician);
+      EXPECT_EQ(page.status, 200) << page.body;
+      if (page.status != 200) break;
+      EXPECT_LE(page.array()->size(), per_page);
+      for (std::size_t i = 0; i < page.array()->size(); ++i)
+        ids.push_back(page.array()->getObject(i)->getValue<std::int64_t>("id"));
+      const auto link = page.headers.find("Link");
+      if (link == page.headers.end()) break;
+      EXPECT_EQ(link->second.find("<"), 0u) << link->second;
+      EXPECT_NE(link->second.find(">; rel=\"next\""), std::string::npos) << link->second;
+      path = link->second.substr(1, link->second.find('>') - 1);
+    }
+    return ids;
+  };
+  EXPECT_EQ(follow("/api/chat/conversations/?limit=2", 2), newest_first);
+  EXPECT_EQ(follow("/api/chat/conversations/", 50), newest_first) << "one page, no link";
+  EXPECT_EQ(follow("/api/chat/conversations/?status=completed", 50), std::vector<std::int64_t>{});
+  for (const char* bad : {"?limit=0", "?limit=201", "?limit=two", "?cursor=abc", "?cursor=1.0",
+                          "?cursor=-1.5", "?status=done"}) {
+    const auto refused = http.get(std::string("/api/chat/conversations/") + bad, scene.technician);
+    EXPECT_EQ(refused.status, 400) << bad << " " << refused.body;
+  }
+  EXPECT_EQ(http.get("/api/chat/conversations/?cursor=abc", scene.technician).code(),
+            "invalid_cursor");
+
+  std::vector<std::int64_t> rows;
+  std::string path = "/api/chat/dashboard/?limit=3";
+  for (int pages = 0; pages < 10 && !path.empty(); ++pages) {
+    const auto page = http.get(path, scene.technician);
+    ASSERT_EQ(page.status, 200) << page.body;
+    const auto body = page.object();
+    EXPECT_EQ(body->getValue<std::int64_t>("conversation_count"), 5);
+    const auto list = body->getArray("conversations");
+    EXPECT_LE(list->size(), 3u);
+    for (std::size_t i = 0; i < list->size(); ++i)
+      rows.push_back(list->getObject(i)->getValue<std::int64_t>("conversation_id"));
+    path = body->isNull("next") ? "" : body->getValue<std::string>("next");
+  }
+  EXPECT_EQ(rows, newest_first);
+}
+
 TEST(RestFlow, TheDispatchersDirectoryShowsOpenJobsAndWhoIsConnected) {
   Scene scene;  // tom has the scene's job; ted has none
   const auto technicians = [&] {

@@ -27,7 +27,13 @@ export const session = {
   get signedIn() { return Boolean(this.refresh); },
 };
 
-async function call(path, { method = 'GET', body } = {}) {
+async function call(path, options) {
+  return (await exchange(path, options)).body;
+}
+
+// The answer's body and, for a list the server pages, where its next page is (the Link
+// header's rel="next"), or null.
+async function exchange(path, { method = 'GET', body } = {}) {
   const headers = {};
   if (session.access) headers.Authorization = `Bearer ${session.access}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -41,7 +47,8 @@ async function call(path, { method = 'GET', body } = {}) {
     error.retryAfter = Number(response.headers.get('Retry-After') || 0);
     throw error;
   }
-  return parsed;
+  const next = /<([^>]*)>;\s*rel="next"/.exec(response.headers.get('Link') || '');
+  return { body: parsed, next: next ? next[1] : null };
 }
 
 let refreshing = null;
@@ -91,6 +98,29 @@ export async function logout() {
 
 export function api(path, options) {
   return withRefresh(() => call(path, options));
+}
+
+// Every row of a list the server answers a page at a time, following each page's link.
+export async function apiPages(path) {
+  const rows = [];
+  for (let next = path; next;) {
+    const page = await withRefresh(() => exchange(next));
+    rows.push(...page.body);
+    next = page.next;
+  }
+  return rows;
+}
+
+// The dashboard with the rows of all its pages (each names the next in `next`).
+export async function apiDashboard(path) {
+  const first = await api(path);
+  for (let next = first.next; next;) {
+    const page = await api(next);
+    first.conversations.push(...page.conversations);
+    next = page.next;
+  }
+  first.next = null;
+  return first;
 }
 
 // Retries `attempt` once after a refresh when the access token was refused.

@@ -1,6 +1,6 @@
 // The shell: which view the address shows, sign-in, the list of requests, and the
 // communication page of one request.
-import { api, ApiError, login, logout, session } from './api.js';
+import { api, ApiError, apiPages, login, logout, session } from './api.js';
 import { Alerts, permissionBanner } from './alerts.js';
 import { ChatView } from './chat.js';
 import { ConsoleView } from './console.js';
@@ -62,7 +62,7 @@ async function requestsView() {
   const list = h('ul', { class: 'requests' });
   const refresh = async () => {
     const [requests, conversations] = await Promise.all([
-      api('/api/requests/'), api('/api/chat/conversations/')]);
+      api('/api/requests/'), apiPages('/api/chat/conversations/?limit=200')]);
     const unread = new Map(conversations.map((c) => [c.id, c.unread_count]));
     setTitle(conversations.reduce((total, c) => total + (c.unread_count || 0), 0));
     list.replaceChildren(...requests.map((r) => h('li', { class: 'request' },

@@ -4,7 +4,7 @@
 // The board: every open request with its status, technician, last message, unread count and
 // response times, filtered and sorted; each opens its chat. The map of the day: open jobs and
 // the technicians sharing a position. Kept current by the dispatcher's /ws/ feed.
-import { api } from './api.js';
+import { api, apiDashboard, apiPages } from './api.js';
 import { hourlyChart } from './chart.js';
 import { h, setTitle } from './dom.js';
 import { errorText, t } from './i18n.js';
@@ -138,8 +138,8 @@ export class ConsoleView {
     const [requests, technicians, conversations, dashboard] = await Promise.all([
       api(`/api/requests/?status=${kOpen.join(',')}&order=created_at`),
       api('/api/users/?role=technician'),
-      api('/api/chat/conversations/'),
-      api('/api/chat/dashboard/?hours=24')]);
+      apiPages(`/api/chat/conversations/?status=${kOpen.join(',')}&limit=200`),
+      apiDashboard(`/api/chat/dashboard/?hours=24&status=${kOpen.join(',')}&limit=200`)]);
     this.problem.textContent = '';
     this.technicians = technicians.filter((u) => !u.disabled);
     this.names = new Map(technicians.map((u) => [u.id, u.display_name || u.username]));

@@ -4,6 +4,7 @@
 #include "domain/views.hpp"
 #include "http/endpoints/endpoints.hpp"
 #include "http/json_input.hpp"
+#include "http/list_query.hpp"
 
 namespace fieldlink::endpoints {
 namespace {
@@ -12,11 +13,20 @@ constexpr std::int64_t kMaxId = std::numeric_limits<std::int64_t>::max();
 
 }  // namespace
 
+// Pages of at most ?limit= (50 by default, 200 at most), most recently active first; the
+// next page's address comes in a Link header, so the body stays the plain list it always was.
 ApiResponse listConversations(Services& s, ApiRequest& r) {
+  ConversationListQuery query;
+  query.statuses = list_query::statuses(r);
+  query.after = list_query::conversationCursor(r);
+  query.limit = list_query::limit(r, 50, 200);
+  const ConversationListPage page = s.chat.conversationsOf(r.caller(), query);
   Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
-  for (const auto& summary : s.chat.conversationsOf(r.caller()))
-    out->add(views::conversationSummary(summary));
-  return ApiResponse::json(200, out);
+  for (const auto& summary : page.results) out->add(views::conversationSummary(summary));
+  ApiResponse response = ApiResponse::json(200, out);
+  if (page.next)
+    list_query::linkNextPage(response, list_query::nextPage(r, list_query::cursorText(*page.next)));
+  return response;
 }
 
 ApiResponse getConversation(Services& s, ApiRequest& r) {

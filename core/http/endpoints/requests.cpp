@@ -1,12 +1,10 @@
-#include <algorithm>
-
 #include <Poco/JSON/Array.h>
-#include <Poco/StringTokenizer.h>
 
 #include "domain/errors.hpp"
 #include "domain/views.hpp"
 #include "http/endpoints/endpoints.hpp"
 #include "http/json_input.hpp"
+#include "http/list_query.hpp"
 
 namespace fieldlink::endpoints {
 
@@ -28,26 +26,6 @@ ApiResponse createRequest(Services& s, ApiRequest& r) {
 
 namespace {
 
-// ?status=pending,assigned: any of these (each one a known status).
-std::vector<RequestStatus> statusesOf(const ApiRequest& r) {
-  std::vector<RequestStatus> statuses;
-  const auto text = r.query("status");
-  if (!text) return statuses;
-  Poco::StringTokenizer names(*text, ",", Poco::StringTokenizer::TOK_TRIM);
-  for (const auto& name : names) {
-    const auto status = parseRequestStatus(name);
-    if (!status)
-      throw InvalidInput("status",
-                         "One or more of pending, assigned, en_route, on_site, completed, "
-                         "cancelled, separated by commas.");
-    // Six statuses at most, however often the query repeats them.
-    if (std::find(statuses.begin(), statuses.end(), *status) == statuses.end())
-      statuses.push_back(*status);
-  }
-  if (statuses.empty()) throw InvalidInput("status", "Name at least one status.");
-  return statuses;
-}
-
 // ?order=created_at (oldest first) or -created_at (newest first, the default).
 bool oldestFirst(const ApiRequest& r) {
   const auto order = r.query("order").value_or("-created_at");
@@ -60,7 +38,7 @@ bool oldestFirst(const ApiRequest& r) {
 
 ApiResponse listRequests(Services& s, ApiRequest& r) {
   Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
-  for (const auto& request : s.requests.list(r.caller(), statusesOf(r), oldestFirst(r)))
+  for (const auto& request : s.requests.list(r.caller(), list_query::statuses(r), oldestFirst(r)))
     out->add(views::request(request));
   return ApiResponse::json(200, out);
 }

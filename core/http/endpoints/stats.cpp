@@ -2,6 +2,7 @@
 
 #include "domain/errors.hpp"
 #include "http/endpoints/endpoints.hpp"
+#include "http/list_query.hpp"
 #include "util/clock.hpp"
 
 namespace fieldlink::endpoints {
@@ -23,7 +24,9 @@ ApiResponse requestStats(Services& s, ApiRequest& r) {
   return ApiResponse::json(200, out);
 }
 
-// The caller's overview: the figures of all their conversations together, then each one's.
+// The caller's overview: the figures of all their conversations together, then each one's,
+// a page at a time (?limit=, ?cursor=, ?status= as the conversation list takes them; `next`
+// is the next page's address, or null).
 ApiResponse dashboard(Services& s, ApiRequest& r) {
   const std::int64_t caller = r.caller().id.value;
   sdk::StatsScope row_scope;
@@ -32,10 +35,16 @@ ApiResponse dashboard(Services& s, ApiRequest& r) {
   sdk::StatsScope all;
   all.kind = sdk::StatsScope::Kind::Dashboard;
   all.caller_id = caller;
+  for (const ConversationId id : s.chat.conversationIdsOf(r.caller()))
+    all.conversation_ids.push_back(id.value);
+  ConversationListQuery query;
+  query.statuses = list_query::statuses(r);
+  query.after = list_query::conversationCursor(r);
+  query.limit = list_query::limit(r, 50, 200);
+  const ConversationListPage page = s.chat.conversationsOf(r.caller(), query);
   Poco::JSON::Array::Ptr rows = new Poco::JSON::Array;
-  for (const auto& summary : s.chat.conversationsOf(r.caller())) {
+  for (const auto& summary : page.results) {
     const std::int64_t id = summary.conversation.id.value;
-    all.conversation_ids.push_back(id);
     row_scope.conversation_ids = {id};
     Poco::JSON::Object::Ptr row = s.plugins.stats(row_scope);
     row->set("conversation_id", static_cast<Poco::Int64>(id));
@@ -45,6 +54,9 @@ ApiResponse dashboard(Services& s, ApiRequest& r) {
   Poco::JSON::Object::Ptr out = s.plugins.stats(all);
   out->set("conversation_count", static_cast<Poco::Int64>(all.conversation_ids.size()));
   out->set("conversations", rows);
+  out->set("next", page.next ? Poco::Dynamic::Var(
+                                   list_query::nextPage(r, list_query::cursorText(*page.next)))
+                             : Poco::Dynamic::Var());
   // ?hours=24: the messages of those conversations per hour, for the console's chart.
   if (const auto hours = r.queryInt("hours", 1, 24 * 7)) {
     Poco::JSON::Array::Ptr series = new Poco::JSON::Array;

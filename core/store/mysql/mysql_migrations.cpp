@@ -155,6 +155,11 @@ const std::vector<Migration>& migrations() {
       {9,
        {"UPDATE attachments SET media = '{}' WHERE media IS NULL",
         "ALTER TABLE attachments MODIFY media TEXT NOT NULL"}},
+      // As SQLite's 10: the newest message's id, which orders conversation lists.
+      {10,
+       {"ALTER TABLE conversations ADD COLUMN last_message_id BIGINT NOT NULL DEFAULT 0",
+        "UPDATE conversations SET last_message_id = COALESCE("
+        "(SELECT MAX(m.id) FROM messages m WHERE m.conversation_id = conversations.id), 0)"}},
   };
   return all;
 }

@@ -114,6 +114,14 @@ std::optional<T> firstOf(std::vector<T>&& rows) {
   return std::move(rows.front());
 }
 
+std::vector<MysqlSession::Value> valuesOf(const SqlValues& shared) {
+  std::vector<MysqlSession::Value> values;
+  values.reserve(shared.size());
+  for (const auto& value : shared)
+    std::visit([&](const auto& v) { values.emplace_back(v); }, value);
+  return values;
+}
+
 }  // namespace
 
 std::unique_ptr<sql::Connection> connectTo(const MysqlTarget& target, bool read_only) {
@@ -237,11 +245,8 @@ std::optional<ServiceRequest> MysqlSession::findRequest(RequestId id) {
 
 std::vector<ServiceRequest> MysqlSession::listRequests(const RequestFilter& filter) {
   const RequestListSql query = requestListSql(filter);
-  std::vector<Value> values;
-  for (const auto& value : query.values)
-    std::visit([&](const auto& v) { values.emplace_back(v); }, value);
-  return select<ServiceRequest>(std::string(kRequestColumns) + query.where_and_order, values,
-                                requestFrom);
+  return select<ServiceRequest>(std::string(kRequestColumns) + query.where_and_order,
+                                valuesOf(query.values), requestFrom);
 }
 
 std::optional<Conversation> MysqlSession::findConversation(ConversationId id) {
@@ -297,20 +302,42 @@ std::vector<ConversationId> MysqlSession::conversationIds(ConversationId after, 
                                 [](sql::ResultSet& rs) { return ConversationId(rs.getInt64(1)); });
 }
 
-std::vector<ConversationSummary> MysqlSession::conversationsOf(UserId user) {
-  const auto heads = select<ConversationHead>(
-      "SELECT p.conversation_id, "
-      "  (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = p.conversation_id "
-      "     AND m.id > p.last_read_message_id "
-      "     AND (m.sender_id IS NULL OR m.sender_id <> p.user_id)), "
-      "  (SELECT MAX(m.id) FROM messages m WHERE m.conversation_id = p.conversation_id) AS "
-      "last_id "
-      "FROM participants p WHERE p.user_id = ? "
-      "ORDER BY COALESCE(last_id, 0) DESC, p.conversation_id DESC",
-      {user.value}, [](sql::ResultSet& rs) {
-        return ConversationHead{ConversationId(rs.getInt64(1)), rs.getInt64(2), optInt64(rs, 3)};
-      });
-  return summariesOf(*this, heads);
+ConversationListPage MysqlSession::conversationsOf(UserId user,
+                                                   const ConversationListQuery& query) {
+  const ConversationListSql list = conversationListSql(user, query);
+  auto rows = select<ConversationRow>(list.sql, valuesOf(list.values), [](sql::ResultSet& rs) {
+    return ConversationRow{ConversationId(rs.getInt64(1)), rs.getInt64(2)};
+  });
+  return conversationPage(*this, user, std::move(rows), query.limit);
+}
+
+std::vector<ConversationPeople> MysqlSession::conversationPeopleOf(UserId user) {
+  return groupPeople(select<std::pair<std::int64_t, std::int64_t>>(
+      kConversationPeopleSql, {user.value},
+      [](sql::ResultSet& rs) { return std::make_pair(rs.getInt64(1), rs.getInt64(2)); }));
+}
+
+void MysqlSession::refreshLastMessageIds() {
+  // One statement for the batch rather than one per message: each would be a round trip.
+  // Lists of 1, 2, 4 ... 64 ids (the last repeated to fill one), so that a handful of
+  // statements are prepared and kept, whatever the batch.
+  constexpr std::size_t kMostPerStatement = 64;
+  std::vector<std::int64_t> ids(conversations_appended_.begin(), conversations_appended_.end());
+  for (std::size_t from = 0; from < ids.size(); from += kMostPerStatement) {
+    const std::size_t count = std::min(kMostPerStatement, ids.size() - from);
+    std::size_t slots = 1;
+    while (slots < count) slots *= 2;
+    std::string sql =
+        "UPDATE conversations SET last_message_id = COALESCE((SELECT MAX(m.id) FROM messages m "
+        "WHERE m.conversation_id = conversations.id), 0) WHERE id IN (?";
+    std::vector<Value> values{ids[from]};
+    for (std::size_t i = 1; i < slots; ++i) {
+      sql += ", ?";
+      values.emplace_back(ids[from + std::min(i, count - 1)]);
+    }
+    update(sql + ")", values);
+  }
+  conversations_appended_.clear();
 }
 
 std::optional<Message> MysqlSession::findMessage(MessageId id) {
@@ -444,6 +471,7 @@ Message MysqlSession::insertMessage(const NewMessage& message) {
   // later find a smaller id appear in that conversation.
   if (locked_conversations_.insert(message.conversation_id.value).second)
     count("SELECT id FROM conversations WHERE id = ? FOR UPDATE", {message.conversation_id.value});
+  conversations_appended_.insert(message.conversation_id.value);
   static const std::string kInsert =
       "INSERT INTO messages (conversation_id, sender_id, message_type, content, attachments, "
       "client_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";

@@ -37,7 +37,11 @@ class MysqlSession final : public StoreSession {
   void transactionEnded() {
     locked_conversations_.clear();
     participants_.clear();
+    conversations_appended_.clear();
   }
+  // Sets last_message_id of the conversations this transaction appended to, before it
+  // commits (under their row locks, which the appends took).
+  void refreshLastMessageIds();
   // Set by the store when an error said the connection is gone.
   void markLost() { lost_ = true; }
   bool lost() const { return lost_; }
@@ -52,7 +56,8 @@ class MysqlSession final : public StoreSession {
   std::vector<UserId> participantIds(ConversationId id) override;
   std::vector<ConversationId> conversationIds(ConversationId after, int limit) override;
   bool takesPartInAny(UserId user) override;
-  std::vector<ConversationSummary> conversationsOf(UserId user) override;
+  ConversationListPage conversationsOf(UserId user, const ConversationListQuery& query) override;
+  std::vector<ConversationPeople> conversationPeopleOf(UserId user) override;
   std::optional<Message> findMessage(MessageId id) override;
   std::optional<Message> findMessageByClientId(UserId sender,
                                                const std::string& client_id) override;
@@ -118,6 +123,9 @@ class MysqlSession final : public StoreSession {
   // while the lock is held nobody else changes them (replaceParticipant takes it too), so
   // the next append to one asks the server nothing.
   std::unordered_map<std::int64_t, std::vector<UserId>> participants_;
+  // Conversations this transaction inserted messages into: their last_message_id is set
+  // once, just before the commit (refreshLastMessageIds).
+  std::set<std::int64_t> conversations_appended_;
   // MariaDB 10.5 and later answer INSERT ... RETURNING: a new message's id in the insert's
   // own round trip, not one more for LAST_INSERT_ID().
   bool insert_returning_ = false;

@@ -43,8 +43,11 @@ class MysqlStore::Transactions final : public TransactionControl {
     guarded("rollback to savepoint", [&] { session_.execute("ROLLBACK TO SAVEPOINT unit"); });
   }
   void commit() override {
+    guarded("commit", [&] {
+      session_.refreshLastMessageIds();
+      session_.execute("COMMIT");
+    });
     session_.transactionEnded();
-    guarded("commit", [&] { session_.execute("COMMIT"); });
   }
   void rollback() override {
     session_.transactionEnded();

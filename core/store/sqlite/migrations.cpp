@@ -18,6 +18,10 @@ struct Migration {
   std::vector<std::string> statements;
 };
 
+constexpr const char* kFillLastMessageIds =
+    "UPDATE conversations SET last_message_id = COALESCE("
+    "(SELECT MAX(m.id) FROM messages m WHERE m.conversation_id = conversations.id), 0)";
+
 // Append only: a released migration never changes.
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all = {
@@ -140,6 +144,11 @@ const std::vector<Migration>& migrations() {
       // MySQL's attachments.media becomes NOT NULL, as it always was here: same numbers on
       // both backends, so "schema 9" means one thing.
       {9, {}},
+      {10,
+       {// The id of each conversation's newest message (0 without one), kept by every insert:
+        // conversation lists are ordered on it, so a page reads only its own rows.
+        "ALTER TABLE conversations ADD COLUMN last_message_id INTEGER NOT NULL DEFAULT 0",
+        kFillLastMessageIds}},
   };
   return all;
 }

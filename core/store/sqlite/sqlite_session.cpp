@@ -55,6 +55,15 @@ std::vector<T> mapRows(Statement& statement, RowMapper&& map) {
   return out;
 }
 
+void bindAll(Statement& statement, const SqlValues& values) {
+  for (const auto& value : values) {
+    if (const auto* id = std::get_if<std::int64_t>(&value))
+      statement, bind(static_cast<Poco::Int64>(*id));
+    else
+      statement, bind(std::get<std::string>(value));
+  }
+}
+
 template <class T>
 std::optional<T> firstOf(std::vector<T>&& rows) {
   if (rows.empty()) return std::nullopt;
@@ -218,12 +227,7 @@ std::vector<ServiceRequest> SqliteSession::listRequests(const RequestFilter& fil
   const RequestListSql query = requestListSql(filter);
   Statement st(db_);
   st << kRequestColumns << query.where_and_order;
-  for (const auto& value : query.values) {
-    if (const auto* id = std::get_if<std::int64_t>(&value))
-      st, bind(static_cast<Poco::Int64>(*id));
-    else
-      st, bind(std::get<std::string>(value));
-  }
+  bindAll(st, query.values);
   return mapRows<ServiceRequest>(st, requestFrom);
 }
 
@@ -256,21 +260,23 @@ std::vector<ConversationId> SqliteSession::conversationIds(ConversationId after,
   return mapRows<ConversationId>(st, [](const Row& row) { return ConversationId(row.int64(0)); });
 }
 
-std::vector<ConversationSummary> SqliteSession::conversationsOf(UserId user) {
+ConversationListPage SqliteSession::conversationsOf(UserId user,
+                                                    const ConversationListQuery& query) {
+  const ConversationListSql list = conversationListSql(user, query);
   Statement st(db_);
-  st << "SELECT p.conversation_id, "
-        "  (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = p.conversation_id "
-        "     AND m.id > p.last_read_message_id "
-        "     AND (m.sender_id IS NULL OR m.sender_id <> p.user_id)), "
-        "  (SELECT MAX(m.id) FROM messages m WHERE m.conversation_id = p.conversation_id) AS "
-        "last_id "
-        "FROM participants p WHERE p.user_id = ? "
-        "ORDER BY COALESCE(last_id, 0) DESC, p.conversation_id DESC",
-      bind(static_cast<Poco::Int64>(user.value));
-  const auto heads = mapRows<ConversationHead>(st, [](const Row& row) {
-    return ConversationHead{ConversationId(row.int64(0)), row.int64(1), row.optInt64(2)};
+  st << list.sql;
+  bindAll(st, list.values);
+  auto rows = mapRows<ConversationRow>(st, [](const Row& row) {
+    return ConversationRow{ConversationId(row.int64(0)), row.int64(1)};
   });
-  return summariesOf(*this, heads);
+  return conversationPage(*this, user, std::move(rows), query.limit);
+}
+
+std::vector<ConversationPeople> SqliteSession::conversationPeopleOf(UserId user) {
+  Statement st(db_);
+  st << kConversationPeopleSql, bind(static_cast<Poco::Int64>(user.value));
+  return groupPeople(mapRows<std::pair<std::int64_t, std::int64_t>>(
+      st, [](const Row& row) { return std::make_pair(row.int64(0), row.int64(1)); }));
 }
 
 std::optional<Message> SqliteSession::findMessage(MessageId id) {
@@ -319,15 +325,15 @@ MessagePage SqliteSession::messages(ConversationId conversation, const MessageQu
 }
 
 std::int64_t SqliteSession::unreadCount(ConversationId conversation, UserId user) {
-  Poco::Int64 count = 0;
-  Poco::Int64 c = conversation.value;
-  Poco::Int64 u = user.value;
-  db_ << "SELECT COUNT(*) FROM messages m JOIN participants p "
-         "ON p.conversation_id = m.conversation_id AND p.user_id = ? "
-         "WHERE m.conversation_id = ? AND m.id > p.last_read_message_id "
-         "AND (m.sender_id IS NULL OR m.sender_id <> p.user_id)",
-      use(u), use(c), into(count), now;
-  return count;
+  // Asked for each row of a conversation list page: a kept statement.
+  auto query = prepared_.use(
+      "SELECT COUNT(*) FROM messages m JOIN participants p "
+      "ON p.conversation_id = m.conversation_id AND p.user_id = ? "
+      "WHERE m.conversation_id = ? AND m.id > p.last_read_message_id "
+      "AND (m.sender_id IS NULL OR m.sender_id <> p.user_id)");
+  query.bind(1, user.value).bind(2, conversation.value);
+  query.step();
+  return query.int64(0);
 }
 
 MessageId SqliteSession::lastMessageId() {
@@ -444,7 +450,13 @@ Message SqliteSession::insertMessage(const NewMessage& message) {
       throw;
     }
   }
-  return storedMessage(message, MessageId(lastInsertId()));
+  const MessageId id(lastInsertId());
+  // The one writer hands out ids in order: the newest message is the last. In the unit's
+  // savepoint, so a unit rolled back takes this back too.
+  auto head = prepared_.use("UPDATE conversations SET last_message_id = ? WHERE id = ?");
+  head.bind(1, id.value).bind(2, message.conversation_id.value);
+  head.step();
+  return storedMessage(message, id);
 }
 
 void SqliteSession::updateMessageContent(MessageId id, const std::string& content_json) {

@@ -26,7 +26,8 @@ class SqliteSession final : public StoreSession {
   std::vector<UserId> participantIds(ConversationId id) override;
   std::vector<ConversationId> conversationIds(ConversationId after, int limit) override;
   bool takesPartInAny(UserId user) override;
-  std::vector<ConversationSummary> conversationsOf(UserId user) override;
+  ConversationListPage conversationsOf(UserId user, const ConversationListQuery& query) override;
+  std::vector<ConversationPeople> conversationPeopleOf(UserId user) override;
   std::optional<Message> findMessage(MessageId id) override;
   std::optional<Message> findMessageByClientId(UserId sender,
                                                const std::string& client_id) override;

@@ -17,6 +17,19 @@
 
 namespace fieldlink {
 
+// A request of the client's whose conversation the two are in.
+inline ConversationId conversationBetween(Store& store, UserId client, UserId tech) {
+  return store.write([&](StoreSession& s) {
+    const auto request = s.insertRequest({client, "title", "", "", std::nullopt, nowMs()});
+    return s
+        .insertConversation(
+            request.id,
+            {{client, Role::Client, MessageId(0)}, {tech, Role::Technician, MessageId(0)}},
+            nowMs())
+        .id;
+  });
+}
+
 // A client and a technician (named so), and a request of the client's whose conversation
 // they are in; `users` gets their ids, client first.
 inline ConversationId conversationOfTwo(Store& store, const std::string& client_name,
@@ -30,15 +43,7 @@ inline ConversationId conversationOfTwo(Store& store, const std::string& client_
   const User client = add(client_name, Role::Client);
   const User tech = add(technician_name, Role::Technician);
   users = {client.id, tech.id};
-  return store.write([&](StoreSession& s) {
-    const auto request = s.insertRequest({client.id, "title", "", "", std::nullopt, nowMs()});
-    return s
-        .insertConversation(
-            request.id,
-            {{client.id, Role::Client, MessageId(0)}, {tech.id, Role::Technician, MessageId(0)}},
-            nowMs())
-        .id;
-  });
+  return conversationBetween(store, client.id, tech.id);
 }
 
 class StoreTest : public ::testing::TestWithParam<std::string> {

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
+#include <stdexcept>
 #include <thread>
 
 #include "domain/errors.hpp"
@@ -276,12 +278,91 @@ TEST_P(StoreTest, ConversationsOfListsUnreadAndLastMessage) {
   const auto c = addConversation();
   append(c, users[0], "first");
   append(c, users[0], "last");
-  const auto list = store->read([&](StoreSession& s) { return s.conversationsOf(users[1]); });
-  ASSERT_EQ(list.size(), 1u);
-  EXPECT_EQ(list[0].unread_count, 2);
-  ASSERT_TRUE(list[0].last_message);
-  EXPECT_EQ(list[0].last_message->content->getValue<std::string>("text"), "last");
-  EXPECT_EQ(list[0].conversation.participants.size(), 2u);
+  const auto list = store->read([&](StoreSession& s) { return s.conversationsOf(users[1], {}); });
+  ASSERT_EQ(list.results.size(), 1u);
+  EXPECT_FALSE(list.next);
+  EXPECT_EQ(list.results[0].unread_count, 2);
+  ASSERT_TRUE(list.results[0].last_message);
+  EXPECT_EQ(list.results[0].last_message->content->getValue<std::string>("text"), "last");
+  EXPECT_EQ(list.results[0].conversation.participants.size(), 2u);
+}
+
+// A user's conversations come a page at a time, most recently active first (a conversation
+// without messages after every other), each page going on where the last one ended, and
+// filtered by their request's status; the order follows new messages, and a message
+// rolled back moves nothing.
+TEST_P(StoreTest, ConversationListsComeInPagesByLastActivity) {
+  const User tech = addUser("paged-tech", Role::Technician);
+  std::vector<ConversationId> ids;
+  std::vector<UserId> clients;
+  for (int i = 0; i < 5; ++i) {
+    const User client = addUser("paged-client" + std::to_string(i), Role::Client);
+    clients.push_back(client.id);
+    ids.push_back(conversationBetween(*store, client.id, tech.id));
+  }
+  // Activity: 2, then 0, then 3, then 1; 4 has no message.
+  for (int i : {1, 3, 0, 2}) append(ids[i], clients[i], "hello " + std::to_string(i));
+  const std::vector<ConversationId> expected{ids[2], ids[0], ids[3], ids[1], ids[4]};
+
+  const auto all = [&](ConversationListQuery query) {
+    std::vector<ConversationId> seen;
+    int pages = 0;
+    for (;;) {
+      const auto page =
+          store->read([&](StoreSession& s) { return s.conversationsOf(tech.id, query); });
+      ++pages;
+      EXPECT_LE(page.results.size(), static_cast<std::size_t>(query.limit));
+      for (const auto& summary : page.results) seen.push_back(summary.conversation.id);
+      if (!page.next) break;
+      query.after = page.next;
+    }
+    return std::make_pair(seen, pages);
+  };
+  ConversationListQuery two;
+  two.limit = 2;
+  auto [seen, pages] = all(two);
+  EXPECT_EQ(seen, expected);
+  EXPECT_EQ(pages, 3);
+  ConversationListQuery five;
+  five.limit = 5;
+  std::tie(seen, pages) = all(five);
+  EXPECT_EQ(seen, expected);
+  EXPECT_EQ(pages, 1) << "no next page when the last row ends this one";
+
+  // A new message puts its conversation first; one rolled back does not.
+  append(ids[4], clients[4], "at last");
+  EXPECT_THROW(store->write([&](StoreSession& s) {
+    s.insertMessage({ids[1], clients[1], "text", text("undone"), "", {}, std::nullopt, nowMs()});
+    throw std::runtime_error("changed my mind");
+  }),
+               std::runtime_error);
+  std::tie(seen, pages) = all(five);
+  EXPECT_EQ(seen, (std::vector<ConversationId>{ids[4], ids[2], ids[0], ids[3], ids[1]}));
+
+  // By the status of their request.
+  store->write([&](StoreSession& s) {
+    auto request = *s.findRequest(s.findConversation(ids[0])->request_id);
+    request.status = RequestStatus::Completed;
+    s.updateRequest(request);
+  });
+  ConversationListQuery done;
+  done.statuses = {RequestStatus::Completed};
+  std::tie(seen, pages) = all(done);
+  EXPECT_EQ(seen, std::vector<ConversationId>{ids[0]});
+  done.statuses = {RequestStatus::Pending, RequestStatus::Assigned};
+  done.limit = 3;
+  std::tie(seen, pages) = all(done);
+  EXPECT_EQ(seen, (std::vector<ConversationId>{ids[4], ids[2], ids[3], ids[1]}));
+
+  // Who is in each, for a WebSocket: every conversation, by id, without the page.
+  const auto people = store->read([&](StoreSession& s) { return s.conversationPeopleOf(tech.id); });
+  ASSERT_EQ(people.size(), 5u);
+  for (std::size_t i = 0; i < people.size(); ++i) {
+    EXPECT_EQ(people[i].id, ids[i]);
+    std::vector<UserId> both{clients[i], tech.id};
+    std::sort(both.begin(), both.end(), [](UserId a, UserId b) { return a.value < b.value; });
+    EXPECT_EQ(people[i].people, both);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "mysql"),
