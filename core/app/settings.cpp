@@ -189,6 +189,12 @@ const std::vector<SettingKey>& settingKeys() {
       {"bus.secret", "",
        "signs the events nodes exchange through Redis (16 characters or more, the same on "
        "every node; required with bus.redis)"},
+      {"bus.redis_user", "", "Redis 6 ACL user the nodes sign in as (empty: the default user)"},
+      {"bus.redis_password", "",
+       "password the nodes give Redis (AUTH; empty: none); better in FIELDLINK_BUS_REDIS_PASSWORD"},
+      {"bus.redis_database", "0",
+       "Redis database of the nodes' presence keys (events go by bus.channel, which Redis "
+       "shares across databases)"},
       {"bus.channel", "fieldlink", "Redis channel and key prefix shared by one deployment's nodes"},
       {"bus.node_id", "", "this node's name among them (empty: host name and process id)"},
       {"bus.presence_ttl", "15", "seconds a crashed node's users stay online for the others"},
@@ -300,6 +306,11 @@ Settings Settings::from(const Poco::Util::AbstractConfiguration& c) {
       endpoint.port = 0;
     if (endpoint.host.empty() || endpoint.port < 1 || endpoint.port > 65535)
       throw Poco::InvalidArgumentException("bus.redis must be HOST:PORT");
+    endpoint.user = c.getString("bus.redis_user");
+    endpoint.password = c.getString("bus.redis_password");
+    if (!endpoint.user.empty() && endpoint.password.empty())
+      throw Poco::InvalidArgumentException("bus.redis_user needs bus.redis_password");
+    endpoint.database = intIn(c, "bus.redis_database", 0, 1 << 20);
     endpoint.channel = c.getString("bus.channel");
     if (endpoint.channel.empty())
       throw Poco::InvalidArgumentException("bus.channel must not be empty");

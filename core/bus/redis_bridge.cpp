@@ -10,6 +10,7 @@
 #include <Poco/Redis/Type.h>
 
 #include "bus/names.hpp"
+#include "bus/redis_session.hpp"
 #include "bus/wire_event.hpp"
 
 namespace fieldlink {
@@ -83,18 +84,15 @@ void RedisBridge::publishLoop() {
       }
     }
     try {
-      if (!client.isConnected()) {
-        client.connect(address_, Poco::Timespan(2, 0));
-        client.setReceiveTimeout(Poco::Timespan(5, 0));  // a Redis that hangs counts as down
-      }
-      client.sendCommands(commands);
+      if (!client.isConnected()) redis_session::open(client, endpoint_, false);
+      redis_session::throwOnError(client.sendCommands(commands));
       if (!publishing_.exchange(true))
         logger().information("publishing to Redis at %s", address_.toString());
       backoff_ms = 100;
     } catch (const std::exception& e) {
       if (publishing_.exchange(false) || backoff_ms == 100)
         logger().warning("cannot publish to Redis at %s (%s): %z events for other nodes dropped",
-                         address_.toString(), std::string(e.what()), commands.size());
+                         address_.toString(), redis_session::describe(e), commands.size());
       try {
         client.disconnect();
       } catch (const std::exception&) {
@@ -119,6 +117,7 @@ void RedisBridge::subscribeLoop() {
       socket.connect(address_, Poco::Timespan(2, 0));
       Poco::Redis::RedisOutputStream out(socket);
       Poco::Redis::RedisInputStream in(socket);
+      redis_session::greet(out, in, endpoint_);
       Poco::Redis::Array subscribe;
       subscribe << "SUBSCRIBE" << endpoint_.channel;
       out << subscribe.toString();
@@ -155,7 +154,7 @@ void RedisBridge::subscribeLoop() {
     } catch (const std::exception& e) {
       if (subscribed_.exchange(false) || backoff_ms == 100)
         logger().warning("not receiving other nodes' events from Redis at %s (%s); retrying",
-                         address_.toString(), std::string(e.what()));
+                         address_.toString(), redis_session::describe(e));
       pause(backoff_ms);
     }
   }

@@ -17,6 +17,9 @@ namespace fieldlink {
 struct RedisEndpoint {
   std::string host;
   int port = 6379;
+  std::string user;                   // AUTH user password (Redis 6 ACLs); empty: AUTH password
+  std::string password;               // empty: no AUTH
+  int database = 0;                   // SELECTed for keys; pub/sub ignores it
   std::string channel = "fieldlink";  // nodes of one deployment share it
   std::string node_id;                // unique per node
   std::string secret;                 // signs every event; the nodes share it

@@ -4,6 +4,7 @@
 
 #include <Poco/Logger.h>
 
+#include "bus/redis_session.hpp"
 #include "util/clock.hpp"
 
 namespace fieldlink {
@@ -45,10 +46,10 @@ Poco::Redis::Array RedisPresence::run(const std::vector<Poco::Redis::Array>& com
   // instead of waiting for a connect to time out on every call.
   if (std::chrono::steady_clock::now() < retry_at_) return Poco::Redis::Array();
   try {
-    if (!client_.isConnected())
-      client_.connect(endpoint_.host, endpoint_.port, Poco::Timespan(2, 0));
+    if (!client_.isConnected()) redis_session::open(client_, endpoint_, true);
     client_.setReceiveTimeout(Poco::Timespan(2, 0));
     Poco::Redis::Array replies = client_.sendCommands(commands);
+    redis_session::throwOnError(replies);
     ok = true;
     warned_ = false;
     retry_at_ = {};
@@ -56,7 +57,7 @@ Poco::Redis::Array RedisPresence::run(const std::vector<Poco::Redis::Array>& com
   } catch (const std::exception& e) {
     if (!warned_)
       logger().warning("presence in Redis unavailable (%s): this node's users only",
-                       std::string(e.what()));
+                       redis_session::describe(e));
     warned_ = true;
     retry_at_ = std::chrono::steady_clock::now() + std::chrono::seconds(1);
     try {

@@ -2,6 +2,7 @@
 // node A, the technician on node B.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 #include <thread>
 
@@ -27,6 +28,7 @@ class TwoNodes : public ::testing::Test {
   void SetUp() override {
     if (!mysqlTestServer()) GTEST_SKIP() << "a MySQL/MariaDB run only (FIELDLINK_TEST_MYSQL)";
     redis = std::make_unique<ScriptedServer>("redis.sh");
+    prepareRedis();
     database = std::make_unique<ScratchDatabase>(*mysqlTestServer());
     a = std::make_unique<Scene>(nodeOptions("a", true));
     b = std::make_unique<ServerProcess>(nodeOptions("b", false));
@@ -42,11 +44,22 @@ class TwoNodes : public ::testing::Test {
                    {"FIELDLINK_BUS_SECRET", "two-nodes-bus-secret-0123"},
                    {"FIELDLINK_BUS_NODE_ID", name},
                    {"FIELDLINK_BUS_PRESENCE_TTL", "3"}};
+    for (const auto& [key, value] : node_env) options.env[key] = value;
     return options;
+  }
+
+  // Before the nodes start: what a test's Redis needs of its own.
+  virtual void prepareRedis() {}
+  // A client of the test's own on the nodes' Redis.
+  Poco::Redis::Client redisClient() const {
+    const auto colon = redis->address().rfind(':');
+    return Poco::Redis::Client(redis->address().substr(0, colon),
+                               std::stoi(redis->address().substr(colon + 1)));
   }
 
   std::string onA(const std::string& token) const { return chatPath(a->conversation_id, token); }
 
+  std::map<std::string, std::string> node_env;  // more of the nodes' settings
   std::unique_ptr<ScriptedServer> redis;
   std::unique_ptr<ScratchDatabase> database;
   std::unique_ptr<Scene> a;  // node A with the cast of the job
@@ -132,9 +145,7 @@ TEST_F(TwoNodes, EventsNotSignedWithTheBusSecretAreDropped) {
       std::to_string(conversation) + R"(,"user_id":)" + std::to_string(a->client_id) +
       R"(,"data":{"id":999999,"text":"forged"},"at_ms":1,"audience":[)" +
       std::to_string(a->technician_id) + "]}";
-  const auto colon = redis->address().rfind(':');
-  Poco::Redis::Client publisher(redis->address().substr(0, colon),
-                                std::stoi(redis->address().substr(colon + 1)));
+  Poco::Redis::Client publisher = redisClient();
   for (const std::string& payload :
        {forged, std::string(64, 'a') + "." + forged, std::string("not an event")}) {
     Poco::Redis::Array publish;
@@ -313,6 +324,80 @@ TEST_F(TwoNodes, WithRedisStoppedEachNodeServesItsOwnAndBothReconnectWhenItIsBac
   EXPECT_TRUE(std::is_sorted(on_b.begin(), on_b.end()));
   EXPECT_EQ(std::set<std::int64_t>(on_b.begin(), on_b.end()).size(), on_b.size());
   EXPECT_NE(a->server.log().find("cannot publish to Redis"), std::string::npos);
+}
+
+// A Redis that wants a password: the nodes sign in (AUTH, with bus.redis_password) and keep
+// their presence keys in bus.redis_database; a node with the wrong password says why in its
+// log and serves its own users.
+class TwoNodesOnARedisWithAPassword : public TwoNodes {
+ protected:
+  static constexpr const char* kPassword = "redis-password-for-the-nodes";
+  void prepareRedis() override {
+    Poco::Redis::Client admin = redisClient();
+    Poco::Redis::Array require;
+    require << "CONFIG"
+            << "SET"
+            << "requirepass" << kPassword;
+    admin.execute<std::string>(require);
+    node_env = {{"FIELDLINK_BUS_REDIS_PASSWORD", kPassword}, {"FIELDLINK_BUS_REDIS_DATABASE", "3"}};
+  }
+  void TearDown() override {
+    if (!redis) return;
+    // redis.sh stops its server without a password.
+    Poco::Redis::Client admin = redisClient();
+    Poco::Redis::Array auth, clear;
+    auth << "AUTH" << kPassword;
+    clear << "CONFIG"
+          << "SET"
+          << "requirepass"
+          << "";
+    admin.execute<std::string>(auth);
+    admin.execute<std::string>(clear);
+  }
+};
+
+TEST_F(TwoNodesOnARedisWithAPassword, NodesSignInAndKeepTheirKeysInTheirDatabase) {
+  const std::int64_t conversation = a->conversation_id;
+  WsClient client(a->server.port(), chatPath(conversation, a->client));
+  WsClient technician(b->port(), chatPath(conversation, a->technician));
+  ASSERT_EQ(technician.status(), 101);
+  const auto online = technician.nextOfType("presence", 10s);  // from A's key in Redis
+  ASSERT_TRUE(online) << b->log();
+  EXPECT_TRUE(online->getValue<bool>("online"));
+  client.sendJson(messageFrame(conversation, "through a locked Redis", "p-1"));
+  ASSERT_TRUE(technician.nextOfType("message", 10s)) << b->log();
+
+  Poco::Redis::Client admin = redisClient();
+  Poco::Redis::Array auth;
+  auth << "AUTH" << kPassword;
+  admin.execute<std::string>(auth);
+  const auto presenceKeys = [&](int database) {
+    Poco::Redis::Array select_it, list;
+    select_it << "SELECT" << std::to_string(database);
+    admin.execute<std::string>(select_it);
+    list << "KEYS"
+         << "fieldlink:presence:*";
+    const auto found = admin.execute<Poco::Redis::Array>(list);
+    return found.isNull() ? 0u : found.size();  // Poco reads an empty answer as null
+  };
+  EXPECT_GE(presenceKeys(3), 2u) << "the client's and the technician's";
+  EXPECT_EQ(presenceKeys(0), 0u);
+
+  // A node that gives the wrong password hears nothing, and says why.
+  auto options = nodeOptions("c", false);
+  options.env["FIELDLINK_BUS_REDIS_PASSWORD"] = "not-the-password";
+  ServerProcess c(options);
+  WsClient on_c(c.port(), chatPath(conversation, a->client));
+  ASSERT_EQ(on_c.status(), 101);
+  client.sendJson(messageFrame(conversation, "not for c", "p-2"));
+  ASSERT_TRUE(technician.nextOfType("message", 10s));
+  EXPECT_FALSE(on_c.nextOfType("message", 1s)) << "c heard another node without signing in";
+  std::string log;
+  for (int i = 0; i < 50 && log.find("WRONGPASS") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(100ms);
+    log = c.log();
+  }
+  EXPECT_NE(log.find("WRONGPASS"), std::string::npos) << log;
 }
 
 }  // namespace

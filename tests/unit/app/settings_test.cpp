@@ -103,6 +103,18 @@ TEST(Settings, RedisJoinsNodesWhenGivenAsHostAndPort) {
   EXPECT_EQ(s.redis->channel, "fieldlink");
   c->setString("bus.node_id", "");
   EXPECT_FALSE(Settings::from(*c).redis->node_id.empty());  // host name and process id
+  // A Redis that wants credentials, and a database for the keys.
+  EXPECT_TRUE(Settings::from(*c).redis->password.empty());
+  EXPECT_EQ(Settings::from(*c).redis->database, 0);
+  c->setString("bus.redis_user", "fieldlink");
+  EXPECT_NE(errorOf(*c).find("bus.redis_password"), std::string::npos);
+  c->setString("bus.redis_password", "s3cret");
+  c->setString("bus.redis_database", "2");
+  EXPECT_EQ(Settings::from(*c).redis->user, "fieldlink");
+  EXPECT_EQ(Settings::from(*c).redis->password, "s3cret");
+  EXPECT_EQ(Settings::from(*c).redis->database, 2);
+  c->setString("bus.redis_database", "-1");
+  EXPECT_NE(errorOf(*c).find("bus.redis_database"), std::string::npos);
 }
 
 TEST(Settings, NetworkAndOriginListsAreCheckedAtStart) {
