@@ -8,10 +8,12 @@
 #
 #   scripts/bench.sh                  all scenarios
 #   scripts/bench.sh pairs idle       some of: pairs, latency, idle, history, uploads,
-#                                     keepalive, slow, storm, hostile
+#                                     keepalive, slow, storm, hostile, scale
 #
 # Knobs (environment): PAIRS=50 WINDOW=8 MESSAGES=2000 IDLE_CONNECTIONS=15000 STORM=10000
-# KEEPALIVE_CLIENTS=256 STALLED=2000 IDLE_KEEPALIVE=10000 BASELINE=0 (no Node relay),
+# KEEPALIVE_CLIENTS=256 STALLED=2000 IDLE_KEEPALIVE=10000 SCALE_CONVERSATIONS=10000
+# SCALE_MESSAGES=1000000 (the history `scale` fills in a database of its own, then measures
+# start-up, RSS and a dispatcher's first pages on a server started on it), BASELINE=0 (no Node relay),
 # ROUNDS=3 (rounds of each compared scenario, fieldlink and the relay alternating; the ratio
 # line gives each round's ratios and their medians),
 # FIELDLINK_BENCH_SERVER=build/asan/bin/fieldlinkd to drive another build of the server, and
@@ -26,11 +28,12 @@ scripts/build.sh release >/dev/null
 
 scenarios=("$@")
 [[ ${#scenarios[@]} -gt 0 ]] ||
-  scenarios=(pairs latency idle history uploads keepalive slow storm hostile)
+  scenarios=(pairs latency idle history uploads keepalive slow storm hostile scale)
 PAIRS=${PAIRS:-50} WINDOW=${WINDOW:-8} MESSAGES=${MESSAGES:-2000}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-15000} STORM=${STORM:-10000}
 KEEPALIVE_CLIENTS=${KEEPALIVE_CLIENTS:-256} STALLED=${STALLED:-2000}
 IDLE_KEEPALIVE=${IDLE_KEEPALIVE:-10000} BASELINE=${BASELINE:-1} ROUNDS=${ROUNDS:-3}
+SCALE_CONVERSATIONS=${SCALE_CONVERSATIONS:-10000} SCALE_MESSAGES=${SCALE_MESSAGES:-1000000}
 
 ulimit -n "$(ulimit -Hn)"
 work=$(mktemp -d /tmp/fieldlink-bench-XXXXXX)
@@ -178,6 +181,14 @@ print(int(statistics.median(rates)))' <<<"$lines")
       ;;
     hostile)
       "${loadgen[@]}" --scenario=hostile --server-pid="$server_pid" --tag=x
+      ;;
+    scale)
+      # A second server, on a database of its own filled with a long history.
+      scale=(python3 tests/bench/scale.py "$server" "$work" --conversations="$SCALE_CONVERSATIONS"
+        --messages="$SCALE_MESSAGES")
+      [[ ${STORE:-sqlite} == mariadb ]] &&
+        scale+=(--mysql-socket="$work/mariadb/mysqld.sock" --mysql-url="${FIELDLINK_STORE_MYSQL_URL%fieldlink_bench}")
+      "${scale[@]}"
       ;;
     uploads)
       # Real media made here: a one-minute voice note, a 12-megapixel photo carrying GPS

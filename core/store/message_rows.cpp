@@ -66,24 +66,48 @@ Message storedMessage(const NewMessage& message, MessageId id) {
   return stored;
 }
 
-ConversationListPage conversationPage(StoreSession& session, UserId user,
-                                      std::vector<ConversationRow> rows, int limit) {
+ConversationListPage conversationPage(std::vector<ConversationRow> rows, int limit,
+                                      const ConversationPageReader& read) {
   ConversationListPage page;
   if (rows.size() > static_cast<std::size_t>(limit)) {
     rows.resize(static_cast<std::size_t>(limit));
     page.next = ConversationCursor{rows.back().last_message_id, rows.back().id};
   }
+  if (rows.empty()) return page;
+  std::vector<std::int64_t> conversation_ids, message_ids;
+  for (const auto& row : rows) {
+    conversation_ids.push_back(row.id.value);
+    if (row.last_message_id != 0) message_ids.push_back(row.last_message_id);
+  }
+  ConversationPageParts parts = read(paddedIds(conversation_ids), paddedIds(message_ids));
+  std::unordered_map<std::int64_t, Conversation*> conversations;
+  for (auto& conversation : parts.conversations)
+    conversations[conversation.id.value] = &conversation;
+  std::unordered_map<std::int64_t, const Message*> messages;
+  for (const auto& message : parts.last_messages) messages[message.id.value] = &message;
   page.results.reserve(rows.size());
   for (const auto& row : rows) {
-    auto conversation = session.findConversation(row.id);
-    if (!conversation) continue;
-    ConversationSummary summary{std::move(*conversation), session.unreadCount(row.id, user),
-                                std::nullopt};
-    if (row.last_message_id != 0)
-      summary.last_message = session.findMessage(MessageId(row.last_message_id));
+    const auto conversation = conversations.find(row.id.value);
+    if (conversation == conversations.end()) continue;
+    const auto unread = parts.unread.find(row.id.value);
+    ConversationSummary summary{std::move(*conversation->second),
+                                unread == parts.unread.end() ? 0 : unread->second, std::nullopt};
+    const auto last = messages.find(row.last_message_id);
+    if (last != messages.end()) summary.last_message = *last->second;
     page.results.push_back(std::move(summary));
   }
   return page;
+}
+
+void addPeople(std::vector<Conversation>& conversations,
+               std::vector<std::pair<std::int64_t, Participant>> people) {
+  std::unordered_map<std::int64_t, Conversation*> by_id;
+  for (auto& conversation : conversations) by_id[conversation.id.value] = &conversation;
+  for (auto& [id, participant] : people) {
+    const auto conversation = by_id.find(id);
+    if (conversation != by_id.end())
+      conversation->second->participants.push_back(std::move(participant));
+  }
 }
 
 std::vector<ConversationPeople> groupPeople(

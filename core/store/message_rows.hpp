@@ -1,10 +1,13 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "domain/model.hpp"
+#include "store/shared_sql.hpp"
 #include "store/store.hpp"
 
 namespace fieldlink {
@@ -22,10 +25,25 @@ struct ConversationRow {
   ConversationId id;
   std::int64_t last_message_id = 0;
 };
-// The page those rows make (they are one more than `limit` when more follow): each
-// conversation with its people, its unread count for `user` and its last message.
-ConversationListPage conversationPage(StoreSession& session, UserId user,
-                                      std::vector<ConversationRow> rows, int limit);
+// What a page of a conversation list is made of, as a backend reads it for the whole page
+// (conversationPageSql): the conversations with their people, the reader's unread counts
+// (absent: none), the last messages.
+struct ConversationPageParts {
+  std::vector<Conversation> conversations;
+  std::unordered_map<std::int64_t, std::int64_t> unread;
+  std::vector<Message> last_messages;
+};
+// Reads the parts for these conversation ids and message ids (padded with repeats, as
+// paddedIds() makes them).
+using ConversationPageReader =
+    std::function<ConversationPageParts(const SqlValues& conversations, const SqlValues& messages)>;
+// The page those rows make (they are one more than `limit` when more follow), in their order.
+ConversationListPage conversationPage(std::vector<ConversationRow> rows, int limit,
+                                      const ConversationPageReader& read);
+// Participants read for several conversations, each with its conversation's id, into
+// `conversations` (heads without people yet).
+void addPeople(std::vector<Conversation>& conversations,
+               std::vector<std::pair<std::int64_t, Participant>> people);
 // (conversation id, user id) rows, ordered by conversation, grouped into conversations.
 std::vector<ConversationPeople> groupPeople(
     const std::vector<std::pair<std::int64_t, std::int64_t>>& rows);

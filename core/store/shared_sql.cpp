@@ -59,4 +59,38 @@ ConversationListSql conversationListSql(UserId user, const ConversationListQuery
   return out;
 }
 
+std::string idPlaceholders(std::size_t count) {
+  std::size_t slots = 1;
+  while (slots < count) slots *= 2;
+  std::string out = "(?";
+  for (std::size_t i = 1; i < slots; ++i) out += ", ?";
+  return out + ")";
+}
+
+SqlValues paddedIds(const std::vector<std::int64_t>& ids) {
+  SqlValues values(ids.begin(), ids.end());
+  std::size_t slots = 1;
+  while (slots < ids.size()) slots *= 2;
+  values.resize(slots, ids.empty() ? std::int64_t{0} : ids.back());
+  return values;
+}
+
+ConversationPageSql conversationPageSql(std::size_t conversations, std::size_t messages) {
+  const std::string ids = idPlaceholders(conversations);
+  ConversationPageSql sql;
+  sql.heads = "SELECT id, request_id, created_at FROM conversations WHERE id IN " + ids;
+  sql.people =
+      "SELECT user_id, role, last_read_message_id, conversation_id FROM participants "
+      "WHERE conversation_id IN " +
+      ids + " ORDER BY conversation_id, user_id";
+  sql.unread =
+      "SELECT p.conversation_id, COUNT(*) FROM participants p JOIN messages m "
+      "ON m.conversation_id = p.conversation_id AND m.id > p.last_read_message_id "
+      "AND (m.sender_id IS NULL OR m.sender_id <> p.user_id) "
+      "WHERE p.user_id = ? AND p.conversation_id IN " +
+      ids + " GROUP BY p.conversation_id";
+  sql.last_messages = FIELDLINK_MESSAGE_SELECT "WHERE id IN " + idPlaceholders(messages);
+  return sql;
+}
+
 }  // namespace fieldlink

@@ -37,6 +37,27 @@ inline constexpr const char* kConversationPeopleSql =
     "JOIN participants q ON q.conversation_id = p.conversation_id "
     "WHERE p.user_id = ? ORDER BY p.conversation_id, q.user_id";
 
+// The columns every message query reads, in the order both stores' row mappers take them.
+#define FIELDLINK_MESSAGE_SELECT                                                           \
+  "SELECT id, conversation_id, sender_id, message_type, content, attachments, client_id, " \
+  "created_at FROM messages "
+
+// An IN list of `count` placeholders, "(?, ?, ...)", rounded up to a power of two so that a
+// few statements, prepared once, serve lists of any length; paddedIds() fills its slots,
+// repeating the last id (a repeat changes nothing in an IN).
+std::string idPlaceholders(std::size_t count);
+SqlValues paddedIds(const std::vector<std::int64_t>& ids);
+
+// What one page of a conversation list is made of, each read for all of the page's
+// conversations at once rather than a few queries per row: the same SQL on every backend.
+struct ConversationPageSql {
+  std::string heads;          // binds the ids; answers id, request_id, created_at
+  std::string people;         // binds the ids; user_id, role, last read id, conversation_id
+  std::string unread;         // binds the user, then the ids; conversation_id, count
+  std::string last_messages;  // binds the message ids; FIELDLINK_MESSAGE_SELECT's columns
+};
+ConversationPageSql conversationPageSql(std::size_t conversations, std::size_t messages);
+
 inline constexpr const char* kTrackingLinkColumns =
     "token_hash, request_id, created_by, created_at, expires_at, revoked";
 

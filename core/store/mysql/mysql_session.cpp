@@ -71,9 +71,7 @@ ServiceRequest requestFrom(sql::ResultSet& rs) {
   return r;
 }
 
-constexpr const char* kMessageColumns =
-    "SELECT id, conversation_id, sender_id, message_type, content, attachments, client_id, "
-    "created_at FROM messages ";
+constexpr const char* kMessageColumns = FIELDLINK_MESSAGE_SELECT;
 
 Message messageFrom(sql::ResultSet& rs) {
   Message m;
@@ -308,7 +306,38 @@ ConversationListPage MysqlSession::conversationsOf(UserId user,
   auto rows = select<ConversationRow>(list.sql, valuesOf(list.values), [](sql::ResultSet& rs) {
     return ConversationRow{ConversationId(rs.getInt64(1)), rs.getInt64(2)};
   });
-  return conversationPage(*this, user, std::move(rows), query.limit);
+  // Four round trips for the page, whatever its length; the padded id lists keep the
+  // statements few enough to stay prepared.
+  return conversationPage(
+      std::move(rows), query.limit, [&](const SqlValues& conversations, const SqlValues& messages) {
+        const ConversationPageSql sql = conversationPageSql(conversations.size(), messages.size());
+        const std::vector<Value> ids = valuesOf(conversations);
+        ConversationPageParts parts;
+        parts.conversations = select<Conversation>(sql.heads, ids, [](sql::ResultSet& rs) {
+          Conversation c;
+          c.id = ConversationId(rs.getInt64(1));
+          c.request_id = RequestId(rs.getInt64(2));
+          c.created_at = time(rs, 3);
+          return c;
+        });
+        addPeople(
+            parts.conversations,
+            select<std::pair<std::int64_t, Participant>>(sql.people, ids, [](sql::ResultSet& rs) {
+              return std::make_pair(
+                  static_cast<std::int64_t>(rs.getInt64(4)),
+                  Participant{UserId(rs.getInt64(1)), parseRole(text(rs, 2)).value_or(Role::Client),
+                              MessageId(rs.getInt64(3))});
+            }));
+        std::vector<Value> reader_and_ids{user.value};
+        reader_and_ids.insert(reader_and_ids.end(), ids.begin(), ids.end());
+        for (const auto& [id, count] : select<std::pair<std::int64_t, std::int64_t>>(
+                 sql.unread, reader_and_ids,
+                 [](sql::ResultSet& rs) { return std::make_pair(rs.getInt64(1), rs.getInt64(2)); }))
+          parts.unread[id] = count;
+        if (messages.size() > 1 || std::get<std::int64_t>(messages.front()) != 0)
+          parts.last_messages = select<Message>(sql.last_messages, valuesOf(messages), messageFrom);
+        return parts;
+      });
 }
 
 std::vector<ConversationPeople> MysqlSession::conversationPeopleOf(UserId user) {

@@ -131,13 +131,10 @@ ServiceRequest requestFrom(const Row& row) {
   return r;
 }
 
-// The columns of messageFrom(), in its order, as every message query starts.
-#define FIELDLINK_MESSAGE_SELECT                                                           \
-  "SELECT id, conversation_id, sender_id, message_type, content, attachments, client_id, " \
-  "created_at FROM messages "
-
-// Messages are read on the hot paths (history pages, resumes): straight from a kept statement.
-Message messageFrom(const PreparedStatements::Use& row, bool content_as_text = false) {
+// From FIELDLINK_MESSAGE_SELECT's columns. Messages are read on the hot paths (history pages,
+// resumes): straight from a kept statement there, from a Row elsewhere.
+template <class R>
+Message messageFrom(const R& row, bool content_as_text = false) {
   Message m;
   m.id = MessageId(row.int64(0));
   m.conversation_id = ConversationId(row.int64(1));
@@ -269,7 +266,45 @@ ConversationListPage SqliteSession::conversationsOf(UserId user,
   auto rows = mapRows<ConversationRow>(st, [](const Row& row) {
     return ConversationRow{ConversationId(row.int64(0)), row.int64(1)};
   });
-  return conversationPage(*this, user, std::move(rows), query.limit);
+  return conversationPage(
+      std::move(rows), query.limit, [&](const SqlValues& conversations, const SqlValues& messages) {
+        const ConversationPageSql sql = conversationPageSql(conversations.size(), messages.size());
+        ConversationPageParts parts;
+        Statement heads(db_);
+        heads << sql.heads;
+        bindAll(heads, conversations);
+        parts.conversations = mapRows<Conversation>(heads, [](const Row& row) {
+          Conversation c;
+          c.id = ConversationId(row.int64(0));
+          c.request_id = RequestId(row.int64(1));
+          c.created_at = row.time(2);
+          return c;
+        });
+        Statement people(db_);
+        people << sql.people;
+        bindAll(people, conversations);
+        addPeople(parts.conversations,
+                  mapRows<std::pair<std::int64_t, Participant>>(people, [](const Row& row) {
+                    return std::make_pair(row.int64(3),
+                                          Participant{UserId(row.int64(0)),
+                                                      parseRole(row.text(1)).value_or(Role::Client),
+                                                      MessageId(row.int64(2))});
+                  }));
+        Statement unread(db_);
+        unread << sql.unread, bind(static_cast<Poco::Int64>(user.value));
+        bindAll(unread, conversations);
+        for (const auto& [id, count] : mapRows<std::pair<std::int64_t, std::int64_t>>(
+                 unread, [](const Row& row) { return std::make_pair(row.int64(0), row.int64(1)); }))
+          parts.unread[id] = count;
+        if (messages.size() > 1 || std::get<std::int64_t>(messages.front()) != 0) {
+          Statement last(db_);
+          last << sql.last_messages;
+          bindAll(last, messages);
+          parts.last_messages =
+              mapRows<Message>(last, [](const Row& row) { return messageFrom(row); });
+        }
+        return parts;
+      });
 }
 
 std::vector<ConversationPeople> SqliteSession::conversationPeopleOf(UserId user) {

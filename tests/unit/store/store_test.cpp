@@ -328,6 +328,23 @@ TEST_P(StoreTest, ConversationListsComeInPagesByLastActivity) {
   std::tie(seen, pages) = all(five);
   EXPECT_EQ(seen, expected);
   EXPECT_EQ(pages, 1) << "no next page when the last row ends this one";
+  // Each row with its own people, unread count and last message, read for the whole page.
+  const auto page = store->read([&](StoreSession& s) { return s.conversationsOf(tech.id, five); });
+  ASSERT_EQ(page.results.size(), 5u);
+  for (const auto& row : page.results) {
+    const auto i = std::find(ids.begin(), ids.end(), row.conversation.id) - ids.begin();
+    EXPECT_EQ(row.conversation.participants.size(), 2u);
+    EXPECT_TRUE(row.conversation.participant(clients[i]));
+    if (i == 4) {
+      EXPECT_FALSE(row.last_message);
+      EXPECT_EQ(row.unread_count, 0);
+    } else {
+      ASSERT_TRUE(row.last_message);
+      EXPECT_EQ(row.last_message->content->getValue<std::string>("text"),
+                "hello " + std::to_string(i));
+      EXPECT_EQ(row.unread_count, 1);
+    }
+  }
 
   // A new message puts its conversation first; one rolled back does not.
   append(ids[4], clients[4], "at last");
