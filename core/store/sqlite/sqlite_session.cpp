@@ -485,13 +485,20 @@ Message SqliteSession::insertMessage(const NewMessage& message) {
       throw;
     }
   }
-  const MessageId id(lastInsertId());
-  // The one writer hands out ids in order: the newest message is the last. In the unit's
-  // savepoint, so a unit rolled back takes this back too.
-  auto head = prepared_.use("UPDATE conversations SET last_message_id = ? WHERE id = ?");
-  head.bind(1, id.value).bind(2, message.conversation_id.value);
-  head.step();
-  return storedMessage(message, id);
+  conversations_appended_.insert(message.conversation_id.value);
+  return storedMessage(message, MessageId(lastInsertId()));
+}
+
+void SqliteSession::refreshLastMessageIds() {
+  for (const std::int64_t conversation : conversations_appended_) {
+    auto refresh = prepared_.use(
+        "UPDATE conversations SET last_message_id = COALESCE("
+        "(SELECT MAX(m.id) FROM messages m WHERE m.conversation_id = conversations.id), 0) "
+        "WHERE id = ?");
+    refresh.bind(1, conversation);
+    refresh.step();
+  }
+  conversations_appended_.clear();
 }
 
 void SqliteSession::updateMessageContent(MessageId id, const std::string& content_json) {

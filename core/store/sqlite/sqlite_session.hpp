@@ -1,5 +1,7 @@
 #pragma once
 
+#include <set>
+
 #include <Poco/Data/Session.h>
 
 #include "store/sqlite/prepared_statements.hpp"
@@ -15,6 +17,11 @@ class SqliteSession final : public StoreSession {
   // Runs a statement without parameters or results through the statement cache (`sql` must
   // be a string literal). For the per-unit savepoints of group commit.
   void execute(const char* sql) { prepared_.use(sql).step(); }
+  // Sets last_message_id, which orders conversation lists, of the conversations this
+  // transaction appended to: once per conversation per batch, from what the messages table
+  // holds (so a unit rolled back to its savepoint leaves no trace), just before the commit.
+  void refreshLastMessageIds();
+  void forgetAppends() { conversations_appended_.clear(); }
 
   std::optional<User> findUser(UserId id) override;
   std::optional<User> findUserByUsername(const std::string& username) override;
@@ -74,6 +81,8 @@ class SqliteSession final : public StoreSession {
 
   Poco::Data::Session db_;
   PreparedStatements prepared_;  // the message path's statements, on the same connection
+  // Conversations this transaction inserted messages into (refreshLastMessageIds).
+  std::set<std::int64_t> conversations_appended_;
 };
 
 }  // namespace fieldlink::sqlite

@@ -26,8 +26,14 @@ class SqliteStore::Transactions final : public TransactionControl {
   void savepoint() override { session_.execute("SAVEPOINT unit"); }
   void releaseSavepoint() override { session_.execute("RELEASE unit"); }
   void rollbackToSavepoint() override { session_.execute("ROLLBACK TO unit"); }
-  void commit() override { session_.execute("COMMIT"); }
-  void rollback() override { session_.execute("ROLLBACK"); }
+  void commit() override {
+    session_.refreshLastMessageIds();
+    session_.execute("COMMIT");
+  }
+  void rollback() override {
+    session_.forgetAppends();
+    session_.execute("ROLLBACK");
+  }
 
  private:
   SqliteSession& session_;
