@@ -32,6 +32,14 @@ int limit(const ApiRequest& r, int fallback, int most) {
   return static_cast<int>(r.queryInt("limit", 1, most).value_or(fallback));
 }
 
+ConversationListQuery conversationQuery(const ApiRequest& r) {
+  ConversationListQuery query;
+  query.statuses = statuses(r);
+  query.after = conversationCursor(r);
+  query.limit = limit(r, 50, 200);
+  return query;
+}
+
 // "<last message id>.<conversation id>": opaque to clients, who only hand it back.
 std::optional<ConversationCursor> conversationCursor(const ApiRequest& r) {
   const auto text = r.query("cursor");

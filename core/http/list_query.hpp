@@ -14,6 +14,8 @@ namespace fieldlink::list_query {
 std::vector<RequestStatus> statuses(const ApiRequest& r);
 // ?limit=: 1 to `most`, `fallback` when absent.
 int limit(const ApiRequest& r, int fallback, int most);
+// ?status=, ?cursor= and ?limit= (50 by default, 200 at most) of a conversation list.
+ConversationListQuery conversationQuery(const ApiRequest& r);
 // ?cursor=: where the previous page of a conversation list ended (400 when not one).
 std::optional<ConversationCursor> conversationCursor(const ApiRequest& r);
 std::string cursorText(const ConversationCursor& cursor);

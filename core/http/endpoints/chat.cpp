@@ -16,11 +16,8 @@ constexpr std::int64_t kMaxId = std::numeric_limits<std::int64_t>::max();
 // Pages of at most ?limit= (50 by default, 200 at most), most recently active first; the
 // next page's address comes in a Link header, so the body stays the plain list it always was.
 ApiResponse listConversations(Services& s, ApiRequest& r) {
-  ConversationListQuery query;
-  query.statuses = list_query::statuses(r);
-  query.after = list_query::conversationCursor(r);
-  query.limit = list_query::limit(r, 50, 200);
-  const ConversationListPage page = s.chat.conversationsOf(r.caller(), query);
+  const ConversationListPage page =
+      s.chat.conversationsOf(r.caller(), list_query::conversationQuery(r));
   Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
   for (const auto& summary : page.results) out->add(views::conversationSummary(summary));
   ApiResponse response = ApiResponse::json(200, out);

@@ -37,11 +37,8 @@ ApiResponse dashboard(Services& s, ApiRequest& r) {
   all.caller_id = caller;
   for (const ConversationId id : s.chat.conversationIdsOf(r.caller()))
     all.conversation_ids.push_back(id.value);
-  ConversationListQuery query;
-  query.statuses = list_query::statuses(r);
-  query.after = list_query::conversationCursor(r);
-  query.limit = list_query::limit(r, 50, 200);
-  const ConversationListPage page = s.chat.conversationsOf(r.caller(), query);
+  const ConversationListPage page =
+      s.chat.conversationsOf(r.caller(), list_query::conversationQuery(r));
   Poco::JSON::Array::Ptr rows = new Poco::JSON::Array;
   for (const auto& summary : page.results) {
     const std::int64_t id = summary.conversation.id.value;
