@@ -24,8 +24,7 @@ inline ConversationId conversationBetween(Store& store, UserId client, UserId te
     return s
         .insertConversation(
             request.id,
-            {{client, Role::Client, MessageId(0)}, {tech, Role::Technician, MessageId(0)}},
-            nowMs())
+            {{client, Role::Client, MessageId(0)}, {tech, Role::Technician, MessageId(0)}}, nowMs())
         .id;
   });
 }
