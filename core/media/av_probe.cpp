@@ -251,7 +251,8 @@ void AvInput::measure(sdk::MediaInfo& info) {
     const AVCodecParameters& codec = *context.streams[i]->codecpar;
     if (codec.codec_type == AVMEDIA_TYPE_VIDEO &&
         std::int64_t{codec.width} * codec.height > budget.max_pixels)
-      throw MediaTooCostly("The video's frames are larger than attachments.max_pixels allows.");
+      throw MediaTooCostly(
+          "The video's frames have more pixels than attachments.max_pixels allows.");
   }
   if (!endsCleanly(path_, info.container))
     throw MediaInvalid("The file is truncated: it stops before the end of its container.");

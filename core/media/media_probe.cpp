@@ -31,6 +31,12 @@ MediaProbe::MediaProbe(int concurrent_decodes, metrics::Counter* decodes, ProbeB
       decodes_(decodes),
       budget_(budget) {}
 
+void MediaProbe::refuseOverPixels(const sdk::MediaInfo& info, const char* what) const {
+  if (budget_.max_pixels > 0 && info.width && info.height &&
+      std::int64_t{*info.width} * *info.height > budget_.max_pixels)
+    throw MediaTooCostly(std::string(what) + " more pixels than attachments.max_pixels allows.");
+}
+
 sdk::MediaInfo MediaProbe::probe(const std::string& path, const Screen& screen) const {
   sdk::MediaInfo info;
   info.content_type = sniffer_.contentType(path);
@@ -38,9 +44,7 @@ sdk::MediaInfo MediaProbe::probe(const std::string& path, const Screen& screen) 
   if (startsWith(info.content_type, "image/")) {
     probeImage(path, info);
     // Nothing here decodes the pixels, but the browsers that show it will.
-    if (budget_.max_pixels > 0 && info.width && info.height &&
-        std::int64_t{*info.width} * *info.height > budget_.max_pixels)
-      throw MediaTooCostly("The image has more pixels than attachments.max_pixels allows.");
+    refuseOverPixels(info, "The image has");
   } else if (startsWith(info.content_type, "audio/") || startsWith(info.content_type, "video/")) {
     decode_slots_.wait();
     try {
@@ -50,9 +54,7 @@ sdk::MediaInfo MediaProbe::probe(const std::string& path, const Screen& screen) 
           DecodeBudget{std::chrono::steady_clock::now() + budget_.decode_time, budget_.max_pixels});
       input.declared(info);
       nameSoundOnly(info);
-      if (budget_.max_pixels > 0 && info.width && info.height &&
-          std::int64_t{*info.width} * *info.height > budget_.max_pixels)
-        throw MediaTooCostly("The video's frames are larger than attachments.max_pixels allows.");
+      refuseOverPixels(info, "The video's frames have");
       if (screen && (info.has_audio || info.has_video)) screen(info);
       if (decodes_) decodes_->add();
       input.measure(info);

@@ -43,6 +43,9 @@ class MediaProbe {
   sdk::MediaInfo probe(const std::string& path, const Screen& screen = {}) const;
 
  private:
+  // MediaTooCostly when the picture (`what` names it) has more pixels than the budget.
+  void refuseOverPixels(const sdk::MediaInfo& info, const char* what) const;
+
   ContentSniffer sniffer_;
   mutable Poco::Semaphore decode_slots_;
   metrics::Counter* decodes_;

@@ -50,6 +50,19 @@ const sdk::UploadPolicy& uploadPolicyOf(LoadedPlugin& plugin) {
   return *policy;
 }
 
+// Calls one function of a message type's upload policy: whatever escapes it is recorded
+// against the plugin (as `call_name`) and answered as a PluginFailure.
+template <class Call>
+auto askUploadPolicy(LoadedPlugin& plugin, const char* call_name, Call&& call) {
+  const sdk::UploadPolicy& policy = uploadPolicyOf(plugin);
+  try {
+    return call(policy);
+  } catch (...) {
+    plugin.recordEscape(call_name);
+  }
+  throw PluginFailure("The " + plugin.name() + " plugin failed to handle this upload.");
+}
+
 }  // namespace
 
 PluginHost::PluginHost(const Poco::Util::AbstractConfiguration& config,
@@ -237,39 +250,26 @@ sdk::ValidationResult PluginHost::validate(const std::string& type,
 
 std::int64_t PluginHost::uploadLimit(const std::string& type) const {
   const auto plugin = messageTypeOrThrow(type);
-  const sdk::UploadPolicy& policy = uploadPolicyOf(*plugin);
-  try {
-    return policy.maxBytes();
-  } catch (...) {
-    plugin->recordEscape("maxBytes()");
-  }
-  throw PluginFailure("The " + type + " plugin failed to handle this upload.");
+  return askUploadPolicy(*plugin, "maxBytes()",
+                         [](const sdk::UploadPolicy& policy) { return policy.maxBytes(); });
 }
 
 sdk::UploadDecision PluginHost::reviewUpload(const std::string& type, const sdk::MediaInfo& media,
                                              std::int64_t size) const {
   const auto plugin = messageTypeOrThrow(type);
-  const sdk::UploadPolicy& policy = uploadPolicyOf(*plugin);
-  try {
+  return askUploadPolicy(*plugin, "review()", [&](const sdk::UploadPolicy& policy) {
     return policy.review(media, size);
-  } catch (...) {
-    plugin->recordEscape("review()");
-  }
-  throw PluginFailure("The " + type + " plugin failed to handle this upload.");
+  });
 }
 
 sdk::UploadDecision PluginHost::screenUpload(const std::string& type, const sdk::MediaInfo& known,
                                              std::int64_t size) const {
   const auto plugin = messageTypeOrThrow(type);
-  const sdk::UploadPolicy& policy = uploadPolicyOf(*plugin);
-  try {
+  return askUploadPolicy(*plugin, "screen()", [&](const sdk::UploadPolicy& policy) {
     // An interface the SDK added beside UploadPolicy: plugins built before it lack it.
     const auto* screen = dynamic_cast<const sdk::UploadScreen*>(&policy);
     return screen ? screen->screen(known, size) : sdk::UploadDecision::accept();
-  } catch (...) {
-    plugin->recordEscape("screen()");
-  }
-  throw PluginFailure("The " + type + " plugin failed to handle this upload.");
+  });
 }
 
 std::string PluginHost::summary(const std::string& type, const Poco::JSON::Object& content) const {
